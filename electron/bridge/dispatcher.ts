@@ -1,0 +1,76 @@
+/**
+ * The one place a bridge call is checked and answered, whichever host carried it:
+ * unknown channel, schema, size and role are checked here, handlers only see valid input,
+ * and nothing thrown crosses the bridge — every answer is a Result.
+ */
+import type { z } from 'zod';
+import { channels, isChannelName, MAX_REQUEST_BYTES } from '../../shared/bridge/contract';
+import type { ChannelName, RequestOf, ResponseOf } from '../../shared/bridge/contract';
+import { fail, isTrykError, ok } from '../../shared/bridge/result';
+import type { Result } from '../../shared/bridge/result';
+
+export type Role = 'operator' | 'approver' | 'admin';
+
+/** Who is calling: established by the host (IPC sender frame, WebSocket token), never by the payload. */
+export interface Caller {
+  host: 'electron' | 'headless';
+  /** The signed-in officer, once accounts exist; null before sign-in. */
+  officer: { id: number; roles: readonly Role[] } | null;
+}
+
+export interface Handler<C extends ChannelName> {
+  /** Roles allowed to call; undefined means any caller the host accepted. */
+  roles?: readonly Role[];
+  handle(request: z.output<(typeof channels)[C]['request']>, caller: Caller): Promise<ResponseOf<C>>;
+}
+
+export type Handlers = { [C in ChannelName]: Handler<C> };
+
+export interface DispatchLog {
+  /** Called for every refused call: channel and code only, never the payload (it may hold personal data). */
+  refused(channel: string, code: string): void;
+  /** Called for unexpected failures; `message` must not contain personal data. */
+  failed(channel: string, message: string): void;
+}
+
+export const consoleLog: DispatchLog = {
+  refused: (channel, code) => console.warn(`bridge: refused ${JSON.stringify(channel).slice(0, 80)} (${code})`),
+  failed: (channel, message) => console.error(`bridge: ${channel} failed: ${message}`),
+};
+
+export type Dispatch = (caller: Caller, channel: unknown, payload: unknown) => Promise<Result<unknown>>;
+
+export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleLog): Dispatch {
+  return async (caller, channel, payload) => {
+    if (!isChannelName(channel)) {
+      log.refused(String(channel), 'unknown_channel');
+      return fail('unknown_channel', 'No such bridge channel');
+    }
+    const parsed = channels[channel].request.safeParse(payload ?? {});
+    if (!parsed.success) {
+      log.refused(channel, 'bad_request');
+      return fail('bad_request', `Request for ${channel} does not match its schema`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    const handler = handlers[channel] as Handler<typeof channel>;
+    if (handler.roles && !handler.roles.some((r) => caller.officer?.roles.includes(r))) {
+      log.refused(channel, caller.officer ? 'forbidden' : 'unauthorized');
+      return caller.officer
+        ? fail('forbidden', `Your role may not call ${channel}`)
+        : fail('unauthorized', `Sign in to call ${channel}`);
+    }
+    try {
+      return ok(await handler.handle(parsed.data as never, caller));
+    } catch (e) {
+      if (isTrykError(e)) return fail(e.code, e.message, e.details);
+      log.failed(channel, e instanceof Error ? e.message : 'unknown error');
+      return fail('internal', `${channel} failed unexpectedly`);
+    }
+  };
+}
+
+/** The byte size check hosts apply before parsing a message at all. */
+export const isOversized = (bytes: number) => bytes > MAX_REQUEST_BYTES;
+
+export type { RequestOf, ResponseOf };

@@ -1,0 +1,26 @@
+import tseslint from 'typescript-eslint';
+import layers from './build/eslint-layers.js';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-results/**'] },
+  {
+    files: ['**/*.{ts,tsx}'],
+    extends: [tseslint.configs.recommended],
+    plugins: { tryk: layers },
+    rules: {
+      'tryk/layers': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['electron/cli/**', 'electron/host/**', 'tests/**', 'build/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.{js,mjs}'],
+    plugins: { tryk: layers },
+    rules: { 'tryk/layers': 'error' },
+  },
+);
