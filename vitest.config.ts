@@ -20,6 +20,17 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.e2e.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // Each spec starts its own console and browser: one at a time on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

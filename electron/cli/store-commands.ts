@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { BoundaryKind } from '../../shared/bridge/contract';
+import { boundaryKinds } from '../../shared/bridge/contract';
+import { TrykError } from '../../shared/bridge/result';
+import { createServices } from '../app';
+import { parseBoundaryFile } from '../boundaries/parse';
+import type { ParsedBoundary } from '../boundaries/parse';
+import { createStore, openStore } from '../store/store';
+import type { Store } from '../store/store';
+import type { KdfCost } from '../store/keys';
+import type { Command, CommandContext } from './command';
+import { UsageError } from './command';
+import { readPassphrase } from './passphrase';
+import { VERSION } from './version';
+
+/** Test runs may ask for the cheap KDF; a real store always gets the default cost. */
+export const kdfFromEnv = (env: NodeJS.ProcessEnv): KdfCost => (env.TRYK_KDF_COST === 'fast' ? 'fast' : 'default');
+
+export async function openWithPassphrase(ctx: CommandContext): Promise<Store> {
+  const passphrase = await readPassphrase({ confirm: false, env: ctx.env });
+  return openStore({ dataDir: ctx.dataDir, key: { kind: 'passphrase', passphrase } });
+}
+
+export async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openWithPassphrase(ctx);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function readBoundaryFiles(files: string[], kind?: BoundaryKind): ParsedBoundary[] {
+  return files.flatMap((file) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
+    }
+    return parseBoundaryFile(json, basename(file), kind);
+  });
+}
+
+/** The DAGI files a demo imports, in this order. */
+export const dagiFiles = ['politikredse.geojson', 'kommuner.geojson', 'postnumre.geojson', 'regioner.geojson'];
+export const dagiPaths = (dir: string) => dagiFiles.map((f) => join(dir, f));
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'create a new, empty encrypted store',
+  usage: 'tryk init [--data-dir DIR]',
+  options: {},
+  async run(ctx) {
+    const passphrase = await readPassphrase({ confirm: true, env: ctx.env });
+    const store = await createStore({ dataDir: ctx.dataDir, key: { kind: 'passphrase', passphrase }, kdf: kdfFromEnv(ctx.env) });
+    const version = store.schemaVersion;
+    await store.close();
+    return {
+      text: `Created an encrypted store in ${ctx.dataDir} (schema ${version}).`,
+      json: { dataDir: ctx.dataDir, schemaVersion: version },
+    };
+  },
+};
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'open the store and show what it holds',
+  usage: 'tryk status [--data-dir DIR] [--json]',
+  options: {},
+  run: (ctx) =>
+    withStore(ctx, async (store) => {
+      const s = await createServices({ store, host: 'headless', version: VERSION }).status();
+      const gateways = s.gateways.length
+        ? s.gateways.map((g) => `${g.name} (${g.kind}${g.primary ? ', primary' : ''})`).join(', ')
+        : 'none';
+      return {
+        text: [
+          `Store:        ${ctx.dataDir} (encrypted, schema ${s.store.schemaVersion})`,
+          `Subscribers:  ${s.store.subscribers.toLocaleString('en')} with ${s.store.places.toLocaleString('en')} places`,
+          `Boundaries:   ${s.store.boundaries}`,
+          `Gateways:     ${gateways}`,
+        ].join('\n'),
+        json: { dataDir: ctx.dataDir, ...s },
+      };
+    }),
+};
+
+export const boundariesImportCommand: Command = {
+  name: 'boundaries import',
+  summary: 'import police districts, municipalities, postcodes or regions from GeoJSON',
+  usage: 'tryk boundaries import FILE... [--kind district|municipality|postcode|region] [--data-dir DIR]',
+  options: { kind: { type: 'string' } },
+  async run(ctx) {
+    if (ctx.positionals.length === 0) throw new UsageError('name at least one GeoJSON file');
+    const kind = ctx.values.kind as string | undefined;
+    if (kind !== undefined && !(boundaryKinds as readonly string[]).includes(kind)) {
+      throw new UsageError(`--kind must be one of ${boundaryKinds.join(', ')}`);
+    }
+    const parsed = readBoundaryFiles(ctx.positionals, kind as BoundaryKind | undefined); // all files read before the store changes
+    return withStore(ctx, async (store) => {
+      const result = await createServices({ store, host: 'headless', version: VERSION }).boundaries.importAll(parsed);
+      const parts = Object.entries(result.byKind).map(([k, n]) => `${n} ${k}`);
+      return { text: `Imported ${parts.join(', ')} boundaries.`, json: result };
+    });
+  },
+};
+
+export const gatewayAddCommand: Command = {
+  name: 'gateway add',
+  summary: 'configure an SMS gateway (simulator://, smpp://, kannel://, https://)',
+  usage: 'tryk gateway add NAME URL [--primary] [--data-dir DIR]',
+  options: { primary: { type: 'boolean' } },
+  async run(ctx) {
+    const [name, url] = ctx.positionals;
+    if (!name || !url || ctx.positionals.length > 2) throw new UsageError('give a NAME and a URL');
+    return withStore(ctx, async (store) => {
+      const g = await createServices({ store, host: 'headless', version: VERSION }).gateways.add(name, url, {
+        primary: ctx.values.primary === true,
+      });
+      return {
+        text: `Added gateway ${g.name} (${g.kind}${g.primary ? ', primary' : ''}).`,
+        json: { name: g.name, kind: g.kind, primary: g.primary },
+      };
+    });
+  },
+};

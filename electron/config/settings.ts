@@ -1,0 +1,31 @@
+import type { Db } from '../store/db';
+
+/** Settings with their defaults; stored as JSON in the settings table. */
+export interface Settings {
+  /** Online basemap tiles; null keeps the map to boundary outlines (offline, or by policy). */
+  'map.tileUrl': string | null;
+}
+
+export const defaultSettings: Settings = {
+  'map.tileUrl': 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+};
+
+export interface SettingsService {
+  get<K extends keyof Settings>(key: K): Promise<Settings[K]>;
+  set<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void>;
+}
+
+export function settingsService(db: Db): SettingsService {
+  return {
+    async get(key) {
+      const row = await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
+      return row ? JSON.parse(row.value) : defaultSettings[key];
+    },
+    async set(key, value) {
+      await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        key,
+        JSON.stringify(value),
+      ]);
+    },
+  };
+}

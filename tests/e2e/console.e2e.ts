@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, runTryk, serve, tempDataDir } from './support/console';
+import type { RunningConsole } from './support/console';
+
+describe('the console, headless, in Chromium', () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let running: RunningConsole;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    data = tempDataDir();
+    runTryk(data.dir, ['demo', '--subscribers', '3000', '--seed', '7']);
+    running = await serve(data.dir);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    data?.remove();
+  });
+
+  it('loads in Danish, shows the district outline and the simulator gateway', async () => {
+    await page.goto(running.url);
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('da');
+    await page.getByTestId('nav-map').waitFor();
+    expect(await page.getByTestId('nav-map').innerText()).toMatch(/Kort/);
+    await page.locator('path.outline-district').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('path.outline-district').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('status-gateway').innerText(), { timeout: 15_000 }).toMatch(/simulator/i);
+    expect(await page.getByTestId('status-store').innerText()).toMatch(/3[.,]?000/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the token out of the address bar and refuses a bridge without it', async () => {
+    expect(page.url()).not.toContain('token=');
+    const origin = new URL(running.url).origin;
+    const refused = await page.evaluate(
+      (u) =>
+        new Promise<boolean>((resolve) => {
+          const ws = new WebSocket(u);
+          ws.onopen = () => resolve(false);
+          ws.onerror = () => resolve(true);
+        }),
+      origin.replace('http', 'ws') + '/bridge',
+    );
+    expect(refused).toBe(true);
+  });
+});
