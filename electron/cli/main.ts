@@ -8,6 +8,13 @@ import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { resolveDataDir } from './paths';
 import { serveCommand } from './serve-command';
+import {
+  subscribersCountCommand,
+  subscribersEraseCommand,
+  subscribersExportCommand,
+  subscribersImportCommand,
+  subscribersShowCommand,
+} from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
 
@@ -17,6 +24,11 @@ export const commands: Command[] = [
   serveCommand,
   boundariesImportCommand,
   gatewayAddCommand,
+  subscribersImportCommand,
+  subscribersExportCommand,
+  subscribersCountCommand,
+  subscribersShowCommand,
+  subscribersEraseCommand,
 ];
 
 function help(): string {
@@ -52,8 +64,8 @@ export interface RunResult {
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   const wantsJson = argv.includes('--json');
-  const fail = (code: number, message: string, errorCode: string) => {
-    if (wantsJson) console.log(JSON.stringify({ ok: false, error: { code: errorCode, message } }));
+  const fail = (code: number, message: string, errorCode: string, details?: unknown) => {
+    if (wantsJson) console.log(JSON.stringify({ ok: false, error: { code: errorCode, message, ...(details === undefined ? {} : { details }) } }));
     else console.error(`tryk: ${message}`);
     return { code };
   };
@@ -95,7 +107,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return { code: 0 };
   } catch (e) {
     if (e instanceof UsageError) return fail(2, `${e.message} (usage: ${command.usage})`, 'usage');
-    if (isTrykError(e)) return fail(1, e.message, e.code);
+    if (isTrykError(e)) return fail(1, e.message, e.code, e.details);
     // Unexpected: say what kind, never dump data that could be personal.
     return fail(1, `${command.name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, 'internal');
   }

@@ -63,6 +63,7 @@ async function keyed(file: string, key: Buffer, create: boolean): Promise<Db> {
     await db.exec('PRAGMA journal_mode = WAL');
     await db.exec('PRAGMA synchronous = NORMAL');
     await db.exec('PRAGMA foreign_keys = ON');
+    await db.exec('PRAGMA secure_delete = ON'); // an erased person's bytes are overwritten, not just unlinked
     return db;
   } catch (e) {
     await db.close().catch(() => undefined);

@@ -1,0 +1,237 @@
+/**
+ * The subscriber registry in the store: import (all or nothing, or the accepted rows only),
+ * export, a person's own data (show, erase) and the counts. Opted-out stays opted out.
+ */
+import { validateRecords } from '../../shared/registry/subscriber';
+import type { Category, PlaceInput, RawRecord, RowProblem, SubscriberInput, SubscriberStatus } from '../../shared/registry/subscriber';
+import { TrykError } from '../../shared/bridge/result';
+import { insertMany } from '../store/db';
+import type { Db, Queryable } from '../store/db';
+
+export type ImportMode = 'all_or_nothing' | 'accepted_only';
+
+export interface ImportReport {
+  /** Whether the store was changed. */
+  imported: boolean;
+  rows: number;
+  accepted: number;
+  rejected: RowProblem[];
+  created: number;
+  updated: number;
+  /** Rows whose subscriber had opted out: their data is updated but they stay opted out. */
+  keptOptedOut: number;
+}
+
+export interface StoredSubscriber extends SubscriberInput {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SubscriberCounts {
+  total: number;
+  byStatus: Record<SubscriberStatus, number>;
+  /** Active subscribers per group code. */
+  byGroup: Record<string, number>;
+  places: number;
+}
+
+const CHUNK = 500;
+function* chunks<T>(items: readonly T[], size = CHUNK) {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+export interface RegistryService {
+  groups(): Promise<Map<string, number>>;
+  importRecords(records: readonly { row: number; record: RawRecord }[], mode: ImportMode): Promise<ImportReport>;
+  /** Every subscriber, in id order, a page at a time (export never holds 6 million in memory). */
+  each(onPage: (page: StoredSubscriber[]) => Promise<void> | void, pageSize?: number): Promise<number>;
+  find(phone: string): Promise<StoredSubscriber | null>;
+  erase(phone: string): Promise<boolean>;
+  counts(): Promise<SubscriberCounts>;
+  /** Called with the ids whose places or filters changed, so the targeting index can follow. */
+  onChange(listener: (change: { upserted: number[]; removed: number[] }) => void): () => void;
+}
+
+export function registryService(db: Db, now: () => Date = () => new Date()): RegistryService {
+  const listeners = new Set<(change: { upserted: number[]; removed: number[] }) => void>();
+  const changed = (upserted: number[], removed: number[]) => {
+    for (const l of listeners) l({ upserted, removed });
+  };
+
+  const groups = async () =>
+    new Map((await db.all<{ id: number; code: string }>('SELECT id, code FROM groups')).map((g) => [g.code, g.id]));
+
+  async function load(q: Queryable, rows: { id: number; phone: string; name: string | null; language: 'da' | 'en'; status: SubscriberStatus; quiet_start: number | null; quiet_end: number | null; consent_at: string | null; consent_method: string | null; consent_text_version: string | null; created_at: string; updated_at: string }[]): Promise<StoredSubscriber[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const places = await q.all<{ subscriber_id: number; kind: PlaceInput['kind']; address: string | null; lat: number; lon: number }>(
+      `SELECT subscriber_id, kind, address, lat, lon FROM places WHERE subscriber_id IN (${marks(ids.length)}) ORDER BY id`,
+      ids,
+    );
+    const grp = await q.all<{ subscriber_id: number; code: string }>(
+      `SELECT sg.subscriber_id, g.code FROM subscriber_groups sg JOIN groups g ON g.id = sg.group_id WHERE sg.subscriber_id IN (${marks(ids.length)}) ORDER BY g.code`,
+      ids,
+    );
+    const cats = await q.all<{ subscriber_id: number; category: Category }>(
+      `SELECT subscriber_id, category FROM subscriber_categories WHERE subscriber_id IN (${marks(ids.length)}) ORDER BY category`,
+      ids,
+    );
+    const by = <T extends { subscriber_id: number }>(list: T[]) => {
+      const m = new Map<number, T[]>();
+      for (const x of list) m.set(x.subscriber_id, [...(m.get(x.subscriber_id) ?? []), x]);
+      return m;
+    };
+    const [pm, gm, cm] = [by(places), by(grp), by(cats)];
+    return rows.map((r) => ({
+      id: r.id,
+      phone: r.phone,
+      name: r.name,
+      language: r.language,
+      status: r.status,
+      places: (pm.get(r.id) ?? []).map(({ kind, address, lat, lon }) => ({ kind, address, lat, lon })),
+      groups: (gm.get(r.id) ?? []).map((g) => g.code),
+      categories: (cm.get(r.id) ?? []).map((c) => c.category),
+      quietStart: r.quiet_start,
+      quietEnd: r.quiet_end,
+      consentAt: r.consent_at,
+      consentMethod: r.consent_method,
+      consentTextVersion: r.consent_text_version,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  const columns =
+    'id, phone, name, language, status, quiet_start, quiet_end, consent_at, consent_method, consent_text_version, created_at, updated_at';
+
+  return {
+    groups,
+    async importRecords(records, mode) {
+      const { accepted, rejected } = validateRecords(records, new Set((await groups()).keys()));
+      const report: ImportReport = { imported: false, rows: records.length, accepted: accepted.length, rejected, created: 0, updated: 0, keptOptedOut: 0 };
+      if (accepted.length === 0 || (rejected.length > 0 && mode === 'all_or_nothing')) return report;
+      const at = now().toISOString();
+      const groupIds = await groups();
+      const ids: number[] = [];
+      await db.transaction(async (tx) => {
+        const subs = accepted.map((a) => a.value);
+        const existing = new Map<string, { id: number; status: SubscriberStatus }>();
+        for (const part of chunks(subs)) {
+          for (const r of await tx.all<{ id: number; phone: string; status: SubscriberStatus }>(
+            `SELECT id, phone, status FROM subscribers WHERE phone IN (${marks(part.length)})`,
+            part.map((s) => s.phone),
+          )) {
+            existing.set(r.phone, r);
+          }
+        }
+        report.updated = existing.size;
+        report.created = subs.length - existing.size;
+        report.keptOptedOut = [...existing.values()].filter((e) => e.status === 'opted_out').length;
+        await insertMany(
+          tx,
+          `INSERT INTO subscribers (phone, name, language, status, quiet_start, quiet_end, consent_at, consent_method, consent_text_version, created_at, updated_at)`,
+          11,
+          subs.map((s) => [s.phone, s.name, s.language, s.status, s.quietStart, s.quietEnd, s.consentAt, s.consentMethod, s.consentTextVersion, at, at]),
+          `ON CONFLICT (phone) DO UPDATE SET name = excluded.name, language = excluded.language,
+             status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END,
+             quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
+             consent_at = coalesce(excluded.consent_at, subscribers.consent_at),
+             consent_method = coalesce(excluded.consent_method, subscribers.consent_method),
+             consent_text_version = coalesce(excluded.consent_text_version, subscribers.consent_text_version),
+             updated_at = excluded.updated_at`,
+        );
+        const idOf = new Map<string, number>();
+        for (const part of chunks(subs)) {
+          for (const r of await tx.all<{ id: number; phone: string }>(
+            `SELECT id, phone FROM subscribers WHERE phone IN (${marks(part.length)})`,
+            part.map((s) => s.phone),
+          )) {
+            idOf.set(r.phone, r.id);
+          }
+        }
+        const updatedIds = [...existing.values()].map((e) => e.id);
+        for (const part of chunks(updatedIds)) {
+          for (const table of ['places', 'subscriber_groups', 'subscriber_categories']) {
+            await tx.run(`DELETE FROM ${table} WHERE subscriber_id IN (${marks(part.length)})`, part);
+          }
+        }
+        await insertMany(
+          tx,
+          'INSERT INTO places (subscriber_id, kind, address, lat, lon)',
+          5,
+          subs.flatMap((s) => s.places.map((p) => [idOf.get(s.phone)!, p.kind, p.address, p.lat, p.lon])),
+        );
+        await insertMany(
+          tx,
+          'INSERT INTO subscriber_groups (subscriber_id, group_id)',
+          2,
+          subs.flatMap((s) => s.groups.map((g) => [idOf.get(s.phone)!, groupIds.get(g)!])),
+        );
+        await insertMany(
+          tx,
+          'INSERT INTO subscriber_categories (subscriber_id, category)',
+          2,
+          subs.flatMap((s) => s.categories.map((c) => [idOf.get(s.phone)!, c])),
+        );
+        ids.push(...idOf.values());
+      });
+      report.imported = true;
+      changed(ids, []);
+      return report;
+    },
+    async each(onPage, pageSize = 2000) {
+      let after = 0;
+      let total = 0;
+      for (;;) {
+        const rows = await db.all<Parameters<typeof load>[1][number]>(
+          `SELECT ${columns} FROM subscribers WHERE id > ? ORDER BY id LIMIT ?`,
+          [after, pageSize],
+        );
+        if (rows.length === 0) return total;
+        await onPage(await load(db, rows));
+        total += rows.length;
+        after = rows[rows.length - 1]!.id;
+      }
+    },
+    async find(phone) {
+      const rows = await db.all<Parameters<typeof load>[1][number]>(`SELECT ${columns} FROM subscribers WHERE phone = ?`, [phone]);
+      return (await load(db, rows))[0] ?? null;
+    },
+    async erase(phone) {
+      const row = await db.get<{ id: number }>('SELECT id FROM subscribers WHERE phone = ?', [phone]);
+      if (!row) return false;
+      // Cascades to places, groups and categories; secure_delete overwrites the freed pages.
+      await db.transaction((tx) => tx.run('DELETE FROM subscribers WHERE id = ?', [row.id]));
+      changed([], [row.id]);
+      return true;
+    },
+    async counts() {
+      const byStatus: Record<SubscriberStatus, number> = { active: 0, paused: 0, opted_out: 0 };
+      for (const r of await db.all<{ status: SubscriberStatus; n: number }>('SELECT status, count(*) AS n FROM subscribers GROUP BY status')) {
+        byStatus[r.status] = r.n;
+      }
+      const byGroup: Record<string, number> = {};
+      for (const r of await db.all<{ code: string; n: number }>(
+        `SELECT g.code, count(s.id) AS n FROM groups g
+           LEFT JOIN subscriber_groups sg ON sg.group_id = g.id
+           LEFT JOIN subscribers s ON s.id = sg.subscriber_id AND s.status = 'active'
+         GROUP BY g.code ORDER BY g.code`,
+      )) {
+        byGroup[r.code] = r.n;
+      }
+      const places = (await db.get<{ n: number }>('SELECT count(*) AS n FROM places'))?.n ?? 0;
+      return { total: byStatus.active + byStatus.paused + byStatus.opted_out, byStatus, byGroup, places };
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export function requirePhone(found: StoredSubscriber | null): StoredSubscriber {
+  if (!found) throw new TrykError('not_found', 'No subscriber with that phone number');
+  return found;
+}
