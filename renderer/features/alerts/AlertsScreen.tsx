@@ -1,0 +1,6 @@
+import { NotBuilt } from '../../components/NotBuilt';
+
+// Not built yet: says so and what it will do, so nobody mistakes it for a working screen.
+export function AlertsScreen() {
+  return <NotBuilt plansKey="screens.alerts.plans" />;
+}

@@ -1,0 +1,115 @@
+import 'leaflet/dist/leaflet.css';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNote } from '../../components/ErrorNote';
+import { useAppStore } from '../../store';
+import { selectTileUrl } from '../status/statusSlice';
+import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
+import { OutlineMap } from './OutlineMap';
+import type { OutlineKind } from './outlines';
+
+// Listed top to bottom as the officer thinks of them: largest area first.
+const panelOrder: readonly OutlineKind[] = ['district', 'municipality', 'postcode'];
+
+export function MapScreen() {
+  const visible = useAppStore((s) => s.visibleOutlines);
+  const loadOutlines = useAppStore((s) => s.loadOutlines);
+  // Fetch a kind when it is first shown; the slice ignores kinds already loaded or loading.
+  useEffect(() => {
+    for (const kind of panelOrder) if (visible[kind]) void loadOutlines(kind);
+  }, [visible, loadOutlines]);
+
+  return (
+    <div className="map-screen">
+      <aside className="map-panel">
+        <LayerToggles />
+        <BasemapNote />
+        <TargetAreaNote />
+      </aside>
+      <div className="map" data-testid="map">
+        <OutlineMap />
+      </div>
+    </div>
+  );
+}
+
+function LayerToggles() {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="panel">
+      <legend className="panel__title">{t('map.layers')}</legend>
+      {panelOrder.map((kind) => (
+        <LayerToggle key={kind} kind={kind} />
+      ))}
+    </fieldset>
+  );
+}
+
+function LayerToggle({ kind }: { kind: OutlineKind }) {
+  const { t } = useTranslation();
+  const layer = useAppStore(selectOutlineLayer(kind));
+  const visible = useAppStore(selectOutlineVisible(kind));
+  const setVisible = useAppStore((s) => s.setOutlineVisible);
+  const loadOutlines = useAppStore((s) => s.loadOutlines);
+  const id = `layer-${kind}`;
+  return (
+    <div className="layer">
+      <label className="choice" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={visible}
+          onChange={(e) => setVisible(kind, e.target.checked)}
+          data-testid={`layer-toggle-${kind}`}
+          aria-describedby={`${id}-state`}
+        />
+        <span className={`swatch swatch--${kind}`} aria-hidden="true" />
+        {t(`map.kinds.${kind}`)}
+      </label>
+      <div id={`${id}-state`} className="layer__state" data-testid={`layer-state-${kind}`}>
+        {layer.status === 'loading' && t('map.loading')}
+        {layer.status === 'ready' &&
+          (layer.outlines.length > 0 ? t('map.shapes', { count: layer.outlines.length }) : t('map.noneInStore'))}
+        {layer.status === 'failed' && layer.error && (
+          <ErrorNote error={layer.error}>
+            {' '}
+            <button type="button" className="link-button" onClick={() => void loadOutlines(kind, { retry: true })}>
+              {t('map.retry')}
+            </button>
+          </ErrorNote>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function BasemapNote() {
+  const { t } = useTranslation();
+  const tiles = useAppStore(selectTileUrl) !== null;
+  return (
+    <section className="panel" aria-labelledby="basemap-title">
+      <h2 id="basemap-title" className="panel__title">
+        {t('map.basemap')}
+      </h2>
+      <p data-testid="basemap-state" data-tiles={tiles ? 'online' : 'none'}>
+        {tiles ? t('map.basemapTiles') : t('map.basemapPlain')}
+      </p>
+      {!tiles && <p className="hint">{t('map.basemapPlainWhy')}</p>}
+    </section>
+  );
+}
+
+function TargetAreaNote() {
+  const { t } = useTranslation();
+  return (
+    <section className="panel" aria-labelledby="target-title">
+      <h2 id="target-title" className="panel__title">
+        {t('map.targetTitle')}
+      </h2>
+      <p>
+        <span className="not-built__badge">{t('notBuilt.badge')}</span>
+      </p>
+      <p>{t('map.targetNotBuilt')}</p>
+    </section>
+  );
+}

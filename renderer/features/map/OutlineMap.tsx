@@ -1,0 +1,167 @@
+import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { GeoJSON, MapContainer, Pane, TileLayer, ZoomControl, useMap, useMapEvents } from 'react-leaflet';
+import type { Layer, PathOptions } from 'leaflet';
+import type { Feature, Geometry } from 'geojson';
+import { useAppStore } from '../../store';
+import { selectTileUrl } from '../status/statusSlice';
+import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
+import { DENMARK_CENTER, DENMARK_ZOOM, outlineBounds, outlineKinds, toFeatureCollection } from './outlines';
+import type { OutlineKind, OutlineProperties } from './outlines';
+
+// Each kind in its own pane: the stacking is fixed (district on top), and the pane is a DOM
+// element tests and the officer's tools can find by kind.
+const paneZ: Record<OutlineKind, number> = { postcode: 410, municipality: 420, district: 430 };
+
+// The `className` lands on every SVG path of the kind, so the outlines can be found in the DOM.
+// The district is drawn as a bold line without fill, so it never hides what lies under it.
+const pathStyle: Record<OutlineKind, PathOptions> = {
+  district: { className: 'outline outline-district', color: '#0b2545', weight: 4, fill: false },
+  municipality: { className: 'outline outline-municipality', color: '#33557a', weight: 1.5, fillOpacity: 0 },
+  postcode: {
+    className: 'outline outline-postcode',
+    color: '#6a7a8c',
+    weight: 1,
+    dashArray: '4 3',
+    fillOpacity: 0,
+  },
+};
+
+// A generous frame around Denmark (Bornholm and Skagen included) so the map cannot be lost.
+const MAX_BOUNDS: [[number, number], [number, number]] = [
+  [53.0, 3.0],
+  [59.0, 17.5],
+];
+
+/** The map itself. Its props are fixed once created; everything that changes it is a child using useMap(). */
+export function OutlineMap() {
+  const initialView = useAppStore((s) => s.mapView);
+  return (
+    <MapContainer
+      className="map__leaflet"
+      center={initialView?.center ?? DENMARK_CENTER}
+      zoom={initialView?.zoom ?? DENMARK_ZOOM}
+      minZoom={6}
+      maxZoom={18}
+      maxBounds={MAX_BOUNDS}
+      zoomControl={false}
+      zoomSnap={0.5}
+    >
+      <MapLabels />
+      <KeepView />
+      <FitToDistrict />
+      <BaseTiles />
+      <OfflineLand />
+      {outlineKinds.map((kind) => (
+        <OutlineLayer key={kind} kind={kind} />
+      ))}
+      {/* Issue 3: the target-area drawing (Leaflet-Geoman: polygon, rectangle, circle, edit,
+          delete) mounts here as another child, reaching the map through useMap(). */}
+    </MapContainer>
+  );
+}
+
+/** Names the map for assistive tech and gives the zoom buttons words in the officer's language. */
+function MapLabels() {
+  const map = useMap();
+  const { t, i18n } = useTranslation();
+  useEffect(() => {
+    const container = map.getContainer();
+    container.setAttribute('role', 'region');
+    container.setAttribute('aria-label', t('map.label'));
+  }, [map, t]);
+  // The control's titles are fixed when it is created, so a new language makes a new control.
+  return <ZoomControl key={i18n.language} position="topleft" zoomInTitle={t('map.zoomIn')} zoomOutTitle={t('map.zoomOut')} />;
+}
+
+function KeepView() {
+  const setMapView = useAppStore((s) => s.setMapView);
+  const map = useMapEvents({
+    moveend: () => {
+      const c = map.getCenter();
+      setMapView({ center: [c.lat, c.lng], zoom: map.getZoom() });
+    },
+  });
+  return null;
+}
+
+/** Frames the district once it arrives, unless the officer has already moved the map. */
+function FitToDistrict() {
+  const map = useMap();
+  const district = useAppStore(selectOutlineLayer('district'));
+  const hasView = useAppStore((s) => s.mapView !== null);
+  useEffect(() => {
+    if (hasView || district.status !== 'ready') return;
+    const bounds = outlineBounds(district.outlines);
+    const size = map.getSize();
+    // A map with no size (hidden, or not laid out) cannot compute a zoom to fit.
+    if (bounds && size.x > 0 && size.y > 0) map.fitBounds(bounds, { padding: [24, 24] });
+  }, [map, district, hasView]);
+  return null;
+}
+
+const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
+
+/** Online tiles only when the host names a tile server and there is a network; else the plain background shows. */
+function BaseTiles() {
+  const url = useAppStore(selectTileUrl);
+  return url ? <TileLayer url={url} attribution={TILE_ATTRIBUTION} maxZoom={19} /> : null;
+}
+
+const landStyle: PathOptions = {
+  className: 'land',
+  stroke: false,
+  fillColor: '#fbfbf7',
+  fillOpacity: 1,
+  interactive: false,
+};
+
+/**
+ * Without tiles, land and sea would look the same: the municipalities, once loaded, are painted
+ * as land underneath all outlines, whether or not their outlines are shown.
+ */
+function OfflineLand() {
+  const tiles = useAppStore(selectTileUrl) !== null;
+  const municipalities = useAppStore(selectOutlineLayer('municipality'));
+  const data = useMemo(() => toFeatureCollection(municipalities.outlines), [municipalities.outlines]);
+  if (tiles || municipalities.status !== 'ready' || municipalities.outlines.length === 0) return null;
+  return (
+    <Pane name="land" style={{ zIndex: 405 }}>
+      <GeoJSON data={data} style={() => landStyle} interactive={false} />
+    </Pane>
+  );
+}
+
+/** Labels a shape with its name as text: boundary names come from imported files, never trusted as HTML. */
+function bindName(feature: Feature<Geometry, OutlineProperties>, layer: Layer) {
+  const label = document.createElement('span');
+  label.textContent = `${feature.properties.code} ${feature.properties.name}`.trim();
+  layer.bindTooltip(label, { sticky: true, direction: 'top' });
+}
+
+function TagPane({ kind }: { kind: OutlineKind }) {
+  const map = useMap();
+  useEffect(() => {
+    map.getPane(`outline-${kind}`)?.setAttribute('data-testid', `outline-${kind}`);
+  }, [map, kind]);
+  return null;
+}
+
+function OutlineLayer({ kind }: { kind: OutlineKind }) {
+  const layer = useAppStore(selectOutlineLayer(kind));
+  const visible = useAppStore(selectOutlineVisible(kind));
+  const data = useMemo(() => toFeatureCollection(layer.outlines), [layer.outlines]);
+  if (!visible || layer.status !== 'ready' || layer.outlines.length === 0) return null;
+  return (
+    <Pane name={`outline-${kind}`} className={`outline-pane outline-pane--${kind}`} style={{ zIndex: paneZ[kind] }}>
+      <TagPane kind={kind} />
+      {/* GeoJSON reads `data` only when created. New outlines always pass through 'loading',
+          which unmounts this pane, so a fresh layer is made for them. */}
+      <GeoJSON
+        data={data}
+        style={() => pathStyle[kind]}
+        onEachFeature={kind === 'district' ? undefined : (bindName as (f: Feature, l: Layer) => void)}
+      />
+    </Pane>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The one zustand store, made of the features' slices. It is created per app (not a module
+ * singleton) with its dependencies handed in, so tests build one around a fake bridge.
+ */
+import { createContext, useContext } from 'react';
+import { createStore, useStore } from 'zustand';
+import type { StoreApi } from 'zustand';
+import type { BridgeClient } from './lib/bridge';
+import type { NetworkMonitor } from './lib/network';
+import { createMapSlice } from './features/map/mapSlice';
+import type { MapSlice } from './features/map/mapSlice';
+import { createNavigationSlice } from './features/navigation/navigationSlice';
+import type { NavigationSlice } from './features/navigation/navigationSlice';
+import { createSettingsSlice } from './features/settings/settingsSlice';
+import type { SettingsSlice } from './features/settings/settingsSlice';
+import { createStatusSlice } from './features/status/statusSlice';
+import type { StatusSlice } from './features/status/statusSlice';
+
+export interface StoreDeps {
+  bridge: BridgeClient;
+  network: NetworkMonitor;
+  /** Where the officer's own preferences (language) are kept; null when storage is unavailable. */
+  preferences: Storage | null;
+}
+
+export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice;
+export type AppStore = StoreApi<AppState>;
+
+/** A slice sees the whole state (to read other slices) but sets only through `set`. */
+export type SliceCreator<T> = (set: AppStore['setState'], get: AppStore['getState'], deps: StoreDeps) => T;
+
+export function createAppStore(deps: StoreDeps): AppStore {
+  return createStore<AppState>()((set, get) => ({
+    ...createNavigationSlice(set, get, deps),
+    ...createStatusSlice(set, get, deps),
+    ...createMapSlice(set, get, deps),
+    ...createSettingsSlice(set, get, deps),
+  }));
+}
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+/** Selects from the app's store; selectors must return stable values (a primitive or a stored object). */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStore needs a StoreContext above it');
+  return useStore(store, selector);
+}
