@@ -31,6 +31,9 @@ await Promise.all([
     format: 'cjs',
     target: 'node22',
     packages: 'external',
+    // Shared Node code finds files next to itself with import.meta.url, which CommonJS lacks.
+    define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({
     ...common,

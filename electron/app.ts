@@ -1,8 +1,12 @@
 /**
  * The service graph, built once per host from a store. Electron's main.ts, the headless host
- * and the CLI all call `startApp`, so they run the same services behind the same bridge.
+ * and the CLI all call these, so they run the same services behind the same bridge.
  */
 import type { AppStatus, EventName, EventOf } from '../shared/bridge/contract';
+import { TrykError } from '../shared/bridge/result';
+import type { AreaResult, BoundaryResolver } from '../shared/targeting/compile';
+import { areaToGeoJSON } from '../shared/targeting/geojson';
+import type { AreaGeometry } from '../shared/geo/types';
 import { boundaryService } from './boundaries/service';
 import type { BoundaryService } from './boundaries/service';
 import { createDispatcher, consoleLog } from './bridge/dispatcher';
@@ -11,15 +15,24 @@ import { gatewayConfigService } from './config/gateways';
 import type { GatewayConfigService } from './config/gateways';
 import { settingsService } from './config/settings';
 import type { SettingsService } from './config/settings';
+import { recordsFromText } from './registry/files';
+import { subscriberRecords } from './registry/index-sync';
+import { registryService } from './registry/service';
+import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
+import { TargetingEngine } from './targeting/engine';
+import { buildIndexFromStore, loadBoundaryResolver } from './targeting/fromStore';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
 export interface Services {
   store: Store;
   boundaries: BoundaryService;
+  registry: RegistryService;
   settings: SettingsService;
   gateways: GatewayConfigService;
+  /** Built from the store on first use (seconds at national scale), then kept current. */
+  targeting(): Promise<TargetingEngine>;
   status(): Promise<AppStatus>;
 }
 
@@ -42,18 +55,59 @@ export interface AppOptions {
   log?: DispatchLog;
 }
 
+/** Density cells with fewer places than this are never sent to the renderer. */
+export const DENSITY_MIN_COUNT = 5;
+
+/** Targeting errors are the officer's to fix (a bowtie, an unknown postcode): a bad request with the reason. */
+export function unwrapArea<T>(r: AreaResult<T>): T {
+  if (!r.ok) throw new TrykError('bad_request', r.error.message, { area: r.error.code });
+  return r.value;
+}
+
 export function createServices(opts: AppOptions): Services {
   const { store } = opts;
   const now = opts.now ?? (() => new Date());
-  const boundaries = boundaryService(store.db, now);
+  const plainBoundaries = boundaryService(store.db, now);
+  const registry = registryService(store.db, now);
   const settings = settingsService(store.db);
   const gateways = gatewayConfigService(store.db, now);
+
+  let resolve: BoundaryResolver = () => undefined;
+  let engine: Promise<TargetingEngine> | null = null;
+  const targeting = () =>
+    (engine ??= (async () => {
+      resolve = await loadBoundaryResolver(store.db);
+      const { index } = await buildIndexFromStore(store.db);
+      return new TargetingEngine(index, (kind, code) => resolve(kind, code));
+    })());
+  // The index follows the registry, so imports and erasures reach the counts at once.
+  registry.onChange(({ upserted, removed }) => {
+    if (!engine) return; // not built yet: it will read the store as it is
+    void engine.then(async (t) => {
+      for (const id of removed) t.removeSubscriber(id);
+      for (const r of await subscriberRecords(store.db, upserted)) t.upsertSubscriber(r);
+    });
+  });
+  const boundaries: BoundaryService = {
+    ...plainBoundaries,
+    async importAll(list) {
+      const result = await plainBoundaries.importAll(list);
+      if (engine) {
+        resolve = await loadBoundaryResolver(store.db);
+        (await engine).forgetBoundaries();
+      }
+      return result;
+    },
+  };
+
   const count = async (table: string) => (await store.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
   return {
     store,
     boundaries,
+    registry,
     settings,
     gateways,
+    targeting,
     async status() {
       const configured = await gateways.list();
       return {
@@ -75,6 +129,11 @@ export function createServices(opts: AppOptions): Services {
           primary: g.primary,
         })),
         map: { tileUrl: opts.tileUrl !== undefined ? opts.tileUrl : await settings.get('map.tileUrl') },
+        district: await (async () => {
+          const code = await settings.get('console.district');
+          const d = code ? await boundaries.findByName('district', code) : null;
+          return d ? { code: d.code, name: d.name } : null;
+        })(),
       };
     },
   };
@@ -85,15 +144,43 @@ export function handlersFor(services: Services): Handlers {
     'app.status': { handle: () => services.status() },
     'boundaries.list': { handle: ({ kind }) => services.boundaries.list(kind) },
     'boundaries.outlines': { handle: ({ kind }) => services.boundaries.outlines(kind) },
+    'boundaries.search': { handle: ({ query }) => services.boundaries.search(query) },
+    'target.count': { handle: async ({ area, filter }) => unwrapArea((await services.targeting()).count(area, filter)) },
+    'target.geojson': {
+      handle: async ({ area }) => {
+        const geometryOf = new Map<string, Awaited<ReturnType<BoundaryService['geometry']>>>();
+        for (const part of area.parts) {
+          if (part.shape.type !== 'boundary') continue;
+          const g = await services.boundaries.geometry(part.shape.kind, part.shape.code);
+          if (!g) throw new TrykError('bad_request', `No ${part.shape.kind} with code ${part.shape.code}`, { area: 'unknown_boundary' });
+          geometryOf.set(`${part.shape.kind}:${part.shape.code}`, g);
+        }
+        return areaToGeoJSON(area, (kind, code) => geometryOf.get(`${kind}:${code}`) as AreaGeometry | undefined) as { type: 'FeatureCollection'; features: unknown[] };
+      },
+    },
+    'target.density': {
+      handle: async ({ bbox, zoom, filter }) => ({
+        ...unwrapArea((await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
+        minCount: DENSITY_MIN_COUNT,
+      }),
+    },
+    'subscribers.counts': { handle: () => services.registry.counts() },
+    'subscribers.import': {
+      handle: ({ content, format, mode, fileName }) => services.registry.importRecords(recordsFromText(content, format, fileName), mode),
+    },
   };
 }
 
 export async function startApp(opts: AppOptions): Promise<App> {
   const services = createServices(opts);
+  await services.targeting(); // the first count must be instant, so the index is built before the window opens
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const emit: EventListener = (event, payload) => {
     for (const l of listeners) l(event, payload);
   };
+  services.registry.onChange(() => {
+    void services.registry.counts().then((c) => emit('subscribers.changed', { total: c.total }));
+  });
   return {
     dispatch: createDispatcher(handlersFor(services), opts.log ?? consoleLog),
     services,

@@ -30,6 +30,9 @@ import {
   withSecurityHeaders,
 } from './security';
 import { createStore, openStore, storeState } from './store/store';
+import { sharedBoundariesDir } from './cli/paths';
+import { dagiPaths, readBoundaryFiles } from './cli/store-commands';
+import { DEFAULT_DEMO_DISTRICT, makeDemoStore, pickDistrict } from './demo/make-demo';
 
 // Before `ready`: a standard, secure scheme gives the renderer a real origin (app://tryk) for
 // CSP 'self' and sender checks, without file:// and its access to the whole disk.
@@ -110,10 +113,21 @@ function createWindow(app: App) {
 async function openDesktopStore(dataDir: string) {
   const key = keychainStoreKey(safeStorage);
   if (storeState(dataDir) === 'none') {
-    // TODO(demo-on-first-start): call the lead's demo generator here (what `tryk demo` does:
-    // boundaries, simulator gateway, synthetic subscribers) once electron/demo/ exports it.
-    // Until then a first start creates an empty encrypted store.
-    return createStore({ dataDir, key });
+    // First start: the demo store `tryk demo` makes, where the DAGI boundary files are at hand
+    // (a development checkout); an installed console starts empty and imports boundaries.
+    const dagi = sharedBoundariesDir(__dirname);
+    if (!dagi) return createStore({ dataDir, key });
+    const boundaries = readBoundaryFiles(dagiPaths(dagi));
+    const made = await makeDemoStore({
+      dataDir,
+      key,
+      boundaries,
+      district: pickDistrict(boundaries, DEFAULT_DEMO_DISTRICT),
+      subscribers: 34_000,
+      seed: 1,
+      version: electron.getVersion(),
+    });
+    return made.store;
   }
   return openStore({ dataDir, key });
 }

@@ -30,6 +30,8 @@ export interface BoundaryService {
   /** The full, unsimplified shape (for counting and CAP). */
   geometry(kind: BoundaryKind, code: string): Promise<ParsedBoundary['geometry'] | null>;
   findByName(kind: BoundaryKind, name: string): Promise<BoundarySummary | null>;
+  /** The search box: a postcode by number, or any boundary by (the start of) its name. */
+  search(query: string): Promise<BoundarySummary[]>;
   count(): Promise<number>;
 }
 
@@ -100,6 +102,25 @@ export function boundaryService(db: Db, now: () => Date = () => new Date()): Bou
       const wanted = name.trim().toLocaleLowerCase('da');
       const all = await this.list(kind);
       return all.find((b) => b.code === name.trim() || b.name.toLocaleLowerCase('da') === wanted) ?? null;
+    },
+    async search(query) {
+      const q = query.trim().toLocaleLowerCase('da');
+      const rows = await db.all<Row>(
+        "SELECT id, kind, code, name, min_lon, min_lat, max_lon, max_lat FROM boundaries WHERE kind IN ('postcode', 'municipality', 'district')",
+      );
+      const rank = (r: Row) => {
+        const name = r.name.toLocaleLowerCase('da');
+        if (r.code === q || name === q) return 0;
+        if ((r.kind === 'postcode' && r.code.startsWith(q)) || name.startsWith(q)) return 1;
+        return name.includes(q) ? 2 : 3;
+      };
+      const kindOrder = { postcode: 0, municipality: 1, district: 2, region: 3 } as const;
+      return rows
+        .map((r) => ({ r, score: rank(r) }))
+        .filter((x) => x.score < 3)
+        .sort((a, b) => a.score - b.score || kindOrder[a.r.kind] - kindOrder[b.r.kind] || a.r.code.localeCompare(b.r.code))
+        .slice(0, 20)
+        .map((x) => summary(x.r));
     },
     async count() {
       return (await db.get<{ n: number }>('SELECT count(*) AS n FROM boundaries'))?.n ?? 0;

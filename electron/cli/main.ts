@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
+import { demoCommand } from './demo-command';
 import { resolveDataDir } from './paths';
+import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
 import {
   subscribersCountCommand,
@@ -21,6 +23,7 @@ import { VERSION } from './version';
 export const commands: Command[] = [
   initCommand,
   statusCommand,
+  demoCommand,
   serveCommand,
   boundariesImportCommand,
   gatewayAddCommand,
@@ -29,6 +32,7 @@ export const commands: Command[] = [
   subscribersCountCommand,
   subscribersShowCommand,
   subscribersEraseCommand,
+  targetCountCommand,
 ];
 
 function help(): string {

@@ -16,9 +16,12 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
   return resolve(flag ?? env.TRYK_DATA_DIR ?? defaultDataDir(env));
 }
 
-/** The package root: where package.json is, found upwards from this (bundled) file. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+/**
+ * The package root: where package.json is, found upwards from this (bundled) file. The
+ * CommonJS Electron bundle has no import.meta, so it passes its own __dirname.
+ */
+export function packageRoot(from?: string): string {
+  let dir = from ?? dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('package root not found');
@@ -28,8 +31,8 @@ export function packageRoot(): string {
 }
 
 /** The project's shared/ folder beside the checkout, where the DAGI boundaries are in development. */
-export function sharedBoundariesDir(): string | null {
-  const dir = resolve(packageRoot(), '..', 'shared', 'data', 'dagi');
+export function sharedBoundariesDir(from?: string): string | null {
+  const dir = resolve(packageRoot(from), '..', 'shared', 'data', 'dagi');
   return existsSync(join(dir, 'politikredse.geojson')) ? dir : null;
 }
 

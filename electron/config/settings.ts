@@ -4,10 +4,13 @@ import type { Db } from '../store/db';
 export interface Settings {
   /** Online basemap tiles; null keeps the map to boundary outlines (offline, or by policy). */
   'map.tileUrl': string | null;
+  /** Code of the police district this console serves; null for the whole country. */
+  'console.district': string | null;
 }
 
 export const defaultSettings: Settings = {
   'map.tileUrl': 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  'console.district': null,
 };
 
 export interface SettingsService {

@@ -5,6 +5,7 @@
  * To add a call: add a schema here, a handler in electron/bridge/handlers.ts, a test.
  */
 import { z } from 'zod';
+import { TargetAreaSchema, TargetFilterSchema } from '../targeting/area';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -31,6 +32,8 @@ export const AppStatus = z.object({
   }),
   gateways: z.array(GatewaySummary),
   map: z.object({ tileUrl: z.string().nullable() }),
+  /** The police district this console serves (drawn bold, framed first); null: the whole country. */
+  district: z.object({ code: z.string(), name: z.string() }).nullable(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -63,6 +66,46 @@ export type BoundaryOutline = z.infer<typeof BoundaryOutline>;
 
 const NoArgs = z.object({}).strict();
 
+export const TargetCount = z.object({
+  /** Distinct subscribers with a place inside (each counted once, however many places). */
+  total: z.number().int(),
+  byGroup: z.record(z.string(), z.number().int()),
+  places: z.number().int(),
+});
+export type TargetCount = z.infer<typeof TargetCount>;
+
+/** Density of places for the map: cells under the minimum are left out, never single people. */
+export const Density = z.object({
+  cellSizeDeg: z.number(),
+  minCount: z.number().int(),
+  cells: z.array(z.object({ lon: z.number(), lat: z.number(), count: z.number().int() })),
+  hiddenCells: z.number().int(),
+});
+export type Density = z.infer<typeof Density>;
+
+export const SubscriberCounts = z.object({
+  total: z.number().int(),
+  byStatus: z.object({ active: z.number().int(), paused: z.number().int(), opted_out: z.number().int() }),
+  byGroup: z.record(z.string(), z.number().int()),
+  places: z.number().int(),
+});
+export type SubscriberCounts = z.infer<typeof SubscriberCounts>;
+
+export const ImportReport = z.object({
+  imported: z.boolean(),
+  rows: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.array(z.object({ row: z.number().int(), code: z.string(), field: z.string(), message: z.string() })),
+  created: z.number().int(),
+  updated: z.number().int(),
+  keptOptedOut: z.number().int(),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+const BBoxSchema = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .refine(([w, s, e, n]) => w <= e && s <= n, 'west ≤ east and south ≤ north');
+
 export const channels = {
   'app.status': { request: NoArgs, response: AppStatus },
   'boundaries.list': {
@@ -73,10 +116,43 @@ export const channels = {
     request: z.object({ kind: BoundaryKind }).strict(),
     response: z.array(BoundaryOutline),
   },
+  'boundaries.search': {
+    request: z.object({ query: z.string().trim().min(1).max(100) }).strict(),
+    response: z.array(BoundarySummary),
+  },
+  'target.count': {
+    request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
+    response: TargetCount,
+  },
+  /** The area as GeoJSON with boundaries resolved to their shapes: what `tryk target count --area` reads. */
+  'target.geojson': {
+    request: z.object({ area: TargetAreaSchema }).strict(),
+    response: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }),
+  },
+  'target.density': {
+    request: z
+      .object({ bbox: BBoxSchema, zoom: z.number().int().min(0).max(22), filter: TargetFilterSchema.optional() })
+      .strict(),
+    response: Density,
+  },
+  'subscribers.counts': { request: NoArgs, response: SubscriberCounts },
+  'subscribers.import': {
+    request: z
+      .object({
+        content: z.string().max(32 * 1024 * 1024),
+        format: z.enum(['csv', 'json']),
+        mode: z.enum(['all_or_nothing', 'accepted_only']),
+        fileName: z.string().max(200).default('import'),
+      })
+      .strict(),
+    response: ImportReport,
+  },
 } as const;
 
 export const events = {
   'app.statusChanged': AppStatus,
+  /** The registry changed (import, erase): counts on screen are stale. */
+  'subscribers.changed': z.object({ total: z.number().int() }),
 } as const;
 
 export type Channels = typeof channels;
@@ -91,4 +167,4 @@ export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 
 /** Largest request a host accepts, in bytes of JSON; bigger ones are refused with `too_large`. */
-export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024 + 4096;

@@ -14,6 +14,7 @@ export const demoStatus: AppStatus = {
   store: { schemaVersion: 2, encrypted: true, subscribers: 34000, places: 44200, boundaries: 700 },
   gateways: [{ name: 'Simulator', kind: 'simulator', state: 'connected', primary: true }],
   map: { tileUrl: null },
+  district: { code: '9', name: 'Nordsjællands Politi' },
 };
 
 const square = (lon: number, lat: number, size: number): BoundaryOutline['geometry'] => ({

@@ -40,15 +40,18 @@ describe('the console, headless, in Chromium', () => {
   it('keeps the token out of the address bar and refuses a bridge without it', async () => {
     expect(page.url()).not.toContain('token=');
     const origin = new URL(running.url).origin;
-    const refused = await page.evaluate(
+    // Without the token the host closes the socket with 4401 and answers nothing.
+    const outcome = await page.evaluate(
       (u) =>
-        new Promise<boolean>((resolve) => {
+        new Promise<{ code: number; answered: boolean }>((resolve) => {
           const ws = new WebSocket(u);
-          ws.onopen = () => resolve(false);
-          ws.onerror = () => resolve(true);
+          let answered = false;
+          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'app.status', payload: {} }));
+          ws.onmessage = () => (answered = true);
+          ws.onclose = (e) => resolve({ code: e.code, answered });
         }),
       origin.replace('http', 'ws') + '/bridge',
     );
-    expect(refused).toBe(true);
+    expect(outcome).toEqual({ code: 4401, answered: false });
   });
 });

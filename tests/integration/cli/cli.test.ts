@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../electron/cli/main';
+import { latestVersion } from '../../../electron/store/migrations';
 import { tempDir, TEST_PASSPHRASE } from '../../support/store';
 
 const dagi = resolve(__dirname, '../../../../shared/data/dagi');
@@ -48,7 +49,8 @@ describe('tryk (in process)', () => {
     expect(await tryk('gateway', 'add', 'sim', 'simulator://?tps=200')).toBe(0);
     expect(await tryk('status', '--json')).toBe(0);
     const status = JSON.parse(out[0]!).value;
-    expect(status.store).toMatchObject({ schemaVersion: 2, encrypted: true, boundaries: 111, subscribers: 0 });
+    expect(status.store).toMatchObject({ schemaVersion: latestVersion, encrypted: true, boundaries: 111, subscribers: 0 });
+    expect(status.district).toBeNull();
     expect(status.gateways).toEqual([{ name: 'sim', kind: 'simulator', state: 'connected', primary: true }]);
   });
 
@@ -74,5 +76,59 @@ describe('tryk (in process)', () => {
     expect(await tryk('status')).toBe(0);
     expect(await tryk('status', '--json')).toBe(0);
     expect([...out, ...err].join('\n')).not.toContain('s3cret-pw');
+  });
+
+  it('makes a demo store in the named district, and refuses an unknown district before writing anything', async () => {
+    expect(await tryk('demo', '--district', 'Atlantis Politi', '--subscribers', '10')).toBe(1);
+    expect(err[0]).toMatch(/no police district "Atlantis Politi"; choose one of: .*Nordsjællands Politi/);
+    expect(readdirSync(tmp.dir)).toEqual([]);
+    expect(await tryk('demo', '--subscribers', '500', '--seed', '3', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toMatchObject({ subscribers: 500, district: 'Nordsjællands Politi' });
+    expect(await tryk('status', '--json')).toBe(0);
+    const status = JSON.parse(out[0]!).value;
+    expect(status.district).toEqual({ code: '9', name: 'Nordsjællands Politi' });
+    expect(status.gateways[0]).toMatchObject({ name: 'simulator', kind: 'simulator', primary: true });
+    expect(await tryk('demo', '--subscribers', '10')).toBe(1);
+    expect(err[0]).toMatch(/already a store/);
+  });
+
+  it('imports, shows, exports, counts and erases subscribers', async () => {
+    expect(await tryk('init')).toBe(0);
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const good = join(tmp.dir, 'good.csv');
+    writeFileSync(good, 'phone;name;groups;home_lat;home_lon\n26 12 34 56;Bo;taxi;55,93;12,31\n+4527123456;;;55.60;12.50\n');
+    const bad = join(tmp.dir, 'bad.csv');
+    writeFileSync(bad, 'phone,name\n26999999,Al\nhello,Bad\n');
+    expect(await tryk('subscribers', 'import', bad)).toBe(1);
+    expect(err.join('\n')).toMatch(/Nothing imported: 1 of 2 rows are refused[\s\S]*row 3: phone: not a valid phone number/);
+    expect(await tryk('subscribers', 'import', good, '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toMatchObject({ imported: true, created: 2 });
+    expect(await tryk('subscribers', 'show', '26123456', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toMatchObject({ phone: '+4526123456', name: 'Bo', groups: ['taxi'], places: [{ lat: 55.93, lon: 12.31 }] });
+    const file = join(tmp.dir, 'export.csv');
+    expect(await tryk('subscribers', 'export', '--out', file)).toBe(0);
+    expect(readFileSync(file, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(await tryk('subscribers', 'export', '--out', file)).toBe(1); // never overwrites
+    expect(await tryk('subscribers', 'erase', '+45 26 12 34 56')).toBe(2); // needs --yes
+    expect(await tryk('subscribers', 'erase', '+45 26 12 34 56', '--yes')).toBe(0);
+    expect(await tryk('subscribers', 'count', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value.total).toBe(1);
+    expect(await tryk('subscribers', 'show', '26123456')).toBe(1);
+    expect(err[0]).toBe('tryk: No subscriber with that phone number');
+  });
+
+  it('counts an area from GeoJSON, and explains a bad one', async () => {
+    expect(await tryk('demo', '--subscribers', '800', '--seed', '5')).toBe(0);
+    const { writeFileSync } = await import('node:fs');
+    const circle = join(tmp.dir, 'circle.geojson');
+    writeFileSync(circle, JSON.stringify({ type: 'Feature', properties: { radius: 20000 }, geometry: { type: 'Point', coordinates: [12.311, 55.927] } }));
+    expect(await tryk('target', 'count', '--area', circle, '--json')).toBe(0);
+    const c = JSON.parse(out[0]!).value;
+    expect(c.total).toBeGreaterThan(0);
+    expect(c.total).toBeLessThanOrEqual(800);
+    const bowtie = join(tmp.dir, 'bowtie.geojson');
+    writeFileSync(bowtie, JSON.stringify({ type: 'Polygon', coordinates: [[[12, 55], [13, 56], [13, 55], [12, 56], [12, 55]]] }));
+    expect(await tryk('target', 'count', '--area', bowtie)).toBe(1);
+    expect(err[0]).toMatch(/^tryk: .*(intersect|cross)/i);
   });
 });

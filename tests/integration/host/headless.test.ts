@@ -27,6 +27,7 @@ const status: AppStatus = {
   store: { schemaVersion: 2, encrypted: true, subscribers: 3, places: 3, boundaries: 1 },
   gateways: [{ name: 'Simulator', kind: 'simulator', state: 'connected', primary: true }],
   map: { tileUrl: null },
+  district: { code: '9', name: 'Nordsjællands Politi' },
 };
 
 interface FakeApp extends BridgeApp {

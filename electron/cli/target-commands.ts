@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { TrykError } from '../../shared/bridge/result';
+import { areaFromGeoJSON } from '../../shared/targeting/geojson';
+import { createServices, unwrapArea } from '../app';
+import type { Command } from './command';
+import { UsageError } from './command';
+import { withStore } from './store-commands';
+import { VERSION } from './version';
+
+const list = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+
+export const targetCountCommand: Command = {
+  name: 'target count',
+  summary: 'count the subscribers inside an area (GeoJSON Feature, FeatureCollection or geometry)',
+  usage: 'tryk target count --area FILE.geojson [--groups a,b] [--categories a,b] [--data-dir DIR] [--json]',
+  options: { area: { type: 'string' }, groups: { type: 'string' }, categories: { type: 'string' } },
+  async run(ctx) {
+    const file = ctx.values.area as string | undefined;
+    if (!file) throw new UsageError('--area FILE is required');
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
+    }
+    const area = unwrapArea(areaFromGeoJSON(json));
+    const groups = list(ctx.values.groups);
+    const categories = list(ctx.values.categories);
+    return withStore(ctx, async (store) => {
+      const targeting = await createServices({ store, host: 'headless', version: VERSION }).targeting();
+      const started = performance.now();
+      const c = unwrapArea(targeting.count(area, { ...(groups ? { groups } : {}), ...(categories ? { categories } : {}) }));
+      const ms = performance.now() - started;
+      const byGroup = Object.entries(c.byGroup)
+        .filter(([, n]) => n > 0)
+        .map(([g, n]) => `  ${g.padEnd(20)} ${n}`);
+      return {
+        text: [`${c.total} subscribers inside (${c.places} places), counted in ${ms.toFixed(1)} ms`, ...byGroup].join('\n'),
+        json: c,
+      };
+    });
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * A ready-to-use demo store: boundaries, the simulator gateway and synthetic subscribers.
+ * `tryk demo` and the desktop app's first start both make it here; all or nothing.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrykError } from '../../shared/bridge/result';
+import type { BoundaryKind as TargetBoundaryKind } from '../../shared/targeting/area';
+import { createServices } from '../app';
+import type { ParsedBoundary } from '../boundaries/parse';
+import { createStore, DB_FILE, KEY_FILE } from '../store/store';
+import type { Store } from '../store/store';
+import type { KdfCost, KeySource } from '../store/keys';
+import type { Boundaries } from './dagi';
+import { insertSubscribers, synthesizeSubscribers } from './synthesize';
+
+export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
+export const DEMO_GATEWAY_URL = 'simulator://?tps=200&fail=0.02';
+
+/** The synthesizer's view of the imported boundaries. */
+function asBoundaries(parsed: readonly ParsedBoundary[]): Boundaries {
+  const out: Boundaries = { district: new Map(), municipality: new Map(), postcode: new Map() };
+  for (const b of parsed) {
+    if (b.kind === 'region') continue;
+    const kind = b.kind as TargetBoundaryKind;
+    out[kind].set(b.code, { kind, code: b.code, name: b.name, geometry: b.geometry as Boundaries['district'] extends Map<string, infer B> ? B extends { geometry: infer G } ? G : never : never });
+  }
+  return out;
+}
+
+/** The district a name (or number) means, or null for 'all'; a clear error listing the choices otherwise. */
+export function pickDistrict(parsed: readonly ParsedBoundary[], name: string): ParsedBoundary | null {
+  if (name.trim().toLowerCase() === 'all') return null;
+  const wanted = name.trim().toLocaleLowerCase('da');
+  const d = parsed.find((b) => b.kind === 'district' && (b.name.toLocaleLowerCase('da') === wanted || b.code === name.trim()));
+  if (!d) {
+    const names = parsed.filter((b) => b.kind === 'district').map((b) => b.name);
+    throw new TrykError('bad_request', `no police district "${name}"; choose one of: ${names.join(', ')}, or all`);
+  }
+  return d;
+}
+
+export interface DemoOptions {
+  dataDir: string;
+  key: KeySource;
+  kdf?: KdfCost;
+  boundaries: readonly ParsedBoundary[];
+  district: ParsedBoundary | null;
+  subscribers: number;
+  seed: number;
+  version: string;
+  progress?: (line: string) => void;
+}
+
+/** Makes the store and leaves it open for the caller; on any failure removes what it made. */
+export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; subscribers: number; places: number }> {
+  const store = await createStore({ dataDir: opts.dataDir, key: opts.key, ...(opts.kdf ? { kdf: opts.kdf } : {}) });
+  try {
+    const services = createServices({ store, host: 'headless', version: opts.version });
+    const imported = await services.boundaries.importAll(opts.boundaries);
+    opts.progress?.(`Imported ${imported.imported} boundaries.`);
+    await services.gateways.add('simulator', DEMO_GATEWAY_URL, { primary: true });
+    await services.settings.set('console.district', opts.district?.code ?? null);
+    opts.progress?.(
+      `Placing ${opts.subscribers.toLocaleString('en')} synthetic subscribers in ${opts.district?.name ?? 'Denmark'} (seed ${opts.seed})…`,
+    );
+    const stats = await insertSubscribers(
+      store.db,
+      synthesizeSubscribers({
+        count: opts.subscribers,
+        district: opts.district?.name ?? null,
+        seed: opts.seed,
+        boundaries: asBoundaries(opts.boundaries),
+      }),
+    );
+    return { store, subscribers: stats.subscribers, places: stats.places };
+  } catch (e) {
+    // A half-made demo store is worse than none: remove exactly what was created here.
+    await store.close().catch(() => undefined);
+    for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, KEY_FILE]) rmSync(join(opts.dataDir, f), { force: true });
+    throw e instanceof TrykError ? e : new TrykError('internal', `the demo store could not be made: ${(e as Error).message}`);
+  }
+}
