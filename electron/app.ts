@@ -17,6 +17,8 @@ import { settingsService } from './config/settings';
 import type { SettingsService } from './config/settings';
 import { recordsFromText } from './registry/files';
 import { subscriberRecords } from './registry/index-sync';
+import { officerService } from './officers/service';
+import type { OfficerService } from './officers/service';
 import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
@@ -29,6 +31,7 @@ export interface Services {
   store: Store;
   boundaries: BoundaryService;
   registry: RegistryService;
+  officers: OfficerService;
   settings: SettingsService;
   gateways: GatewayConfigService;
   /** Built from the store on first use (seconds at national scale), then kept current. */
@@ -69,6 +72,7 @@ export function createServices(opts: AppOptions): Services {
   const now = opts.now ?? (() => new Date());
   const plainBoundaries = boundaryService(store.db, now);
   const registry = registryService(store.db, now);
+  const officers = officerService(store.db, { now });
   const settings = settingsService(store.db);
   const gateways = gatewayConfigService(store.db, now);
 
@@ -105,6 +109,7 @@ export function createServices(opts: AppOptions): Services {
     store,
     boundaries,
     registry,
+    officers,
     settings,
     gateways,
     targeting,
@@ -141,7 +146,29 @@ export function createServices(opts: AppOptions): Services {
 
 export function handlersFor(services: Services): Handlers {
   return {
-    'app.status': { handle: () => services.status() },
+    'app.status': { passive: true, handle: () => services.status() },
+    'session.current': {
+      passive: true,
+      handle: async (_req, caller) => ({
+        officer: caller.session.officer ? { ...caller.session.officer, roles: [...caller.session.officer.roles] } : null,
+        officersExist: (await services.officers.count()) > 0,
+        idleLockMinutes: await services.settings.get('security.idleLockMinutes'),
+      }),
+    },
+    'session.signIn': {
+      handle: async ({ username, passphrase }, caller) => {
+        const officer = await services.officers.signIn(username, passphrase);
+        caller.session.officer = officer;
+        caller.session.lastActivity = Date.now();
+        return officer;
+      },
+    },
+    'session.signOut': {
+      handle: async (_req, caller) => {
+        caller.session.officer = null;
+        return { signedOut: true as const };
+      },
+    },
     'boundaries.list': { handle: ({ kind }) => services.boundaries.list(kind) },
     'boundaries.outlines': { handle: ({ kind }) => services.boundaries.outlines(kind) },
     'boundaries.search': { handle: ({ query }) => services.boundaries.search(query) },
@@ -181,8 +208,9 @@ export async function startApp(opts: AppOptions): Promise<App> {
   services.registry.onChange(() => {
     void services.registry.counts().then((c) => emit('subscribers.changed', { total: c.total }));
   });
+  const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   return {
-    dispatch: createDispatcher(handlersFor(services), opts.log ?? consoleLog),
+    dispatch: createDispatcher(handlersFor(services), opts.log ?? consoleLog, { idleLockMs: () => idleLockMs }),
     services,
     subscribe(listener) {
       listeners.add(listener);

@@ -10,6 +10,8 @@ import { MAX_REQUEST_BYTES } from '../shared/bridge/contract';
 import { fail } from '../shared/bridge/result';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/bridge/wire';
 import { startApp } from './app';
+import { newSession } from './bridge/dispatcher';
+import type { CallerSession } from './bridge/dispatcher';
 import type { App } from './app';
 import { desktopDataDir, menuTemplate, PRODUCT_NAME, startupFailure } from './host/desktop';
 import { staticResponse } from './host/static-files';
@@ -151,6 +153,13 @@ async function start() {
   const csp = contentSecurityPolicy({ tileHosts });
   hardenSession(session.defaultSession, csp, tileHosts);
 
+  // Sign-in belongs to a window's contents: a reload keeps it, another window signs in itself.
+  const sessions = new Map<number, CallerSession>();
+  const sessionFor = (id: number) => {
+    let s = sessions.get(id);
+    if (!s) sessions.set(id, (s = newSession()));
+    return s;
+  };
   ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, payload: unknown) => {
     const frame = event.senderFrame;
     const trusted =
@@ -166,7 +175,7 @@ async function start() {
         ? fail('too_large', `Requests are limited to ${MAX_REQUEST_BYTES} bytes`)
         : fail('bad_request', 'The request is not JSON data');
     }
-    return app.dispatch({ host: 'electron', officer: null }, channel, payload);
+    return app.dispatch({ host: 'electron', session: sessionFor(event.sender.id) }, channel, payload);
   });
 
   Menu.setApplicationMenu(

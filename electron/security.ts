@@ -121,7 +121,7 @@ export function securityHeaders(csp: string): Record<string, string> {
     'Cross-Origin-Resource-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
     'Permissions-Policy':
-      'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), bluetooth=(), payment=(), display-capture=(), clipboard-read=()',
+      'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=(), display-capture=(), clipboard-read=()',
     // Responses may embed personal data (and the page URL a token): keep them out of disk caches.
     'Cache-Control': 'no-store',
   };

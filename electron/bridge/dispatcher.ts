@@ -11,16 +11,35 @@ import type { Result } from '../../shared/bridge/result';
 
 export type Role = 'operator' | 'approver' | 'admin';
 
+export interface SignedInOfficer {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: readonly Role[];
+}
+
+/** One per window (Electron) or WebSocket connection (headless): who is signed in there. */
+export interface CallerSession {
+  officer: SignedInOfficer | null;
+  /** When the officer last did something (ms); the console locks itself after a quiet spell. */
+  lastActivity: number;
+}
+
+export const newSession = (): CallerSession => ({ officer: null, lastActivity: 0 });
+
 /** Who is calling: established by the host (IPC sender frame, WebSocket token), never by the payload. */
 export interface Caller {
   host: 'electron' | 'headless';
-  /** The signed-in officer, once accounts exist; null before sign-in. */
-  officer: { id: number; roles: readonly Role[] } | null;
+  session: CallerSession;
 }
 
+export const ALL_ROLES: readonly Role[] = ['operator', 'approver', 'admin'];
+
 export interface Handler<C extends ChannelName> {
-  /** Roles allowed to call; undefined means any caller the host accepted. */
+  /** Roles allowed to call; undefined means any caller the host accepted, signed in or not. */
   roles?: readonly Role[];
+  /** Background calls (status polling) do not count as the officer being active. */
+  passive?: boolean;
   handle(request: z.output<(typeof channels)[C]['request']>, caller: Caller): Promise<ResponseOf<C>>;
 }
 
@@ -40,7 +59,14 @@ export const consoleLog: DispatchLog = {
 
 export type Dispatch = (caller: Caller, channel: unknown, payload: unknown) => Promise<Result<unknown>>;
 
-export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleLog): Dispatch {
+export interface DispatchOptions {
+  now?: () => number;
+  /** Idle time after which a signed-in officer is signed out (0: never). */
+  idleLockMs?: () => number;
+}
+
+export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleLog, opts: DispatchOptions = {}): Dispatch {
+  const now = opts.now ?? Date.now;
   return async (caller, channel, payload) => {
     if (!isChannelName(channel)) {
       log.refused(String(channel), 'unknown_channel');
@@ -54,12 +80,22 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleL
       });
     }
     const handler = handlers[channel] as Handler<typeof channel>;
-    if (handler.roles && !handler.roles.some((r) => caller.officer?.roles.includes(r))) {
-      log.refused(channel, caller.officer ? 'forbidden' : 'unauthorized');
-      return caller.officer
+    const { session } = caller;
+    const idle = opts.idleLockMs?.() ?? 0;
+    if (session.officer && idle > 0 && now() - session.lastActivity > idle) {
+      session.officer = null; // locked: the next call that needs a role asks for sign-in again
+      if (handler.roles) {
+        log.refused(channel, 'unauthorized');
+        return fail('unauthorized', 'The console locked itself after a quiet spell: sign in again', { reason: 'idle_lock' });
+      }
+    }
+    if (handler.roles && !handler.roles.some((r) => session.officer?.roles.includes(r))) {
+      log.refused(channel, session.officer ? 'forbidden' : 'unauthorized');
+      return session.officer
         ? fail('forbidden', `Your role may not call ${channel}`)
         : fail('unauthorized', `Sign in to call ${channel}`);
     }
+    if (session.officer && !handler.passive) session.lastActivity = now();
     try {
       return ok(await handler.handle(parsed.data as never, caller));
     } catch (e) {

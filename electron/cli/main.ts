@@ -7,6 +7,7 @@ import { isTrykError } from '../../shared/bridge/result';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { demoCommand } from './demo-command';
+import { officerAddCommand, officerListCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
@@ -33,6 +34,8 @@ export const commands: Command[] = [
   subscribersShowCommand,
   subscribersEraseCommand,
   targetCountCommand,
+  officerAddCommand,
+  officerListCommand,
 ];
 
 function help(): string {

@@ -6,11 +6,14 @@ export interface Settings {
   'map.tileUrl': string | null;
   /** Code of the police district this console serves; null for the whole country. */
   'console.district': string | null;
+  /** Minutes without an officer's action after which the console signs them out (0: never). */
+  'security.idleLockMinutes': number;
 }
 
 export const defaultSettings: Settings = {
   'map.tileUrl': 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   'console.district': null,
+  'security.idleLockMinutes': 15,
 };
 
 export interface SettingsService {

@@ -17,6 +17,13 @@ import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
 export const DEMO_GATEWAY_URL = 'simulator://?tps=200&fail=0.02';
 
+/** Demo accounts, one per role, for training (documented in the README; synthetic data only). */
+export const DEMO_OFFICERS = [
+  { username: 'jensen', displayName: 'Betjent Jensen', roles: ['operator'] as const, passphrase: 'demo-operator' },
+  { username: 'vagtchef', displayName: 'Vagtchef Holm', roles: ['operator', 'approver'] as const, passphrase: 'demo-vagtchef' },
+  { username: 'admin', displayName: 'Administrator', roles: ['admin'] as const, passphrase: 'demo-administrator' },
+];
+
 /** The synthesizer's view of the imported boundaries. */
 function asBoundaries(parsed: readonly ParsedBoundary[]): Boundaries {
   const out: Boundaries = { district: new Map(), municipality: new Map(), postcode: new Map() };
@@ -60,6 +67,7 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
     const imported = await services.boundaries.importAll(opts.boundaries);
     opts.progress?.(`Imported ${imported.imported} boundaries.`);
     await services.gateways.add('simulator', DEMO_GATEWAY_URL, { primary: true });
+    for (const o of DEMO_OFFICERS) await services.officers.create({ ...o, roles: [...o.roles] });
     await services.settings.set('console.district', opts.district?.code ?? null);
     opts.progress?.(
       `Placing ${opts.subscribers.toLocaleString('en')} synthetic subscribers in ${opts.district?.name ?? 'Denmark'} (seed ${opts.seed})…`,

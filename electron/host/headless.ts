@@ -16,7 +16,8 @@ import { fail, TrykError } from '../../shared/bridge/result';
 import type { Result } from '../../shared/bridge/result';
 import { CallFrame, TOKEN_PARAM, WS_PATH } from '../../shared/bridge/wire';
 import type { EventFrame, ReplyFrame } from '../../shared/bridge/wire';
-import type { Dispatch } from '../bridge/dispatcher';
+import { newSession } from '../bridge/dispatcher';
+import type { CallerSession, Dispatch } from '../bridge/dispatcher';
 import { contentSecurityPolicy, DEFAULT_TILE_HOSTS, normalizeTileHost, securityHeaders } from '../security';
 import { staticResponse } from './static-files';
 
@@ -171,7 +172,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     socket.send(JSON.stringify(frame));
   }
 
-  async function answer(socket: WebSocket, data: RawData, isBinary: boolean) {
+  async function answer(socket: WebSocket, session: CallerSession, data: RawData, isBinary: boolean) {
     const text = isBinary ? null : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(toBuffers(data)).toString('utf8');
     if (text === null) {
       log.warn('bridge: refused a frame (bad_request: binary)');
@@ -193,7 +194,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     }
     let result: Result<unknown>;
     try {
-      result = await options.app.dispatch({ host: 'headless', officer: null }, frame.data.channel, frame.data.payload);
+      result = await options.app.dispatch({ host: 'headless', session }, frame.data.channel, frame.data.payload);
     } catch {
       // The dispatcher answers with Results; a throw here is a bug, reported without the payload.
       log.warn(`bridge: ${JSON.stringify(frame.data.channel)} threw past the dispatcher (internal)`);
@@ -227,13 +228,15 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       return;
     }
     authenticated.add(socket);
+    // Sign-in belongs to this connection: a reload or another tab signs in on its own.
+    const session = newSession();
     log.info(`bridge: console connected (${authenticated.size} open)`);
     socket.on('close', (code) => {
       authenticated.delete(socket);
       log.info(`bridge: console disconnected (${code})`);
     });
     socket.on('message', (data, isBinary) => {
-      void answer(socket, data, isBinary);
+      void answer(socket, session, data, isBinary);
     });
   });
 

@@ -66,6 +66,10 @@ export type BoundaryOutline = z.infer<typeof BoundaryOutline>;
 
 const NoArgs = z.object({}).strict();
 
+export const Role = z.enum(['operator', 'approver', 'admin']);
+export const Officer = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), roles: z.array(Role) });
+export type Officer = z.infer<typeof Officer>;
+
 export const TargetCount = z.object({
   /** Distinct subscribers with a place inside (each counted once, however many places). */
   total: z.number().int(),
@@ -108,6 +112,15 @@ const BBoxSchema = z
 
 export const channels = {
   'app.status': { request: NoArgs, response: AppStatus },
+  'session.current': {
+    request: NoArgs,
+    response: z.object({ officer: Officer.nullable(), officersExist: z.boolean(), idleLockMinutes: z.number() }),
+  },
+  'session.signIn': {
+    request: z.object({ username: z.string().trim().min(1).max(40), passphrase: z.string().min(1).max(1000) }).strict(),
+    response: Officer,
+  },
+  'session.signOut': { request: NoArgs, response: z.object({ signedOut: z.literal(true) }) },
   'boundaries.list': {
     request: z.object({ kind: BoundaryKind }).strict(),
     response: z.array(BoundarySummary),

@@ -1,8 +1,11 @@
 import { migration0001 } from './0001-foundation';
 import { migration0002 } from './0002-registry';
+import { migration0003 } from './0003-audit';
+import { migration0004 } from './0004-dispatch';
+import { migration0005 } from './0005-officers';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 export const latestVersion = migrations.length;
 export type { Migration };

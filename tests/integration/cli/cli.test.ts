@@ -131,4 +131,18 @@ describe('tryk (in process)', () => {
     expect(await tryk('target', 'count', '--area', bowtie)).toBe(1);
     expect(err[0]).toMatch(/^tryk: .*(intersect|cross)/i);
   });
+
+  it('creates officers from the command line and lists them, refusing bad roles', async () => {
+    expect(await tryk('init')).toBe(0);
+    expect(await tryk('officer', 'list')).toBe(1);
+    expect(err[0]).toMatch(/No officers yet/);
+    expect(await tryk('officer', 'add', 'holm', '--roles', 'king')).toBe(2);
+    const env2 = { ...env(), TRYK_OFFICER_PASSPHRASE: 'shift leader passphrase' };
+    out = [];
+    expect((await run(['officer', 'add', 'holm', '--roles', 'approver,operator', '--name', 'Vagtchef Holm'], env2)).code).toBe(0);
+    expect(await tryk('officer', 'list', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toEqual([
+      { id: 1, username: 'holm', displayName: 'Vagtchef Holm', roles: ['approver', 'operator'], disabled: false },
+    ]);
+  });
 });

@@ -1,0 +1,81 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createDispatcher, newSession } from '../../../electron/bridge/dispatcher';
+import type { Caller, DispatchLog, Handlers } from '../../../electron/bridge/dispatcher';
+import { TrykError } from '../../../shared/bridge/result';
+
+const officer = (roles: ('operator' | 'approver' | 'admin')[]) => ({ id: 1, username: 'jensen', displayName: 'Jensen', roles });
+
+function setup(overrides: Partial<Handlers> = {}, idleMs = 0) {
+  const refused: [string, string][] = [];
+  const failed: string[] = [];
+  const log: DispatchLog = { refused: (c, code) => refused.push([c, code]), failed: (c, m) => failed.push(`${c}: ${m}`) };
+  let clock = 1_000_000;
+  const statusHandle = vi.fn(async () => ({ fake: true }));
+  const handlers = {
+    'app.status': { passive: true, handle: statusHandle },
+    'boundaries.list': { roles: ['operator'], handle: async () => [] },
+    'boundaries.outlines': {
+      handle: async () => {
+        throw new Error('disk on fire with +4526123456');
+      },
+    },
+    'boundaries.search': {
+      handle: async () => {
+        throw new TrykError('not_found', 'no such place');
+      },
+    },
+    ...overrides,
+  } as unknown as Handlers;
+  const dispatch = createDispatcher(handlers, log, { now: () => clock, idleLockMs: () => idleMs });
+  const caller: Caller = { host: 'headless', session: newSession() };
+  return { dispatch, caller, refused, failed, statusHandle, tick: (ms: number) => (clock += ms) };
+}
+
+describe('the dispatcher', () => {
+  it('refuses unknown channels and schema failures with codes, and never calls the handler', async () => {
+    const { dispatch, caller, refused, statusHandle } = setup();
+    expect(await dispatch(caller, 'app.delete', {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect(await dispatch(caller, { toString: () => 'x' }, {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    const bad = await dispatch(caller, 'app.status', { extra: 1 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(statusHandle).not.toHaveBeenCalled();
+    expect(refused.map((r) => r[1])).toEqual(['unknown_channel', 'unknown_channel', 'bad_request']);
+  });
+
+  it('answers unexpected failures as internal without passing their message (it may hold personal data) to the caller', async () => {
+    const { dispatch, caller, failed } = setup();
+    const r = await dispatch(caller, 'boundaries.outlines', { kind: 'postcode' });
+    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'boundaries.outlines failed unexpectedly' } });
+    expect(failed).toHaveLength(1);
+  });
+
+  it('passes a service error code through', async () => {
+    const { dispatch, caller } = setup();
+    expect(await dispatch(caller, 'boundaries.search', { query: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'no such place' },
+    });
+  });
+
+  it('asks for sign-in, then for the right role', async () => {
+    const { dispatch, caller } = setup();
+    expect(await dispatch(caller, 'boundaries.list', { kind: 'postcode' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    caller.session.officer = officer(['admin']);
+    expect(await dispatch(caller, 'boundaries.list', { kind: 'postcode' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    caller.session.officer = officer(['operator']);
+    expect(await dispatch(caller, 'boundaries.list', { kind: 'postcode' })).toEqual({ ok: true, value: [] });
+  });
+
+  it('locks an idle session; passive calls neither count as activity nor are refused', async () => {
+    const { dispatch, caller, tick } = setup({}, 60_000);
+    caller.session.officer = officer(['operator']);
+    caller.session.lastActivity = 1_000_000; // signed in just now
+    expect((await dispatch(caller, 'boundaries.list', { kind: 'postcode' })).ok).toBe(true);
+    tick(50_000);
+    expect((await dispatch(caller, 'app.status', {})).ok).toBe(true);
+    tick(20_000); // 70 s since the last real action
+    const r = await dispatch(caller, 'boundaries.list', { kind: 'postcode' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized', details: { reason: 'idle_lock' } } });
+    expect(caller.session.officer).toBeNull();
+  });
+});
