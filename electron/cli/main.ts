@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
+import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { demoCommand } from './demo-command';
 import { officerAddCommand, officerListCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
@@ -36,6 +37,8 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  benchImportCommand,
+  benchTargetingCommand,
 ];
 
 function help(): string {

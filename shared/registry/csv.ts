@@ -15,10 +15,12 @@ export function parseCsv(text: string): CsvTable {
   const records: { line: number; cells: string[] }[] = [];
   let pos = 0;
   let line = 1;
+  // The next quote is looked up only once passed: searching from every line would be quadratic.
+  let quote = text.indexOf('"');
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     const end = nl === -1 ? text.length : nl;
-    const quote = text.indexOf('"', pos);
+    if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
     if (quote === -1 || quote > end) {
       // The common record: no quotes, so a split is exact (and 20× faster than the state machine).
       const record = text.charCodeAt(end - 1) === 13 ? text.slice(pos, end - 1) : text.slice(pos, end);

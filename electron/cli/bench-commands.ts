@@ -1,0 +1,43 @@
+import { runImportBench } from '../bench/import';
+import type { Command } from './command';
+import { intOption, UsageError } from './command';
+
+const sizes = (v: unknown, fallback: number[]) => {
+  if (v === undefined) return fallback;
+  const list = String(v).split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000_000)) throw new UsageError('sizes are whole numbers from 1 to 10,000,000, comma separated');
+  return list;
+};
+
+export const benchImportCommand: Command = {
+  name: 'bench import',
+  summary: 'time a subscriber import (read, validate, write, re-import) into a temporary store',
+  usage: 'tryk bench import [--rows 10000,100000]',
+  options: { rows: { type: 'string' } },
+  async run(ctx) {
+    const lines: string[] = [];
+    await runImportBench({ rows: sizes(ctx.values.rows, [10_000, 100_000]), print: (l) => (ctx.json ? lines.push(l) : console.log(l)) });
+    return { text: '', json: { lines } };
+  },
+};
+
+export const benchTargetingCommand: Command = {
+  name: 'bench targeting',
+  summary: 'time exact area counts at 34,000 / 1,000,000 / 6,000,000 subscribers against a naive scan',
+  usage: 'tryk bench targeting [--sizes 34000,1000000,6000000] [--runs 50] [--boundaries DIR]',
+  options: { sizes: { type: 'string' }, runs: { type: 'string' }, boundaries: { type: 'string' } },
+  async run(ctx) {
+    const { runTargetingBench } = await import('../bench/targeting');
+    const { sharedBoundariesDir } = await import('./paths');
+    const boundariesDir = (ctx.values.boundaries as string | undefined) ?? sharedBoundariesDir() ?? undefined;
+    if (!boundariesDir) throw new UsageError('no boundary files: give --boundaries DIR with the DAGI files');
+    const lines: string[] = [];
+    await runTargetingBench({
+      sizes: sizes(ctx.values.sizes, [34_000, 1_000_000, 6_000_000]),
+      runs: intOption(ctx.values.runs, 'runs', 1, 10_000) ?? 50,
+      boundariesDir,
+      print: (l) => (ctx.json ? lines.push(l) : console.log(l)),
+    });
+    return { text: '', json: { lines } };
+  },
+};
