@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
+import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { officerAddCommand, officerListCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
@@ -37,6 +39,9 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  auditVerifyCommand,
+  auditListCommand,
+  capCheckCommand,
   benchImportCommand,
   benchTargetingCommand,
 ];
