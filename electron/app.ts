@@ -17,6 +17,8 @@ import { settingsService } from './config/settings';
 import type { SettingsService } from './config/settings';
 import { recordsFromText } from './registry/files';
 import { subscriberRecords } from './registry/index-sync';
+import { alertHandlers } from './alerts/handlers';
+import { appendAudit } from './audit/service';
 import { officerService } from './officers/service';
 import type { OfficerService } from './officers/service';
 import { registryService } from './registry/service';
@@ -157,7 +159,16 @@ export function handlersFor(services: Services): Handlers {
     },
     'session.signIn': {
       handle: async ({ username, passphrase }, caller) => {
-        const officer = await services.officers.signIn(username, passphrase);
+        const audit = (officer: string | null, action: 'sign_in' | 'sign_in_failed', details: Record<string, unknown>) =>
+          services.store.db.transaction((tx) => appendAudit(tx, { at: new Date(), officer, action, subject: 'session', details: { host: caller.host, ...details } }));
+        let officer;
+        try {
+          officer = await services.officers.signIn(username, passphrase);
+        } catch (e) {
+          await audit(null, 'sign_in_failed', { username: username.slice(0, 40) });
+          throw e;
+        }
+        await audit(officer.username, 'sign_in', {});
         caller.session.officer = officer;
         caller.session.lastActivity = Date.now();
         return officer;
@@ -165,7 +176,13 @@ export function handlersFor(services: Services): Handlers {
     },
     'session.signOut': {
       handle: async (_req, caller) => {
+        const officer = caller.session.officer;
         caller.session.officer = null;
+        if (officer) {
+          await services.store.db.transaction((tx) =>
+            appendAudit(tx, { at: new Date(), officer: officer.username, action: 'sign_out', subject: 'session', details: { host: caller.host } }),
+          );
+        }
         return { signedOut: true as const };
       },
     },
@@ -191,9 +208,15 @@ export function handlersFor(services: Services): Handlers {
         minCount: DENSITY_MIN_COUNT,
       }),
     },
+    ...alertHandlers(services),
     'subscribers.counts': { handle: () => services.registry.counts() },
     'subscribers.import': {
-      handle: ({ content, format, mode, fileName }) => services.registry.importRecords(recordsFromText(content, format, fileName), mode),
+      roles: ['admin'],
+      handle: ({ content, format, mode, fileName }, caller) =>
+        services.registry.importRecords(recordsFromText(content, format, fileName), mode, {
+          officer: caller.session.officer?.username ?? null,
+          via: 'console',
+        }),
     },
   };
 }

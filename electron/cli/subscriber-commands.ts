@@ -11,6 +11,9 @@ import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
 
+/** The CLI has no signed-in officer: the audit trail says it came from the command line. */
+const CLI = { officer: null, via: 'cli' } as const;
+
 const phoneArg = (value: string | undefined): string => {
   if (!value) throw new UsageError('give a phone number');
   const p = normalizePhone(value);
@@ -29,7 +32,7 @@ export const subscribersImportCommand: Command = {
     const records = readImportFile(file, ctx.values.format as string | undefined);
     return withStore(ctx, async (store) => {
       const started = Date.now();
-      const report = await registryService(store.db).importRecords(records, ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing');
+      const report = await registryService(store.db).importRecords(records, ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing', CLI);
       const seconds = (Date.now() - started) / 1000;
       const lines = report.rejected.slice(0, 50).map((p) => `  row ${p.row}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
       if (report.rejected.length > 50) lines.push(`  … and ${report.rejected.length - 50} more`);
@@ -87,6 +90,7 @@ export const subscribersExportCommand: Command = {
         await writeAll(out, chunk);
       });
       if (format === 'json') await writeAll(out, '\n]\n');
+      await registryService(store.db).recordExport(count, format, CLI);
       if (file) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
       ctx.progress(`Exported ${count} subscribers${file ? ` to ${file}` : ''}.`);
       return { text: '', json: { exported: count, file: file ?? null } };
@@ -146,7 +150,7 @@ export const subscribersEraseCommand: Command = {
     const phone = phoneArg(ctx.positionals[0]);
     if (ctx.values.yes !== true) throw new UsageError('erasing cannot be undone: add --yes');
     return withStore(ctx, async (store) => {
-      if (!(await registryService(store.db).erase(phone))) throw new TrykError('not_found', 'No subscriber with that phone number');
+      if (!(await registryService(store.db).erase(phone, CLI))) throw new TrykError('not_found', 'No subscriber with that phone number');
       return { text: 'Erased the subscriber with their places, groups and categories.', json: { erased: true } };
     });
   },

@@ -5,10 +5,17 @@
 import { validateRecords } from '../../shared/registry/subscriber';
 import type { Category, PlaceInput, RawRecord, RowProblem, SubscriberInput, SubscriberStatus } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
+import { appendAudit } from '../audit/service';
 import { insertMany } from '../store/db';
 import type { Db, Queryable } from '../store/db';
 
 export type ImportMode = 'all_or_nothing' | 'accepted_only';
+
+/** Who did it, for the audit trail: an officer's username, or null with how (the CLI). */
+export interface Actor {
+  officer: string | null;
+  via: 'console' | 'cli';
+}
 
 export interface ImportReport {
   /** Whether the store was changed. */
@@ -44,11 +51,13 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 export interface RegistryService {
   groups(): Promise<Map<string, number>>;
-  importRecords(records: readonly { row: number; record: RawRecord }[], mode: ImportMode): Promise<ImportReport>;
+  importRecords(records: readonly { row: number; record: RawRecord }[], mode: ImportMode, actor: Actor): Promise<ImportReport>;
   /** Every subscriber, in id order, a page at a time (export never holds 6 million in memory). */
   each(onPage: (page: StoredSubscriber[]) => Promise<void> | void, pageSize?: number): Promise<number>;
   find(phone: string): Promise<StoredSubscriber | null>;
-  erase(phone: string): Promise<boolean>;
+  erase(phone: string, actor: Actor): Promise<boolean>;
+  /** Records an export in the audit trail (the export itself streams pages from `each`). */
+  recordExport(count: number, format: string, actor: Actor): Promise<void>;
   counts(): Promise<SubscriberCounts>;
   /** Called with the ids whose places or filters changed, so the targeting index can follow. */
   onChange(listener: (change: { upserted: number[]; removed: number[] }) => void): () => void;
@@ -108,11 +117,12 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
 
   return {
     groups,
-    async importRecords(records, mode) {
+    async importRecords(records, mode, actor) {
       const { accepted, rejected } = validateRecords(records, new Set((await groups()).keys()));
       const report: ImportReport = { imported: false, rows: records.length, accepted: accepted.length, rejected, created: 0, updated: 0, keptOptedOut: 0 };
       if (accepted.length === 0 || (rejected.length > 0 && mode === 'all_or_nothing')) return report;
-      const at = now().toISOString();
+      const at = now();
+      const atText = at.toISOString();
       const groupIds = await groups();
       const ids: number[] = [];
       await db.transaction(async (tx) => {
@@ -133,7 +143,7 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
           tx,
           `INSERT INTO subscribers (phone, name, language, status, quiet_start, quiet_end, consent_at, consent_method, consent_text_version, created_at, updated_at)`,
           11,
-          subs.map((s) => [s.phone, s.name, s.language, s.status, s.quietStart, s.quietEnd, s.consentAt, s.consentMethod, s.consentTextVersion, at, at]),
+          subs.map((s) => [s.phone, s.name, s.language, s.status, s.quietStart, s.quietEnd, s.consentAt, s.consentMethod, s.consentTextVersion, atText, atText]),
           `ON CONFLICT (phone) DO UPDATE SET name = excluded.name, language = excluded.language,
              status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END,
              quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
@@ -176,6 +186,13 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
           subs.flatMap((s) => s.categories.map((c) => [idOf.get(s.phone)!, c])),
         );
         ids.push(...idOf.values());
+        await appendAudit(tx, {
+          at,
+          officer: actor.officer,
+          action: 'import',
+          subject: 'subscribers',
+          details: { via: actor.via, rows: report.rows, created: report.created, updated: report.updated, refused: rejected.length },
+        });
       });
       report.imported = true;
       changed(ids, []);
@@ -199,13 +216,21 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
       const rows = await db.all<Parameters<typeof load>[1][number]>(`SELECT ${columns} FROM subscribers WHERE phone = ?`, [phone]);
       return (await load(db, rows))[0] ?? null;
     },
-    async erase(phone) {
+    async erase(phone, actor) {
       const row = await db.get<{ id: number }>('SELECT id FROM subscribers WHERE phone = ?', [phone]);
       if (!row) return false;
       // Cascades to places, groups and categories; secure_delete overwrites the freed pages.
-      await db.transaction((tx) => tx.run('DELETE FROM subscribers WHERE id = ?', [row.id]));
+      await db.transaction(async (tx) => {
+        await tx.run('DELETE FROM subscribers WHERE id = ?', [row.id]);
+        await appendAudit(tx, { at: now(), officer: actor.officer, action: 'erase', subject: `subscriber:${row.id}`, details: { via: actor.via } });
+      });
       changed([], [row.id]);
       return true;
+    },
+    async recordExport(count, format, actor) {
+      await db.transaction((tx) =>
+        appendAudit(tx, { at: now(), officer: actor.officer, action: 'export', subject: 'subscribers', details: { via: actor.via, count, format } }),
+      );
     },
     async counts() {
       const byStatus: Record<SubscriberStatus, number> = { active: 0, paused: 0, opted_out: 0 };

@@ -4,7 +4,7 @@
  * which folders this change could touch.)
  */
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../../../../electron/gateways/smpp/smpp.d.ts" />
+/// <reference path="../../../electron/gateways/smpp/smpp.d.ts" />
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../electron/gateways/gateway';
 import { GatewayError } from '../../../electron/gateways/gateway';
