@@ -5,13 +5,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrykError } from '../../shared/bridge/result';
-import type { BoundaryKind as TargetBoundaryKind } from '../../shared/targeting/area';
 import { createServices } from '../app';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, DB_FILE, KEY_FILE } from '../store/store';
 import type { Store } from '../store/store';
 import type { KdfCost, KeySource } from '../store/keys';
-import type { Boundaries } from './dagi';
+import { boundariesFromParsed } from './dagi';
 import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 
 export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
@@ -23,17 +22,6 @@ export const DEMO_OFFICERS = [
   { username: 'vagtchef', displayName: 'Vagtchef Holm', roles: ['operator', 'approver'] as const, passphrase: 'demo-vagtchef' },
   { username: 'admin', displayName: 'Administrator', roles: ['admin'] as const, passphrase: 'demo-administrator' },
 ];
-
-/** The synthesizer's view of the imported boundaries. */
-function asBoundaries(parsed: readonly ParsedBoundary[]): Boundaries {
-  const out: Boundaries = { district: new Map(), municipality: new Map(), postcode: new Map() };
-  for (const b of parsed) {
-    if (b.kind === 'region') continue;
-    const kind = b.kind as TargetBoundaryKind;
-    out[kind].set(b.code, { kind, code: b.code, name: b.name, geometry: b.geometry as Boundaries['district'] extends Map<string, infer B> ? B extends { geometry: infer G } ? G : never : never });
-  }
-  return out;
-}
 
 /** The district a name (or number) means, or null for 'all'; a clear error listing the choices otherwise. */
 export function pickDistrict(parsed: readonly ParsedBoundary[], name: string): ParsedBoundary | null {
@@ -78,7 +66,7 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
         count: opts.subscribers,
         district: opts.district?.name ?? null,
         seed: opts.seed,
-        boundaries: asBoundaries(opts.boundaries),
+        boundaries: boundariesFromParsed(opts.boundaries),
       }),
     );
     return { store, subscribers: stats.subscribers, places: stats.places };

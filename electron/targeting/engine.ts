@@ -1,0 +1,78 @@
+/**
+ * The targeting service the bridge and the CLI call: validates the area and filter, turns
+ * boundary parts into prepared shapes (cached, since an officer drags shapes over the same
+ * postcodes many times a second), and asks the place index.
+ *
+ * It runs on the calling thread. Measured (electron/bench/targeting.ts, 6 M subscribers,
+ * shared 2-core machine): drawn polygons, circles and postcodes count in 1-2 ms p50, under
+ * 12 ms p95, so dragging never blocks the bridge noticeably. A whole police district
+ * (~1 M subscribers inside) takes 70-80 ms p50: it is counted once per click, not per drag
+ * frame, but it is over the 50 ms budget; the next step is moving the index into a worker
+ * (typed arrays on SharedArrayBuffers, so it is built once) behind this same API.
+ */
+import { TargetAreaSchema, TargetFilterSchema } from '../../shared/targeting/area';
+import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
+import { compileArea } from '../../shared/targeting/compile';
+import type { AreaResult, BoundaryResolver, CompiledArea } from '../../shared/targeting/compile';
+import type { PreparedPolygon } from '../../shared/geo/pointInPolygon';
+import type { BBox } from '../../shared/geo/types';
+import type { CountResult, DensityResult, PlaceIndex, SubscriberRecord } from './placeIndex';
+
+/** A density cell about 32 screen pixels wide on a 256-pixel-tile web map at `zoom`. */
+export function cellSizeForZoom(zoom: number): number {
+  return 360 / 2 ** Math.max(0, Math.min(22, zoom)) / 8;
+}
+
+export class TargetingEngine {
+  private readonly boundaryCache = new Map<string, PreparedPolygon[]>();
+
+  constructor(
+    readonly index: PlaceIndex,
+    private readonly resolveBoundary: BoundaryResolver = () => undefined,
+  ) {}
+
+  compile(area: unknown): AreaResult<CompiledArea> {
+    const parsed = TargetAreaSchema.safeParse(area);
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'invalid_area', message: `not a target area: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
+    }
+    return compileArea(parsed.data as TargetArea, { resolveBoundary: this.resolveBoundary, boundaryCache: this.boundaryCache });
+  }
+
+  private filter(input: TargetFilterInput | undefined) {
+    return TargetFilterSchema.parse(input ?? {});
+  }
+
+  count(area: unknown, filter?: TargetFilterInput): AreaResult<CountResult> {
+    const c = this.compile(area);
+    return c.ok ? { ok: true, value: this.index.count(c.value, this.filter(filter)) } : c;
+  }
+
+  selectRecipients(area: unknown, filter?: TargetFilterInput): AreaResult<Int32Array> {
+    const c = this.compile(area);
+    return c.ok ? { ok: true, value: this.index.selectRecipients(c.value, this.filter(filter)) } : c;
+  }
+
+  density(
+    region: TargetArea | BBox,
+    opts: { filter?: TargetFilterInput; cellSizeDeg?: number; zoom?: number; minCount: number },
+  ): AreaResult<DensityResult> {
+    const size = opts.cellSizeDeg ?? cellSizeForZoom(opts.zoom ?? 10);
+    if (Array.isArray(region)) return { ok: true, value: this.index.density(region as BBox, this.filter(opts.filter), size, opts.minCount) };
+    const c = this.compile(region);
+    return c.ok ? { ok: true, value: this.index.density(c.value, this.filter(opts.filter), size, opts.minCount) } : c;
+  }
+
+  upsertSubscriber(rec: SubscriberRecord): void {
+    this.index.upsertSubscriber(rec);
+  }
+
+  removeSubscriber(id: number): boolean {
+    return this.index.removeSubscriber(id);
+  }
+
+  /** After a boundary import: prepared shapes of the old boundaries must not be reused. */
+  forgetBoundaries(): void {
+    this.boundaryCache.clear();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './bbox';
+export * from './distance';
+export * from './pointInPolygon';
+export * from './validate';

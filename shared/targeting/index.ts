@@ -1,0 +1,3 @@
+export * from './area';
+export * from './compile';
+export * from './geojson';
