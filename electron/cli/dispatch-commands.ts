@@ -1,0 +1,84 @@
+/**
+ * `tryk alert status|pause|resume|cancel ID`: a send's state from the store, and control of
+ * it while no console has the store open (the store has one writer: a running console holds
+ * it, and its own bridge does these). The console picks the change up when it next starts.
+ */
+import { TrykError } from '../../shared/bridge/result';
+import { cancelInStore, pauseInStore, readLog, resumeInStore, storedStatus } from '../dispatch/outbox';
+import type { SendStatus } from '../dispatch/outbox';
+import type { Command, CommandContext } from './command';
+import { UsageError } from './command';
+import { withStore } from './store-commands';
+
+function sendIdOf(ctx: CommandContext): number {
+  const [id, ...rest] = ctx.positionals;
+  if (id === undefined || rest.length > 0) throw new UsageError('give one send ID');
+  const n = Number(id);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError('the send ID is a positive whole number');
+  return n;
+}
+
+const n = (v: number) => v.toLocaleString('en');
+
+/** The counts and the summary as people read them; no numbers or text of any recipient. */
+export function formatSendStatus(s: SendStatus): string {
+  const c = s.counts;
+  const lines = [
+    `Send ${s.sendId}${s.alertRef ? ` (alert ${s.alertRef})` : ''}: ${s.state}, ${s.priority}, via ${s.gateways.active}` +
+      (s.gateways.active !== s.gateways.primary ? ` (moved from ${s.gateways.primary})` : ''),
+    `Recipients:   ${n(s.recipients)} (${n(s.finished)} finished)`,
+    `Waiting:      ${n(c.queued)} queued, ${n(c.deferred)} deferred (quiet hours), ${n(c.submitting)} submitting`,
+    `Sent:         ${n(c.accepted)} accepted, ${n(c.delivered)} delivered`,
+    `Not sent:     ${n(c.failed)} failed, ${n(c.expired)} expired, ${n(c.cancelled)} cancelled`,
+  ];
+  if (s.possibleDuplicates > 0) lines.push(`Possible duplicates: ${n(s.possibleDuplicates)} (in flight when the console or the link stopped)`);
+  if (s.failures.length) lines.push(`Failures:     ${s.failures.map((f) => `${f.reason} ${n(f.count)}`).join(', ')}`);
+  lines.push(`Released:     ${s.releasedAt ?? '-'}${s.finishedAt ? `; finished ${s.finishedAt}` : ''}`);
+  return lines.join('\n');
+}
+
+export const sendStatusCommand: Command = {
+  name: 'alert status',
+  summary: "show a send's recipients per state, failures by reason and its log",
+  usage: 'tryk alert status ID [--data-dir DIR] [--json]',
+  options: {},
+  async run(ctx) {
+    const id = sendIdOf(ctx);
+    return withStore(ctx, async (store) => {
+      const status = await storedStatus(store.db, id);
+      const log = await readLog(store.db, id);
+      return { text: formatSendStatus(status), json: { ...status, log } };
+    });
+  },
+};
+
+function controlCommand(verb: 'pause' | 'resume' | 'cancel', summary: string): Command {
+  return {
+    name: `alert ${verb}`,
+    summary,
+    usage: `tryk alert ${verb} ID [--data-dir DIR] [--json]`,
+    options: {},
+    async run(ctx) {
+      const id = sendIdOf(ctx);
+      return withStore(ctx, async (store) => {
+        const now = Date.now();
+        let note = '';
+        await store.db.transaction(async (tx) => {
+          if (verb === 'pause') await pauseInStore(tx, id, now);
+          else if (verb === 'resume') await resumeInStore(tx, id, now);
+          else {
+            const r = await cancelInStore(tx, id, now);
+            note = ` (${n(r.queued + r.deferred)} not yet sent are cancelled)`;
+          }
+        });
+        const status = await storedStatus(store.db, id);
+        if (!status) throw new TrykError('not_found', `No send with id ${id}`);
+        return { text: `Send ${id} is ${status.state}${note}.`, json: status };
+      });
+    },
+  };
+}
+
+export const sendPauseCommand = controlCommand('pause', 'pause a send: nothing more is submitted until it is resumed');
+export const sendResumeCommand = controlCommand('resume', 'resume a paused send');
+export const sendCancelCommand = controlCommand('cancel', 'cancel what a send has not yet submitted');
