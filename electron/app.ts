@@ -146,7 +146,7 @@ export function createServices(opts: AppOptions): Services {
   };
 }
 
-export function handlersFor(services: Services): Handlers {
+export function handlersFor(services: Services, emit?: EventListener, now?: () => Date): Handlers {
   return {
     'app.status': { passive: true, handle: () => services.status() },
     'session.current': {
@@ -208,7 +208,7 @@ export function handlersFor(services: Services): Handlers {
         minCount: DENSITY_MIN_COUNT,
       }),
     },
-    ...alertHandlers(services),
+    ...alertHandlers(services, { ...(emit ? { emit } : {}), ...(now ? { now } : {}) }),
     'subscribers.counts': { handle: () => services.registry.counts() },
     'subscribers.import': {
       roles: ['admin'],
@@ -233,7 +233,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   return {
-    dispatch: createDispatcher(handlersFor(services), opts.log ?? consoleLog, { idleLockMs: () => idleLockMs }),
+    dispatch: createDispatcher(handlersFor(services, emit, opts.now), opts.log ?? consoleLog, { idleLockMs: () => idleLockMs }),
     services,
     subscribe(listener) {
       listeners.add(listener);

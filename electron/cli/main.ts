@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
+import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
@@ -39,6 +40,7 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  ...alertCommands,
   auditVerifyCommand,
   auditListCommand,
   capCheckCommand,

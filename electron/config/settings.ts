@@ -1,3 +1,4 @@
+import type { ApprovalRule, Template } from '../../shared/alerts/schema';
 import type { Db } from '../store/db';
 
 /** Settings with their defaults; stored as JSON in the settings table. */
@@ -8,12 +9,27 @@ export interface Settings {
   'console.district': string | null;
   /** Minutes without an officer's action after which the console signs them out (0: never). */
   'security.idleLockMinutes': number;
+  /** When an alert needs a second officer's approval before it is sent. */
+  'approval.rule': ApprovalRule;
+  /** What one SMS part costs at the gateway, in øre, for the composer's cost estimate. */
+  'sms.pricePerPartOre': number;
+  /** An administrator's templates: replace a built-in one by id, or add new ones. */
+  'alerts.templates': Template[];
+  /** CAP <sender>: no spaces, commas, "<" or "&" (CAP 1.2 §3.2.1). */
+  'cap.sender': string;
+  /** CAP <senderName>: the human-readable sender. */
+  'cap.senderName': string;
 }
 
 export const defaultSettings: Settings = {
   'map.tileUrl': 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   'console.district': null,
   'security.idleLockMinutes': 15,
+  'approval.rule': { mode: 'always' },
+  'sms.pricePerPartOre': 25,
+  'alerts.templates': [],
+  'cap.sender': 'tryk@politi.dk',
+  'cap.senderName': 'Politiet',
 };
 
 export interface SettingsService {
