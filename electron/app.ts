@@ -2,14 +2,17 @@
  * The service graph, built once per host from a store. Electron's main.ts, the headless host
  * and the CLI all call these, so they run the same services behind the same bridge.
  */
-import type { AppStatus, EventName, EventOf } from '../shared/bridge/contract';
+import type { AppStatus, EventName, EventOf, GatewaySummary } from '../shared/bridge/contract';
 import { TrykError } from '../shared/bridge/result';
 import type { AreaResult, BoundaryResolver } from '../shared/targeting/compile';
 import { areaToGeoJSON } from '../shared/targeting/geojson';
 import type { AreaGeometry } from '../shared/geo/types';
 import { boundaryService } from './boundaries/service';
 import type { BoundaryService } from './boundaries/service';
-import { createDispatcher, consoleLog } from './bridge/dispatcher';
+import { ALL_ROLES, createDispatcher, consoleLog } from './bridge/dispatcher';
+import { deliveryCells } from './sending/cells';
+import { startSender } from './sending/sender';
+import type { Sender } from './sending/sender';
 import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
 import { gatewayConfigService } from './config/gateways';
 import type { GatewayConfigService } from './config/gateways';
@@ -38,12 +41,16 @@ export interface Services {
   gateways: GatewayConfigService;
   /** Built from the store on first use (seconds at national scale), then kept current. */
   targeting(): Promise<TargetingEngine>;
+  /** Set by the running console's sender: the gateways' live connection states. */
+  liveGatewayStates: (() => Map<string, GatewaySummary['state']>) | null;
   status(): Promise<AppStatus>;
 }
 
 export interface App {
   dispatch: Dispatch;
   services: Services;
+  /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
+  sender: Sender | null;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -58,6 +65,8 @@ export interface AppOptions {
   tileUrl?: string | null;
   now?: () => Date;
   log?: DispatchLog;
+  /** false: no gateways are connected and nothing is sent (tests of other parts). */
+  sending?: boolean;
 }
 
 /** Density cells with fewer places than this are never sent to the renderer. */
@@ -107,7 +116,8 @@ export function createServices(opts: AppOptions): Services {
   };
 
   const count = async (table: string) => (await store.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
-  return {
+  const services: Services = {
+    liveGatewayStates: null,
     store,
     boundaries,
     registry,
@@ -130,9 +140,8 @@ export function createServices(opts: AppOptions): Services {
         gateways: configured.map((g) => ({
           name: g.name,
           kind: g.kind,
-          // The simulator is built in and always reachable; real gateways report their own
-          // state once the dispatch engine connects them.
-          state: !g.enabled ? 'disabled' : g.kind === 'simulator' ? 'connected' : 'disconnected',
+          // Live when the console is sending; the CLI has no connections and says so.
+          state: !g.enabled ? 'disabled' : (services.liveGatewayStates?.().get(g.name) ?? 'disconnected'),
           primary: g.primary,
         })),
         map: { tileUrl: opts.tileUrl !== undefined ? opts.tileUrl : await settings.get('map.tileUrl') },
@@ -144,9 +153,18 @@ export function createServices(opts: AppOptions): Services {
       };
     },
   };
+  return services;
 }
 
-export function handlersFor(services: Services, emit?: EventListener, now?: () => Date): Handlers {
+/** Recent sends for the monitor. */
+const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
+
+export function handlersFor(services: Services, emit?: EventListener, now?: () => Date, sender: () => Sender | null = () => null): Handlers {
+  const engine = () => {
+    const s = sender();
+    if (!s) throw new TrykError('unavailable', 'This console is not sending (no dispatch engine is running here)');
+    return s.engine;
+  };
   return {
     'app.status': { passive: true, handle: () => services.status() },
     'session.current': {
@@ -186,11 +204,12 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
         return { signedOut: true as const };
       },
     },
-    'boundaries.list': { handle: ({ kind }) => services.boundaries.list(kind) },
-    'boundaries.outlines': { handle: ({ kind }) => services.boundaries.outlines(kind) },
-    'boundaries.search': { handle: ({ query }) => services.boundaries.search(query) },
-    'target.count': { handle: async ({ area, filter }) => unwrapArea((await services.targeting()).count(area, filter)) },
+    'boundaries.list': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.list(kind) },
+    'boundaries.outlines': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.outlines(kind) },
+    'boundaries.search': { roles: ALL_ROLES, handle: ({ query }) => services.boundaries.search(query) },
+    'target.count': { roles: ALL_ROLES, handle: async ({ area, filter }) => unwrapArea((await services.targeting()).count(area, filter)) },
     'target.geojson': {
+      roles: ALL_ROLES,
       handle: async ({ area }) => {
         const geometryOf = new Map<string, Awaited<ReturnType<BoundaryService['geometry']>>>();
         for (const part of area.parts) {
@@ -203,13 +222,30 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
       },
     },
     'target.density': {
+      roles: ALL_ROLES,
+      passive: true,
       handle: async ({ bbox, zoom, filter }) => ({
         ...unwrapArea((await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
         minCount: DENSITY_MIN_COUNT,
       }),
     },
     ...alertHandlers(services, { ...(emit ? { emit } : {}), ...(now ? { now } : {}) }),
-    'subscribers.counts': { handle: () => services.registry.counts() },
+    'dispatch.list': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async ({ limit }) => {
+        const e = engine();
+        const ids = await services.store.db.all<{ id: number }>(RECENT_SENDS, [limit]);
+        return Promise.all(ids.map((r) => e.status(r.id)));
+      },
+    },
+    'dispatch.status': { roles: ALL_ROLES, passive: true, handle: ({ sendId }) => engine().status(sendId) },
+    'dispatch.pause': { roles: ['operator', 'approver'], handle: ({ sendId }) => engine().pause(sendId) },
+    'dispatch.resume': { roles: ['operator', 'approver'], handle: ({ sendId }) => engine().resume(sendId) },
+    // Stopping an approved alert half-way is the shift leader's call.
+    'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }) => engine().cancel(sendId) },
+    'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
+    'subscribers.counts': { roles: ALL_ROLES, passive: true, handle: () => services.registry.counts() },
     'subscribers.import': {
       roles: ['admin'],
       handle: ({ content, format, mode, fileName }, caller) =>
@@ -232,14 +268,22 @@ export async function startApp(opts: AppOptions): Promise<App> {
     void services.registry.counts().then((c) => emit('subscribers.changed', { total: c.total }));
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
+  const sender = opts.sending === false ? null : await startSender({ services, emit, ...(opts.now ? { now: opts.now } : {}) });
+  if (sender) services.liveGatewayStates = sender.gatewayStates;
   return {
-    dispatch: createDispatcher(handlersFor(services, emit, opts.now), opts.log ?? consoleLog, { idleLockMs: () => idleLockMs }),
+    dispatch: createDispatcher(handlersFor(services, emit, opts.now, () => sender), opts.log ?? consoleLog, {
+      idleLockMs: () => idleLockMs,
+    }),
     services,
+    sender,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     emit,
-    close: () => opts.store.close(),
+    async close() {
+      await sender?.close();
+      await opts.store.close();
+    },
   };
 }

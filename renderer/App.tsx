@@ -7,6 +7,8 @@ import { AlertsScreen } from './features/alerts/AlertsScreen';
 import { MapScreen } from './features/map/MapScreen';
 import { MonitorScreen } from './features/monitor/MonitorScreen';
 import { Navigation } from './features/navigation/Navigation';
+import { OfficerBadge } from './features/session/OfficerBadge';
+import { SessionGate } from './features/session/SessionGate';
 import type { Screen as ScreenName } from './features/navigation/navigationSlice';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { StatusBar } from './features/status/StatusBar';
@@ -29,7 +31,9 @@ export function App({ store, i18n }: { store: AppStore; i18n: I18n }) {
   return (
     <StoreContext value={store}>
       <I18nextProvider i18n={i18n}>
-        <Frame />
+        <SessionGate>
+          <Frame />
+        </SessionGate>
       </I18nextProvider>
     </StoreContext>
   );
@@ -67,6 +71,7 @@ function Frame() {
           <span className="brand__name">{t('app.name')}</span>
           <span className="brand__subtitle">{t('app.subtitle')}</span>
         </div>
+        <OfficerBadge />
         <Navigation
           onNavigate={(next) => {
             setNavigated(true);

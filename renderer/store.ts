@@ -9,12 +9,25 @@ import type { BridgeClient } from './lib/bridge';
 import type { NetworkMonitor } from './lib/network';
 import { createMapSlice } from './features/map/mapSlice';
 import type { MapSlice } from './features/map/mapSlice';
+import { createDensitySlice } from './features/map/densitySlice';
+import type { DensitySlice } from './features/map/densitySlice';
 import { createNavigationSlice } from './features/navigation/navigationSlice';
 import type { NavigationSlice } from './features/navigation/navigationSlice';
 import { createSettingsSlice } from './features/settings/settingsSlice';
 import type { SettingsSlice } from './features/settings/settingsSlice';
 import { createStatusSlice } from './features/status/statusSlice';
 import type { StatusSlice } from './features/status/statusSlice';
+import { createTargetSlice } from './features/target/targetSlice';
+import type { TargetSlice } from './features/target/targetSlice';
+import { createSessionSlice } from './features/session/sessionSlice';
+import type { SessionSlice } from './features/session/sessionSlice';
+import { guardSession } from './features/session/guard';
+import { createAlertsSlice } from './features/alerts/alertsSlice';
+import type { AlertsSlice } from './features/alerts/alertsSlice';
+import { createAuditSlice } from './features/audit/auditSlice';
+import type { AuditSlice } from './features/audit/auditSlice';
+import { createMonitorSlice } from './features/monitor/monitorSlice';
+import type { MonitorSlice } from './features/monitor/monitorSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -23,19 +36,30 @@ export interface StoreDeps {
   preferences: Storage | null;
 }
 
-export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice;
+export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
 export type SliceCreator<T> = (set: AppStore['setState'], get: AppStore['getState'], deps: StoreDeps) => T;
 
-export function createAppStore(deps: StoreDeps): AppStore {
-  return createStore<AppState>()((set, get) => ({
+export function createAppStore(rawDeps: StoreDeps): AppStore {
+  // Every slice's calls pass the session guard, so a console that locked itself shows the
+  // sign-in screen whichever screen's call found out.
+  const deps: StoreDeps = { ...rawDeps, bridge: guardSession(rawDeps.bridge, (error) => store.getState().sessionRefused(error)) };
+  const store = createStore<AppState>()((set, get) => ({
     ...createNavigationSlice(set, get, deps),
     ...createStatusSlice(set, get, deps),
     ...createMapSlice(set, get, deps),
     ...createSettingsSlice(set, get, deps),
+    ...createTargetSlice(set, get, deps),
+    ...createDensitySlice(set, get, deps),
+    ...createSessionSlice(set, get, deps),
+    ...createAlertsSlice(set, get, deps),
+    ...createAuditSlice(set, get, deps),
+    ...createMonitorSlice(set, get, deps),
   }));
+  return store;
 }
 
 export const StoreContext = createContext<AppStore | null>(null);

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { TargetAreaSchema, TargetFilterSchema } from '../targeting/area';
+import { SendStatus } from '../dispatch/schema';
+import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -160,12 +162,88 @@ export const channels = {
       .strict(),
     response: ImportReport,
   },
+  'alerts.templates': { request: NoArgs, response: z.array(Template) },
+  'alerts.list': {
+    request: z.object({ statuses: z.array(AlertStatus).optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    response: z.array(Alert),
+  },
+  'alerts.get': { request: z.object({ id: z.number().int() }).strict(), response: Alert },
+  /** A new draft, from a template or blank; a follow-up (update/close) names its parent. */
+  'alerts.create': {
+    request: z
+      .object({
+        category: Category,
+        templateId: z.string().max(80).optional(),
+        kind: AlertKind.default('alert'),
+        parentId: z.number().int().optional(),
+        language: z.enum(['da', 'en']).default('da'),
+      })
+      .strict(),
+    response: Alert,
+  },
+  /** Autosave: the draft's new content; `revision` must be the one the composer last saw. */
+  'alerts.update': {
+    request: z.object({ id: z.number().int(), revision: z.number().int(), patch: AlertPatch }).strict(),
+    response: Alert,
+  },
+  'alerts.submit': { request: z.object({ id: z.number().int(), revision: z.number().int() }).strict(), response: Alert },
+  'alerts.approve': {
+    request: z.object({ id: z.number().int(), revision: z.number().int(), comment: z.string().max(1000).optional() }).strict(),
+    response: Alert,
+  },
+  'alerts.reject': {
+    request: z.object({ id: z.number().int(), comment: z.string().trim().min(1).max(1000) }).strict(),
+    response: Alert,
+  },
+  'alerts.cancel': { request: z.object({ id: z.number().int() }).strict(), response: Alert },
+  'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
+  'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
+  /** Recent sends, newest first (the monitor shows several at once). */
+  'dispatch.list': { request: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), response: z.array(SendStatus) },
+  'dispatch.status': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  'dispatch.cancel': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  /** Delivery by area cell for the monitor's map: shares per cell, never single recipients. */
+  'dispatch.cells': {
+    request: z.object({ sendId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
+    response: z.object({
+      cellSizeDeg: z.number(),
+      minCount: z.number().int(),
+      cells: z.array(z.object({ lon: z.number(), lat: z.number(), delivered: z.number().int(), pending: z.number().int(), failed: z.number().int() })),
+    }),
+  },
+  'settings.approvalRule': { request: z.object({ set: ApprovalRule.optional() }).strict(), response: ApprovalRule },
+  'audit.list': {
+    request: z
+      .object({
+        action: z.string().max(40).optional(),
+        officer: z.string().max(40).optional(),
+        subject: z.string().max(80).optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    response: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: z.string(),
+        officer: z.string().nullable(),
+        action: z.string(),
+        subject: z.string().nullable(),
+        details: z.unknown(),
+      }),
+    ),
+  },
 } as const;
 
 export const events = {
   'app.statusChanged': AppStatus,
   /** The registry changed (import, erase): counts on screen are stale. */
   'subscribers.changed': z.object({ total: z.number().int() }),
+  /** An alert changed state or content (another officer may be looking at it). */
+  'alerts.changed': z.object({ id: z.number().int(), status: AlertStatus, revision: z.number().int() }),
+  /** Aggregated progress of a send, a few per second at most whatever the message rate. */
+  'dispatch.progress': SendStatus,
 } as const;
 
 export type Channels = typeof channels;

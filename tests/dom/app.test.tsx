@@ -8,9 +8,11 @@ import type { Rig } from './fakes';
 
 afterEach(() => cleanup());
 
-function renderApp(r: Rig = rig()) {
+/** Renders the console and waits for the host to say who is signed in (the screens show only then). */
+async function renderApp(r: Rig = rig()) {
   const i18n = createI18n(r.store.getState().language);
   render(<App store={r.store} i18n={i18n} />);
+  await screen.findByTestId('session-content');
   return r;
 }
 
@@ -18,7 +20,7 @@ const navIds = ['nav-map', 'nav-alerts', 'nav-monitor', 'nav-tips', 'nav-subscri
 
 describe('the app frame', () => {
   it('shows the navigation in Danish, as a list of buttons, the map current', async () => {
-    renderApp();
+    await renderApp();
     const nav = screen.getByRole('navigation', { name: 'Hovedmenu' });
     const buttons = within(nav).getAllByRole('button');
     expect(buttons.map((b) => b.dataset.testid)).toEqual(navIds);
@@ -37,7 +39,7 @@ describe('the app frame', () => {
   });
 
   it('shows store, gateway and network state from app.status in the status bar', async () => {
-    const r = renderApp();
+    const r = await renderApp();
     await waitFor(() => expect(screen.getByTestId('status-gateway').textContent).toBe('Gateway: Simulator — forbundet'));
     expect(screen.getByTestId('status-store').textContent).toBe('Lager: skema 2 · 34.000 abonnenter');
     expect(screen.getByTestId('status-network').textContent).toBe('Netværk: online · vært forbundet');
@@ -45,7 +47,7 @@ describe('the app frame', () => {
   });
 
   it('follows status events, the network and the bridge connection', async () => {
-    const r = renderApp();
+    const r = await renderApp();
     await waitFor(() => expect(screen.getByTestId('status-gateway').textContent).toContain('forbundet'));
 
     act(() =>
@@ -76,7 +78,7 @@ describe('the app frame', () => {
 
   it('shows a translated error when app.status fails', async () => {
     const host = demoHost({ 'app.status': () => ({ ok: false, error: { code: 'store_wrong_key', message: 'bad key' } }) });
-    renderApp(rig({ host }));
+    await renderApp(rig({ host }));
     await waitFor(() =>
       expect(screen.getByTestId('status-store').textContent).toBe('Lager: Forkert nøgle til lageret.'),
     );
@@ -84,7 +86,7 @@ describe('the app frame', () => {
   });
 
   it('shows the screen the officer navigates to, marks it current and focuses its heading', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByTestId('screen-map');
     fireEvent.click(screen.getByTestId('nav-tips'));
     expect(screen.queryByTestId('screen-map')).toBeNull();
@@ -108,7 +110,7 @@ describe('the app frame', () => {
   });
 
   it('switches to English in settings and remembers the choice', async () => {
-    const r = renderApp();
+    const r = await renderApp();
     fireEvent.click(screen.getByTestId('nav-settings'));
     fireEvent.click(screen.getByTestId('language-en'));
     await waitFor(() => expect(screen.getByTestId('nav-map').textContent).toBe('Map'));
@@ -119,15 +121,15 @@ describe('the app frame', () => {
     expect(screen.getByTestId('status-store').textContent).toBe('Store: schema 2 · 34,000 subscribers');
   });
 
-  it('starts in the language this computer remembered', () => {
-    renderApp(rig({ preferences: memoryStorage({ [LANGUAGE_KEY]: 'en' }) }));
+  it('starts in the language this computer remembered', async () => {
+    await renderApp(rig({ preferences: memoryStorage({ [LANGUAGE_KEY]: 'en' }) }));
     expect(screen.getByTestId('nav-subscribers').textContent).toBe('Subscribers');
   });
 });
 
 describe('the map screen', () => {
   it('asks for the outlines of the visible kinds and draws each kind in its own layer', async () => {
-    const r = renderApp();
+    const r = await renderApp();
     const map = await screen.findByTestId('map');
     const district = await within(map).findByTestId('outline-district');
     expect(district.querySelectorAll('path.outline-district')).toHaveLength(1);
@@ -143,7 +145,7 @@ describe('the map screen', () => {
   });
 
   it('fetches and shows postcodes when switched on, and hides a kind when switched off', async () => {
-    const r = renderApp();
+    const r = await renderApp();
     await screen.findByTestId('outline-district');
     fireEvent.click(screen.getByTestId('layer-toggle-postcode'));
     const postcodes = await screen.findByTestId('outline-postcode');
@@ -166,7 +168,7 @@ describe('the map screen', () => {
           ? { ok: false, error: { code: 'unavailable', message: 'down' } }
           : { ok: true, value: demoOutlines[(p as { kind: 'district' }).kind] },
     });
-    renderApp(rig({ host }));
+    await renderApp(rig({ host }));
     const state = screen.getByTestId('layer-state-district');
     await waitFor(() => expect(state.textContent).toContain('Ingen forbindelse til værten lige nu.'));
     fail = false;
@@ -177,7 +179,7 @@ describe('the map screen', () => {
 
   it('draws no tiles offline or without a tile URL, and tiles when both are there', async () => {
     const withTiles = { ...demoStatus, map: { tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' } };
-    const r = renderApp(rig({ host: demoHost({ 'app.status': () => ({ ok: true, value: withTiles }) }), online: false }));
+    const r = await renderApp(rig({ host: demoHost({ 'app.status': () => ({ ok: true, value: withTiles }) }), online: false }));
     await screen.findByTestId('outline-district');
     const map = screen.getByTestId('map');
     expect(map.querySelector('.leaflet-tile-pane .leaflet-layer')).toBeNull();
@@ -201,7 +203,7 @@ describe('the map screen', () => {
           : demoOutlines[(p as { kind: 'district' }).kind],
       }),
     });
-    renderApp(rig({ host }));
+    await renderApp(rig({ host }));
     const layer = await screen.findByTestId('outline-municipality');
     const path = layer.querySelector('path.outline-municipality')!;
     fireEvent.mouseOver(path);

@@ -39,6 +39,9 @@ export const demoOutlines: Record<'district' | 'municipality' | 'postcode', Boun
   postcode: [{ id: 100, code: '3400', name: 'Hillerød', geometry: square(12.25, 55.92, 0.05) }],
 };
 
+/** The officer the fake host has signed in, unless a test says otherwise. */
+export const demoOfficer = { id: 1, username: 'vagtchef', displayName: 'Vagtchef Demo', roles: ['operator', 'approver'] as const };
+
 type Answer = (payload: unknown) => Result<unknown> | Promise<Result<unknown>> | unknown;
 
 /**
@@ -88,8 +91,12 @@ export class FakeHost implements Transport {
 export function demoHost(overrides: Partial<Record<ChannelName, Answer>> = {}): FakeHost {
   return new FakeHost({
     'app.status': () => ({ ok: true, value: demoStatus }),
+    // Signed in by default: the console shows nothing before sign-in (tests/dom/session.test.tsx covers that).
+    'session.current': () => ({ ok: true, value: { officer: demoOfficer, officersExist: true, idleLockMinutes: 0 } }),
     'boundaries.outlines': (p) => ({ ok: true, value: demoOutlines[(p as { kind: keyof typeof demoOutlines }).kind] ?? [] }),
     'boundaries.list': () => ({ ok: true, value: [] }),
+    'boundaries.search': () => ({ ok: true, value: [] }),
+    'target.density': () => ({ ok: true, value: { cellSizeDeg: 0.01, minCount: 5, cells: [], hiddenCells: 0 } }),
     ...overrides,
   });
 }
@@ -192,3 +199,27 @@ export class FakeSocket {
 export const asWebSocket = FakeSocket as unknown as typeof WebSocket;
 
 export const silenceWarnings = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
+
+/** A promise the test settles by hand, to hold a bridge call in flight. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A host whose answers to one channel wait until the test releases them, oldest first. */
+export function holdingHost(channel: ChannelName, overrides: Partial<Record<ChannelName, Answer>> = {}) {
+  const held: { payload: unknown; release(answer: unknown): void }[] = [];
+  const host = demoHost({
+    ...overrides,
+    [channel]: (payload: unknown) => {
+      const d = deferred<unknown>();
+      held.push({ payload, release: d.resolve });
+      return d.promise;
+    },
+  });
+  return { host, held };
+}
+
+/** Lets promise callbacks (the bridge client's, the slice's) run. */
+export const flush = () => new Promise<void>((r) => setTimeout(r, 0));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, runTryk, serve, tempDataDir } from './support/console';
+import { DEMO_OPERATOR, launchChromium, runTryk, serve, tempDataDir } from './support/console';
 import type { RunningConsole } from './support/console';
 
 describe('the console, headless, in Chromium', () => {
@@ -25,9 +25,16 @@ describe('the console, headless, in Chromium', () => {
     data?.remove();
   });
 
-  it('loads in Danish, shows the district outline and the simulator gateway', async () => {
+  it('loads in Danish, asks an officer to sign in, then shows the district outline and the simulator gateway', async () => {
     await page.goto(running.url);
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('da');
+    await page.getByTestId('signin-username').waitFor({ timeout: 30_000 });
+    await page.getByTestId('signin-username').fill(DEMO_OPERATOR.username);
+    await page.getByTestId('signin-passphrase').fill('not the passphrase');
+    await page.getByTestId('signin-submit').click();
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/forkert/i);
+    await page.getByTestId('signin-passphrase').fill(DEMO_OPERATOR.passphrase);
+    await page.getByTestId('signin-submit').click();
     await page.getByTestId('nav-map').waitFor();
     expect(await page.getByTestId('nav-map').innerText()).toMatch(/Kort/);
     await page.locator('path.outline-district').first().waitFor({ timeout: 30_000 });

@@ -5,15 +5,39 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 import { selectTileUrl } from '../status/statusSlice';
 import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
+import { ExportDialog } from './ExportDialog';
 import { OutlineMap } from './OutlineMap';
+import { BoundarySearchBox, CountPanel, DensityControls, DrawTools, GroupFilter, PartList, PickControls } from './TargetPanel';
 import type { OutlineKind } from './outlines';
 
 // Listed top to bottom as the officer thinks of them: largest area first.
 const panelOrder: readonly OutlineKind[] = ['district', 'municipality', 'postcode'];
 
+/** Ctrl+Z (⌘Z) undoes an area edit, except in a text field (where it undoes typing) or mid-drawing. */
+function useUndoKey(undo: () => void, drawing: boolean) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z' || drawing) return;
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      e.preventDefault();
+      undo();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [undo, drawing]);
+}
+
 export function MapScreen() {
+  const { t } = useTranslation();
   const visible = useAppStore((s) => s.visibleOutlines);
   const loadOutlines = useAppStore((s) => s.loadOutlines);
+  const pickKind = useAppStore((s) => s.pickKind);
+  const drawing = useAppStore((s) => s.drawTool !== null);
+  const watchTarget = useAppStore((s) => s.watchTarget);
+  const undo = useAppStore((s) => s.undoArea);
+  useEffect(() => watchTarget(), [watchTarget]);
+  useUndoKey(undo, drawing);
   // Fetch a kind when it is first shown; the slice ignores kinds already loaded or loading.
   useEffect(() => {
     for (const kind of panelOrder) if (visible[kind]) void loadOutlines(kind);
@@ -21,14 +45,22 @@ export function MapScreen() {
 
   return (
     <div className="map-screen">
-      <aside className="map-panel">
+      <aside className="map-panel" aria-label={t('map.targetTitle')}>
+        <CountPanel />
+        <DrawTools />
+        <BoundarySearchBox />
+        <PartList />
+        <PickControls />
+        <GroupFilter />
+        <DensityControls />
         <LayerToggles />
         <BasemapNote />
-        <TargetAreaNote />
       </aside>
-      <div className="map" data-testid="map">
+      {/* Only the kind a click picks takes clicks; the other kinds' outlines let them through. */}
+      <div className="map" data-testid="map" data-pick={pickKind} data-drawing={drawing ? 'true' : 'false'}>
         <OutlineMap />
       </div>
+      <ExportDialog />
     </div>
   );
 }
@@ -95,21 +127,6 @@ function BasemapNote() {
         {tiles ? t('map.basemapTiles') : t('map.basemapPlain')}
       </p>
       {!tiles && <p className="hint">{t('map.basemapPlainWhy')}</p>}
-    </section>
-  );
-}
-
-function TargetAreaNote() {
-  const { t } = useTranslation();
-  return (
-    <section className="panel" aria-labelledby="target-title">
-      <h2 id="target-title" className="panel__title">
-        {t('map.targetTitle')}
-      </h2>
-      <p>
-        <span className="not-built__badge">{t('notBuilt.badge')}</span>
-      </p>
-      <p>{t('map.targetNotBuilt')}</p>
     </section>
   );
 }

@@ -1,9 +1,13 @@
-import { useEffect, useMemo } from 'react';
+import { useContext, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GeoJSON, MapContainer, Pane, TileLayer, ZoomControl, useMap, useMapEvents } from 'react-leaflet';
 import type { Layer, PathOptions } from 'leaflet';
 import type { Feature, Geometry } from 'geojson';
-import { useAppStore } from '../../store';
+import { StoreContext, useAppStore } from '../../store';
+import type { AppStore } from '../../store';
+import type { PartMode } from '../target/parts';
+import { DensityLayer } from './DensityLayer';
+import { TargetLayers } from './TargetLayers';
 import { selectTileUrl } from '../status/statusSlice';
 import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
 import { DENMARK_CENTER, DENMARK_ZOOM, outlineBounds, outlineKinds, toFeatureCollection } from './outlines';
@@ -15,8 +19,10 @@ const paneZ: Record<OutlineKind, number> = { postcode: 410, municipality: 420, d
 
 // The `className` lands on every SVG path of the kind, so the outlines can be found in the DOM.
 // The district is drawn as a bold line without fill, so it never hides what lies under it.
-const pathStyle: Record<OutlineKind, PathOptions> = {
+const pathStyle: Record<OutlineKind | 'otherDistrict', PathOptions> = {
   district: { className: 'outline outline-district', color: '#0b2545', weight: 4, fill: false },
+  // Other police districts than the console's own: there for orientation, not for attention.
+  otherDistrict: { className: 'outline outline-district outline-district--other', color: '#0b2545', weight: 1.5, fill: false },
   municipality: { className: 'outline outline-municipality', color: '#33557a', weight: 1.5, fillOpacity: 0 },
   postcode: {
     className: 'outline outline-postcode',
@@ -46,6 +52,8 @@ export function OutlineMap() {
       maxBounds={MAX_BOUNDS}
       zoomControl={false}
       zoomSnap={0.5}
+      // Clicks on a boundary cycle it (include, exclude, remove): two quick ones must not also zoom.
+      doubleClickZoom={false}
     >
       <MapLabels />
       <KeepView />
@@ -55,8 +63,8 @@ export function OutlineMap() {
       {outlineKinds.map((kind) => (
         <OutlineLayer key={kind} kind={kind} />
       ))}
-      {/* Issue 3: the target-area drawing (Leaflet-Geoman: polygon, rectangle, circle, edit,
-          delete) mounts here as another child, reaching the map through useMap(). */}
+      <DensityLayer />
+      <TargetLayers />
     </MapContainer>
   );
 }
@@ -89,14 +97,17 @@ function KeepView() {
 function FitToDistrict() {
   const map = useMap();
   const district = useAppStore(selectOutlineLayer('district'));
+  const own = useAppStore((s) => s.appStatus?.district?.code ?? null);
   const hasView = useAppStore((s) => s.mapView !== null);
   useEffect(() => {
     if (hasView || district.status !== 'ready') return;
-    const bounds = outlineBounds(district.outlines);
+    // The console's own district when the host names it, else every district there is.
+    const mine = own === null ? [] : district.outlines.filter((o) => o.code === own);
+    const bounds = outlineBounds(mine.length > 0 ? mine : district.outlines);
     const size = map.getSize();
     // A map with no size (hidden, or not laid out) cannot compute a zoom to fit.
     if (bounds && size.x > 0 && size.y > 0) map.fitBounds(bounds, { padding: [24, 24] });
-  }, [map, district, hasView]);
+  }, [map, district, own, hasView]);
   return null;
 }
 
@@ -147,20 +158,67 @@ function TagPane({ kind }: { kind: OutlineKind }) {
   return null;
 }
 
+// A picked boundary shows its state by style: green when included, red and dashed when excluded.
+const pickedStyle: Record<PartMode, PathOptions> = {
+  include: { color: '#1b6e3a', weight: 3, dashArray: undefined, fillColor: '#2f9e5a', fillOpacity: 0.25 },
+  exclude: { color: '#b3261e', weight: 3, dashArray: '6 4', fillColor: '#b3261e', fillOpacity: 0.25 },
+};
+
+/** Each picked boundary of a kind and whether it is included or excluded, by code. */
+function usePicked(kind: OutlineKind): Map<string, PartMode> {
+  const parts = useAppStore((s) => s.targetParts);
+  return useMemo(() => {
+    const picked = new Map<string, PartMode>();
+    for (const p of parts) if (p.source === 'boundary' && p.shape.kind === kind) picked.set(p.shape.code, p.mode);
+    return picked;
+  }, [parts, kind]);
+}
+
+function styleFor(kind: OutlineKind, picked: Map<string, PartMode>, ownDistrict: string | null) {
+  return (feature?: Feature<Geometry, OutlineProperties>): PathOptions => {
+    const code = feature?.properties.code ?? '';
+    const mode = picked.get(code);
+    const base =
+      kind === 'district' && ownDistrict !== null && code !== ownDistrict ? pathStyle.otherDistrict : pathStyle[kind];
+    return mode ? { ...base, ...pickedStyle[mode] } : base;
+  };
+}
+
+/** A click on a postcode or municipality cycles it: included, excluded, not picked. */
+function pickOnClick(store: AppStore, kind: OutlineKind) {
+  return (feature: Feature<Geometry, OutlineProperties>, layer: Layer) => {
+    // The district is picked with its button in the panel; its line is only a frame.
+    if (kind === 'district') return;
+    bindName(feature, layer);
+    layer.on('click', () => {
+      const state = store.getState();
+      // While drawing, a click places a vertex; and only the chosen kind is picked.
+      if (state.drawTool !== null || state.pickKind !== kind) return;
+      state.cycleBoundary(kind, feature.properties.code, feature.properties.name);
+    });
+  };
+}
+
 function OutlineLayer({ kind }: { kind: OutlineKind }) {
+  const store = useContext(StoreContext)!;
   const layer = useAppStore(selectOutlineLayer(kind));
   const visible = useAppStore(selectOutlineVisible(kind));
+  const ownDistrict = useAppStore((s) => s.appStatus?.district?.code ?? null);
+  const picked = usePicked(kind);
   const data = useMemo(() => toFeatureCollection(layer.outlines), [layer.outlines]);
+  const style = useMemo(() => styleFor(kind, picked, ownDistrict), [kind, picked, ownDistrict]);
+  const onEachFeature = useMemo(() => pickOnClick(store, kind), [store, kind]);
   if (!visible || layer.status !== 'ready' || layer.outlines.length === 0) return null;
   return (
     <Pane name={`outline-${kind}`} className={`outline-pane outline-pane--${kind}`} style={{ zIndex: paneZ[kind] }}>
       <TagPane kind={kind} />
       {/* GeoJSON reads `data` only when created. New outlines always pass through 'loading',
-          which unmounts this pane, so a fresh layer is made for them. */}
+          which unmounts this pane, so a fresh layer is made for them. Style changes (picks) are
+          applied to the live layer. */}
       <GeoJSON
         data={data}
-        style={() => pathStyle[kind]}
-        onEachFeature={kind === 'district' ? undefined : (bindName as (f: Feature, l: Layer) => void)}
+        style={style as (f?: Feature) => PathOptions}
+        onEachFeature={onEachFeature as (f: Feature, l: Layer) => void}
       />
     </Pane>
   );

@@ -1,4 +1,4 @@
-import type { BoundaryOutline } from '../../../shared/bridge/contract';
+import type { BoundaryOutline, BoundarySummary } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { AppState, SliceCreator } from '../../store';
 import { outlineKinds } from './outlines';
@@ -16,7 +16,31 @@ export interface MapView {
   zoom: number;
 }
 
+/** Geoman's names for the drawing tools the console offers. */
+export const drawTools = ['Polygon', 'Rectangle', 'Circle'] as const;
+export type DrawTool = (typeof drawTools)[number];
+
+/** The boundary kinds a click on the map picks (the district is picked with a button). */
+export type PickKind = 'postcode' | 'municipality';
+
+export interface BoundarySearch {
+  query: string;
+  status: 'idle' | 'searching' | 'ready' | 'failed';
+  results: BoundarySummary[];
+  error: BridgeError | null;
+}
+
 export interface MapSlice {
+  /** The drawing tool in use, or null; the map enables it in Geoman and clears it when drawing ends. */
+  drawTool: DrawTool | null;
+  setDrawTool(tool: DrawTool | null): void;
+  pickKind: PickKind;
+  setPickKind(kind: PickKind): void;
+  /** A frame the map should move to ([west, south, east, north]); `seq` makes the same frame twice a new request. */
+  mapFocus: { bbox: [number, number, number, number]; seq: number } | null;
+  focusMap(bbox: [number, number, number, number]): void;
+  boundarySearch: BoundarySearch;
+  searchBoundaries(query: string): Promise<void>;
   mapView: MapView | null;
   setMapView(view: MapView): void;
   outlineLayers: Record<OutlineKind, OutlineLayer>;
@@ -34,7 +58,38 @@ const byKind = <T>(make: (kind: OutlineKind) => T) =>
 export const createMapSlice: SliceCreator<MapSlice> = (set, get, { bridge }) => {
   const setLayer = (kind: OutlineKind, layer: OutlineLayer) =>
     set((s) => ({ outlineLayers: { ...s.outlineLayers, [kind]: layer } }));
+  // Only the newest search may write its results, so typing fast cannot show an older answer.
+  let searchSeq = 0;
+  let focusSeq = 0;
   return {
+    drawTool: null,
+    setDrawTool: (drawTool) => set({ drawTool }),
+    // Municipalities are on the map from the start; postcodes appear when the officer picks them.
+    pickKind: 'municipality',
+    setPickKind(pickKind) {
+      set({ pickKind });
+      // Picking a kind on the map needs its outlines on the map.
+      get().setOutlineVisible(pickKind, true);
+    },
+    mapFocus: null,
+    focusMap: (bbox) => set({ mapFocus: { bbox, seq: ++focusSeq } }),
+    boundarySearch: { query: '', status: 'idle', results: [], error: null },
+    async searchBoundaries(query) {
+      const seq = ++searchSeq;
+      const trimmed = query.trim();
+      if (trimmed === '') {
+        set({ boundarySearch: { query, status: 'idle', results: [], error: null } });
+        return;
+      }
+      set((s) => ({ boundarySearch: { ...s.boundarySearch, query, status: 'searching', error: null } }));
+      const result = await bridge.invoke('boundaries.search', { query: trimmed.slice(0, 100) });
+      if (seq !== searchSeq) return;
+      set({
+        boundarySearch: result.ok
+          ? { query, status: 'ready', results: result.value, error: null }
+          : { query, status: 'failed', results: [], error: result.error },
+      });
+    },
     mapView: null,
     setMapView: (mapView) => set({ mapView }),
     outlineLayers: byKind(() => emptyLayer),

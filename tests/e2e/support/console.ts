@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const PASSPHRASE = 'e2e passphrase for a test store';
@@ -114,4 +114,18 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** The demo store's officers (made by `tryk demo`). */
+export const DEMO_OPERATOR = { username: 'jensen', passphrase: 'demo-operator' };
+export const DEMO_APPROVER = { username: 'vagtchef', passphrase: 'demo-vagtchef' };
+
+/** Opens the console and signs in through its sign-in screen. */
+export async function signIn(page: Page, url: string, who: { username: string; passphrase: string }) {
+  await page.goto(url);
+  await page.getByTestId('signin-username').waitFor({ timeout: 30_000 });
+  await page.getByTestId('signin-username').fill(who.username);
+  await page.getByTestId('signin-passphrase').fill(who.passphrase);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('officer-name').waitFor({ timeout: 15_000 });
 }

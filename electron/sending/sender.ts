@@ -1,0 +1,172 @@
+/**
+ * Sending, as the running console does it: the configured gateways connected (and
+ * reconnected), the dispatch engine over them, and approved alerts released into it as soon
+ * as their gateway can take them ("send when online"). The renderer hears aggregated
+ * progress; inbound messages are stored for the tip inbox.
+ */
+import type { GatewaySummary } from '../../shared/bridge/contract';
+import { alertServiceFor } from '../alerts/handlers';
+import type { App, EventListener, Services } from '../app';
+import { createDispatchEngine } from '../dispatch/engine';
+import type { DispatchEngine, SendStatus } from '../dispatch/engine';
+import type { Gateway } from '../gateways/gateway';
+import { createGateway } from '../gateways/registry';
+
+export interface Sender {
+  engine: DispatchEngine;
+  /** Connection state per configured gateway, for the status bar. */
+  gatewayStates(): Map<string, GatewaySummary['state']>;
+  /** Releases every approved alert whose gateway is connected; returns the send ids started. */
+  releaseApproved(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export interface SenderOptions {
+  services: Services;
+  emit: EventListener;
+  now?: () => Date;
+  /** How often approved alerts waiting for a gateway are looked at again. */
+  releaseEveryMs?: number;
+  log?: { info(m: string): void; warn(m: string): void };
+}
+
+/** Validity of an alert SMS: after this long undelivered messages expire at the SMSC. */
+export const ALERT_VALIDITY_MINUTES = 240;
+
+export async function startSender(opts: SenderOptions): Promise<Sender> {
+  const { services, emit } = opts;
+  const log = opts.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
+  const configured = (await services.gateways.list()).filter((g) => g.enabled);
+  const gateways = new Map<string, Gateway>();
+  const states = new Map<string, GatewaySummary['state']>();
+  for (const g of (await services.gateways.list()).filter((x) => !x.enabled)) states.set(g.name, 'disabled');
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  // Gateways may connect before the engine has started; releasing waits for it.
+  let engine: DispatchEngine | null = null;
+  let releasing: Promise<number[]> | null = null;
+  const statusChanged = () => void services.status().then((s) => emit('app.statusChanged', s), () => undefined);
+
+  for (const g of configured) {
+    let gateway: Gateway;
+    try {
+      gateway = createGateway(g.url);
+    } catch (e) {
+      log.warn(`gateway ${g.name}: not usable (${(e as { code?: string }).code ?? 'bad configuration'})`);
+      states.set(g.name, 'disconnected');
+      continue;
+    }
+    gateways.set(g.name, gateway);
+    states.set(g.name, 'connecting');
+    gateway.onState(({ state }) => {
+      states.set(g.name, state);
+      statusChanged();
+      if (state === 'connected') void releaseApproved();
+    });
+    gateway.onInbound((m) => {
+      void services.store.db
+        .run('INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at) VALUES (?, ?, ?, ?, ?)', [
+          g.name,
+          m.from,
+          m.to,
+          m.text,
+          m.receivedAt.toISOString(),
+        ])
+        .catch(() => log.warn(`gateway ${g.name}: an inbound message could not be stored`));
+    });
+    // A gateway that is down at start-up is tried again until it answers; the rest of the
+    // console works meanwhile, and approved alerts wait for it.
+    const connect = async (delayMs: number) => {
+      try {
+        await gateway.connect();
+        states.set(g.name, 'connected');
+        statusChanged();
+        void releaseApproved();
+      } catch (e) {
+        states.set(g.name, 'disconnected');
+        statusChanged();
+        log.warn(`gateway ${g.name}: could not connect (${(e as { code?: string }).code ?? 'error'}); trying again`);
+        if (closed) return;
+        const t = setTimeout(() => {
+          timers.delete(t);
+          void connect(Math.min(delayMs * 2, 60_000));
+        }, delayMs);
+        timers.add(t);
+      }
+    };
+    void connect(2_000);
+  }
+
+  const alerts = alertServiceFor(services, { emit, ...(opts.now ? { now: opts.now } : {}) });
+  const onProgress = (s: SendStatus) => {
+    emit('dispatch.progress', s);
+    const m = s.alertRef?.match(/^alert:(\d+)$/);
+    if (!m) return;
+    const id = Number(m[1]);
+    // The alert follows its send; a repeated move is refused by the service and ignored here.
+    if (s.state === 'sending') void alerts.markSending(id).catch(() => undefined);
+    if (s.state === 'done') void alerts.markSent(id).catch(() => undefined);
+  };
+  const started = createDispatchEngine({ db: services.store.db, gateways, events: onProgress, log });
+  await started.start();
+  engine = started;
+
+  const primary = () => configured.find((g) => g.primary) ?? configured[0];
+  const fallback = () => configured.find((g) => !g.primary && g !== primary())?.name ?? null;
+  async function releaseApproved(): Promise<number[]> {
+    // One pass at a time: two passes could release the same alert twice.
+    if (releasing) return releasing;
+    const e = engine;
+    if (!e || closed) return [];
+    releasing = (async () => {
+      const p = primary();
+      if (!p || states.get(p.name) !== 'connected') return [];
+      const started: number[] = [];
+      // A crash between freezing the recipients and the engine taking the send leaves an
+      // alert 'scheduled' with no send: it goes now, from its frozen list.
+      const orphans = await services.store.db.all<{ id: number }>(
+        "SELECT id FROM alerts WHERE status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM sends WHERE alert_ref = 'alert:' || alerts.id)",
+      );
+      const plans = [
+        ...(await Promise.all(orphans.map((o) => alerts.resumePlan(o.id)))),
+        ...(await Promise.all((await alerts.releasable()).map((id) => alerts.release(id)))),
+      ];
+      for (const plan of plans) {
+        const r = await e.release({
+          alertRef: plan.alertRef,
+          text: plan.text,
+          recipients: plan.recipients,
+          priority: plan.priority,
+          respectQuietHours: plan.respectQuietHours,
+          validityMinutes: ALERT_VALIDITY_MINUTES,
+          primary: p.name,
+          fallback: fallback(),
+        });
+        started.push(r.sendId);
+        log.info(`alert ${plan.alertId}: released as send ${r.sendId} to ${r.recipients} recipients`);
+      }
+      return started;
+    })().finally(() => {
+      releasing = null;
+    });
+    return releasing;
+  }
+  const tick = setInterval(() => void releaseApproved().catch((e) => log.warn(`release failed: ${(e as Error).message}`)), opts.releaseEveryMs ?? 2_000);
+  timers.add(tick);
+
+  void releaseApproved();
+  return {
+    engine: started,
+    gatewayStates: () => states,
+    releaseApproved,
+    async close() {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      await releasing?.catch(() => undefined);
+      await started.close();
+      await Promise.all([...gateways.values()].map((g) => g.close().catch(() => undefined)));
+    },
+  };
+}
+
+export type { App };

@@ -1,0 +1,74 @@
+import { useTranslation } from 'react-i18next';
+import type { Alert } from '../../../shared/alerts/schema';
+import { X_MAX_LENGTH } from '../../../shared/alerts/schema';
+import { useAppStore } from '../../store';
+import { AlertActions } from './AlertActions';
+import { AreaSummary } from './AreaSummary';
+import { xLength } from './draft';
+import { dateTime } from './format';
+import { PhonePreview } from './PhonePreview';
+import { PreviewFacts } from './PreviewFacts';
+import { SmsFacts, useSmsAnalysis } from './SmsFacts';
+
+/** An alert that can no longer be edited, shown exactly as it will go (or went) out. */
+export function AlertReview({ alert }: { alert: Alert }) {
+  const { t, i18n } = useTranslation();
+  const preview = useAppStore((s) => s.preview.value);
+  const analysis = useSmsAnalysis(alert.smsText);
+  return (
+    <div className="review" data-testid="review" data-alert-id={alert.id}>
+      <dl className="facts">
+        <dt>{t('alerts.review.createdBy')}</dt>
+        <dd data-testid="review-created-by">{alert.createdBy?.displayName ?? t('alerts.review.unknown')}</dd>
+        <dt>{t('alerts.review.updated')}</dt>
+        <dd>{dateTime(alert.updatedAt, i18n.language)}</dd>
+        <dt>{t('alerts.review.urgency')}</dt>
+        <dd data-testid="review-urgency">{t(`alerts.urgency.${alert.urgency}`)}</dd>
+        <dt>{t('alerts.review.cap')}</dt>
+        <dd>{alert.capEnabled ? t(`alerts.capStatus.${alert.capStatus}`) : t('alerts.review.noCap')}</dd>
+        {alert.approvedBy && (
+          <>
+            <dt>{t('alerts.review.approvedBy')}</dt>
+            <dd data-testid="review-approved-by">
+              {alert.approvedBy.displayName}
+              {alert.approvedAt ? ` · ${dateTime(alert.approvedAt, i18n.language)}` : ''}
+            </dd>
+          </>
+        )}
+        {alert.decisionComment && (
+          <>
+            <dt>{t('alerts.review.comment')}</dt>
+            <dd data-testid="review-comment">{alert.decisionComment}</dd>
+          </>
+        )}
+      </dl>
+      <div className="composer__sms">
+        <div className="panel">
+          <h2 className="panel__title">{t('alerts.composer.sms')}</h2>
+          <p className="review__text" data-testid="review-sms">
+            {alert.smsText}
+          </p>
+          <SmsFacts text={alert.smsText} analysis={analysis} recipients={preview ? preview.recipients : null} readOnly />
+        </div>
+        <PhonePreview text={alert.smsText} />
+      </div>
+      {alert.socialText && (
+        <div className="panel">
+          <h2 className="panel__title">{t('alerts.composer.social')}</h2>
+          <p className="review__text" data-testid="review-social">
+            {alert.socialText}
+          </p>
+          <p className="hint">{t('alerts.composer.xCount', { length: xLength(alert.socialText), max: X_MAX_LENGTH })}</p>
+        </div>
+      )}
+      <section className="panel" aria-labelledby="review-area">
+        <h2 id="review-area" className="panel__title">
+          {t('alerts.area.title')}
+        </h2>
+        <AreaSummary area={alert.area} />
+      </section>
+      <PreviewFacts />
+      <AlertActions key={alert.id} alert={alert} />
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SendStatus } from '../../../shared/dispatch/schema';
+import { errorKey } from '../../i18n';
+import { useAppStore } from '../../store';
+import { allowedActions, selectControl } from './monitorSlice';
+
+/** The codes the monitor explains in its own words; any other refusal gets the console's general text. */
+const ownErrors = new Set(['conflict', 'forbidden']);
+
+/** Pause, resume and cancel; cancel only after the officer confirms, since it cannot be undone. */
+export function SendControls({ status }: { status: SendStatus }) {
+  const { t } = useTranslation();
+  const { sendId } = status;
+  const control = useAppStore(selectControl(sendId));
+  const pause = useAppStore((s) => s.pauseSend);
+  const resume = useAppStore((s) => s.resumeSend);
+  const cancel = useAppStore((s) => s.cancelSend);
+  const dismiss = useAppStore((s) => s.dismissSendError);
+  const [confirming, setConfirming] = useState(false);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const allowed = allowedActions(status.state);
+  const busy = control.pending !== null;
+
+  // The question takes focus (on the safe answer), and closes by itself if the send ends meanwhile.
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+  }, [confirming]);
+  useEffect(() => {
+    if (!allowed.cancel) setConfirming(false);
+  }, [allowed.cancel]);
+
+  const closeConfirm = () => {
+    setConfirming(false);
+    cancelButton.current?.focus();
+  };
+  const waiting = status.recipients - status.finished;
+  const failed = control.failed;
+
+  return (
+    <div className="send-controls" role="group" aria-label={t('monitor.actions.label')}>
+      <div className="send-controls__buttons">
+        <button
+          type="button"
+          className="button"
+          data-testid="send-pause"
+          disabled={!allowed.pause || busy}
+          onClick={() => void pause(sendId)}
+        >
+          {control.pending === 'pause' ? t('monitor.actions.working.pause') : t('monitor.actions.pause')}
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="send-resume"
+          disabled={!allowed.resume || busy}
+          onClick={() => void resume(sendId)}
+        >
+          {control.pending === 'resume' ? t('monitor.actions.working.resume') : t('monitor.actions.resume')}
+        </button>
+        <button
+          type="button"
+          className="button monitor-danger"
+          data-testid="send-cancel"
+          ref={cancelButton}
+          disabled={!allowed.cancel || busy || confirming}
+          aria-expanded={confirming}
+          onClick={() => setConfirming(true)}
+        >
+          {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
+        </button>
+      </div>
+      {confirming && (
+        <div
+          className="send-confirm"
+          role="alertdialog"
+          aria-labelledby={`send-confirm-${sendId}-title`}
+          aria-describedby={`send-confirm-${sendId}-text`}
+          data-testid="send-cancel-confirm"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              closeConfirm();
+            }
+          }}
+        >
+          <p id={`send-confirm-${sendId}-title`} className="send-confirm__title">
+            {t('monitor.actions.confirmTitle')}
+          </p>
+          <p id={`send-confirm-${sendId}-text`}>{t('monitor.actions.confirmText', { count: Math.max(0, waiting) })}</p>
+          <div className="send-controls__buttons">
+            <button
+              type="button"
+              className="button monitor-danger"
+              data-testid="send-cancel-yes"
+              onClick={() => {
+                setConfirming(false);
+                void cancel(sendId).then(() => cancelButton.current?.focus());
+              }}
+            >
+              {t('monitor.actions.confirm')}
+            </button>
+            <button type="button" className="button" data-testid="send-cancel-no" ref={keepButton} onClick={closeConfirm}>
+              {t('monitor.actions.keep')}
+            </button>
+          </div>
+        </div>
+      )}
+      {failed && (
+        <div className="error-note send-controls__error" role="alert" data-testid="send-action-error" data-code={failed.error.code} title={failed.error.message}>
+          <span>
+            {t(`monitor.actions.failed.${failed.action}`)}{' '}
+            {ownErrors.has(failed.error.code) ? t(`monitor.actions.${failed.error.code}`) : t(errorKey(failed.error))}
+          </span>
+          <button type="button" className="link-button" onClick={() => dismiss(sendId)}>
+            {t('monitor.actions.dismiss')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

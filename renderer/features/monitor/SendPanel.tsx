@@ -1,0 +1,149 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SendStatus } from '../../../shared/dispatch/schema';
+import { useAppStore } from '../../store';
+import { CellsMap } from './CellsMap';
+import { FailureList } from './FailureList';
+import { Funnel } from './Funnel';
+import { SendControls } from './SendControls';
+import { Sparkline } from './Sparkline';
+import { etaParts, formatNumber, locale } from './format';
+import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+
+/** The send's name: the alert's category and first words when known, else its number. */
+export function SendName({ sendId }: { sendId: number }) {
+  const { t } = useTranslation();
+  const title = useAppStore(selectTitle(sendId));
+  if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
+  return (
+    <>
+      <span className="send-name__main">
+        {t('monitor.alertTitle', { category: t(`alerts.categories.${title.category}`), alertId: title.alertId })}
+      </span>
+      {/* The officer's own text, but still text: rendered by React, never as HTML. */}
+      <span className="send-name__excerpt" data-testid="send-excerpt">
+        {title.excerpt}
+      </span>
+    </>
+  );
+}
+
+export function SendStateChip({ state }: { state: SendStatus['state'] }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`send-chip send-chip--${state}`} data-testid="send-state" data-state={state}>
+      {t(`monitor.state.${state}`)}
+    </span>
+  );
+}
+
+function Eta({ status }: { status: SendStatus }) {
+  const { t } = useTranslation();
+  let text: string;
+  if (status.state === 'done' || status.state === 'cancelled') text = t('monitor.etaDone');
+  else if (status.state === 'paused') text = t('monitor.etaPaused');
+  else if (status.etaSeconds === null) text = t('monitor.etaUnknown');
+  else {
+    const p = etaParts(status.etaSeconds);
+    text = t(`monitor.etaValue.${p.unit}`, p);
+  }
+  return <dd data-testid="send-eta">{text}</dd>;
+}
+
+/** Possible duplicates after a crash, with the why one hover or Tab away. */
+function Duplicates({ count }: { count: number }) {
+  const { t, i18n } = useTranslation();
+  const tip = useId();
+  return (
+    <div className="send-duplicates" data-testid="send-duplicates">
+      <dt>{t('monitor.duplicates.label')}</dt>
+      <dd>
+        <span className="tooltip" tabIndex={0} aria-describedby={tip}>
+          {formatNumber(count, i18n.language)} <span aria-hidden="true">ⓘ</span>
+          <span role="tooltip" id={tip} className="tooltip__text" data-testid="send-duplicates-explain">
+            {t('monitor.duplicates.explain')}
+          </span>
+        </span>
+      </dd>
+    </div>
+  );
+}
+
+/**
+ * One send: its name and state, the funnel, throughput and time left, gateway, duplicates,
+ * failures and the controls; with `detailed` also the map. Re-renders only when this send changes.
+ */
+export function SendPanel({ sendId, detailed, onOpen }: { sendId: number; detailed: boolean; onOpen?: () => void }) {
+  const { t, i18n } = useTranslation();
+  const status = useAppStore(selectSend(sendId));
+  const samples = useAppStore(selectSamples(sendId));
+  const titleId = useId();
+  if (!status) return null;
+  const created = new Date(status.createdAt);
+  const fallback = status.gateways.active !== status.gateways.primary;
+  return (
+    <article
+      className={`send-panel ${detailed ? 'send-panel--detailed' : ''}`}
+      data-testid={`monitor-send-${sendId}`}
+      data-state={status.state}
+      aria-labelledby={titleId}
+    >
+      <header className="send-panel__head">
+        <h2 id={titleId} className="send-panel__title">
+          <SendName sendId={sendId} />
+        </h2>
+        <div className="send-panel__meta">
+          <SendStateChip state={status.state} />
+          <span className={`send-priority send-priority--${status.priority}`}>{t(`monitor.priority.${status.priority}`)}</span>
+          {!Number.isNaN(created.getTime()) && (
+            <span className="muted">
+              {t('monitor.created', {
+                time: created.toLocaleString(locale(i18n.language), { dateStyle: 'short', timeStyle: 'short' }),
+              })}
+            </span>
+          )}
+        </div>
+      </header>
+      <Funnel status={status} />
+      <dl className="send-facts">
+        <div>
+          <dt>{t('monitor.throughput')}</dt>
+          <dd className="send-facts__throughput">
+            <span data-testid="send-throughput">
+              {t('monitor.throughputValue', { value: formatNumber(status.throughput, i18n.language, 1) })}
+            </span>
+            <Sparkline samples={samples ?? []} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('monitor.eta')}</dt>
+          <Eta status={status} />
+        </div>
+        <div>
+          <dt>{t('monitor.gateway')}</dt>
+          <dd data-testid="send-gateway" data-fallback={fallback ? 'true' : 'false'}>
+            {status.gateways.active}
+            {fallback && (
+              <span className="send-fallback" data-testid="send-fallback">
+                {' '}
+                {t('monitor.gatewayFallback', { active: status.gateways.active, primary: status.gateways.primary })}
+              </span>
+            )}
+          </dd>
+        </div>
+        {status.possibleDuplicates > 0 && <Duplicates count={status.possibleDuplicates} />}
+      </dl>
+      <SendControls status={status} />
+      <FailureList failures={status.failures} />
+      {detailed ? (
+        <CellsMap sendId={sendId} />
+      ) : (
+        onOpen && (
+          <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={onOpen}>
+            {t('monitor.showDetails')}
+          </button>
+        )
+      )}
+    </article>
+  );
+}
