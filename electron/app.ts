@@ -6,6 +6,7 @@ import type { AppStatus, EventName, EventOf, GatewaySummary } from '../shared/br
 import { TrykError } from '../shared/bridge/result';
 import type { AreaResult, BoundaryResolver } from '../shared/targeting/compile';
 import { areaToGeoJSON } from '../shared/targeting/geojson';
+import { normalizePhone } from '../shared/phone';
 import type { AreaGeometry } from '../shared/geo/types';
 import { boundaryService } from './boundaries/service';
 import type { BoundaryService } from './boundaries/service';
@@ -28,7 +29,8 @@ import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
 import { TargetingEngine } from './targeting/engine';
-import { buildIndexFromStore, loadBoundaryResolver } from './targeting/fromStore';
+import { loadBoundaryResolver } from './targeting/fromStore';
+import { loadOrBuildIndex } from './targeting/snapshot';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
@@ -92,7 +94,9 @@ export function createServices(opts: AppOptions): Services {
   const targeting = () =>
     (engine ??= (async () => {
       resolve = await loadBoundaryResolver(store.db);
-      const { index } = await buildIndexFromStore(store.db);
+      // From the persisted snapshot when it matches the registry's version (seconds at 6 M),
+      // else built from the store and saved in the background for the next start.
+      const { index } = await loadOrBuildIndex(store.db);
       return new TargetingEngine(index, (kind, code) => resolve(kind, code));
     })());
   // The index follows the registry, so imports and erasures reach the counts at once.
@@ -154,6 +158,12 @@ export function createServices(opts: AppOptions): Services {
     },
   };
   return services;
+}
+
+function requirePhoneInput(phone: string): string {
+  const p = normalizePhone(phone);
+  if (!p.ok) throw new TrykError('bad_request', 'That is not a valid phone number', { phone: p.reason });
+  return p.e164;
 }
 
 /** Recent sends for the monitor. */
@@ -246,6 +256,27 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
     'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }) => engine().cancel(sendId) },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
     'subscribers.counts': { roles: ALL_ROLES, passive: true, handle: () => services.registry.counts() },
+    'subscribers.find': {
+      roles: ['admin'],
+      handle: async ({ phone }, caller) => {
+        const e164 = requirePhoneInput(phone);
+        const found = await services.registry.find(e164);
+        if (!found) throw new TrykError('not_found', 'No subscriber with that phone number');
+        await services.store.db.transaction((tx) =>
+          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'export', subject: `subscriber:${found.id}`, details: { via: 'console', what: 'person' } }),
+        );
+        const { id: _id, ...person } = found;
+        return person;
+      },
+    },
+    'subscribers.erase': {
+      roles: ['admin'],
+      handle: async ({ phone }, caller) => {
+        const erased = await services.registry.erase(requirePhoneInput(phone), { officer: caller.session.officer!.username, via: 'console' });
+        if (!erased) throw new TrykError('not_found', 'No subscriber with that phone number');
+        return { erased: true as const };
+      },
+    },
     'subscribers.import': {
       roles: ['admin'],
       handle: ({ content, format, mode, fileName }, caller) =>

@@ -28,6 +28,8 @@ import { createAuditSlice } from './features/audit/auditSlice';
 import type { AuditSlice } from './features/audit/auditSlice';
 import { createMonitorSlice } from './features/monitor/monitorSlice';
 import type { MonitorSlice } from './features/monitor/monitorSlice';
+import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
+import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -37,7 +39,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -58,6 +60,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createAlertsSlice(set, get, deps),
     ...createAuditSlice(set, get, deps),
     ...createMonitorSlice(set, get, deps),
+    ...createSubscribersSlice(set, get, deps),
   }));
   return store;
 }

@@ -9,6 +9,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createStore } from '../store/store';
 import { buildIndexFromStore } from '../targeting/fromStore';
+import { readSnapshot, registryVersion, saveIndex } from '../targeting/snapshot';
+import { PlaceIndex } from '../targeting/placeIndex';
+import { compileArea } from '../../shared/targeting/compile';
 import { TargetingEngine } from '../targeting/engine';
 import { boundaryResolver, districtByName, loadDagiBoundaries } from '../demo/dagi';
 import { insertSubscribers, synthesizeSubscribers } from '../demo/synthesize';
@@ -73,10 +76,38 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
         );
         globalThis.gc?.();
         const rssBefore = process.memoryUsage().rss;
-        const { index, stats } = await buildIndexFromStore(store.db);
-        print(`index build from store: ${(stats.ms / 1000).toFixed(2)} s (${stats.places.toLocaleString('en')} places)`);
-        print(`  of which: ${Object.entries(stats.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
+        const version = await registryVersion(store.db);
+        let stats;
+        let builtCounts: number[];
+        {
+          // In a block so the built index and its arrays can be collected before the load.
+          const built = await buildIndexFromStore(store.db);
+          stats = built.stats;
+          print(`index build from store: ${(stats.ms / 1000).toFixed(2)} s (${stats.places.toLocaleString('en')} places)`);
+          print(`  of which: ${Object.entries(stats.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
+          // The snapshot path of start-up (electron/targeting/snapshot.ts): write once after a
+          // build, then load as the next start would, and check it counts what the build counts.
+          builtCounts = shapes.map((s) => {
+            const c = compileArea(s.area, { resolveBoundary: boundaryResolver(boundaries) });
+            if (!c.ok) throw new Error(c.error.message);
+            return built.index.count(c.value, filter).total;
+          });
+          const written = await saveIndex(store.db, built.index, built.arrays, version);
+          print(`snapshot write: ${(written.ms / 1000).toFixed(2)} s (${(written.bytes / 2 ** 20).toFixed(0)} MiB of arrays in the store)`);
+        }
+        globalThis.gc?.();
+        const t1 = performance.now();
+        const read = await readSnapshot(store.db);
+        if (!read.ok) throw new Error(`snapshot not loaded: ${read.reason}: ${read.detail}`);
+        const t2 = performance.now();
+        const index = PlaceIndex.fromArrays(read.arrays, {}, read.grid);
+        const t3 = performance.now();
+        print(
+          `index load from snapshot: ${((t3 - t1) / 1000).toFixed(2)} s (read and check ${((t2 - t1) / 1000).toFixed(2)} s, index from arrays ${((t3 - t2) / 1000).toFixed(2)} s, saved grid ${index.loadedWithGrid ? 'used' : 'NOT used'}) vs build from store ${(stats.ms / 1000).toFixed(2)} s`,
+        );
         const engine = new TargetingEngine(index, boundaryResolver(boundaries));
+        const loadedCounts = shapes.map((s) => engine.count(s.area, filter)).map((c) => (c.ok ? c.value.total : -1));
+        print(`snapshot counts equal the build's: ${loadedCounts.every((c, i) => c === builtCounts[i]) ? 'yes' : `NO (${loadedCounts.join(', ')} vs ${builtCounts.join(', ')})`}`);
         print(`resident memory: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (before build ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
         print(`${pad('shape', 28)}${lpad('count', 10)}${lpad('p50 ms', 9)}${lpad('p95 ms', 9)}${lpad('naive p50', 11)}${lpad('ratio', 8)}  same`);
         for (const s of shapes) {

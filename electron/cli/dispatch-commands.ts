@@ -1,5 +1,5 @@
 /**
- * `tryk alert status|pause|resume|cancel ID`: a send's state from the store, and control of
+ * `tryk send status|pause|resume|cancel SEND` and `tryk alert status ALERT`: a send's state from the store, and control of
  * it while no console has the store open (the store has one writer: a running console holds
  * it, and its own bridge does these). The console picks the change up when it next starts.
  */
@@ -38,9 +38,9 @@ export function formatSendStatus(s: SendStatus): string {
 }
 
 export const sendStatusCommand: Command = {
-  name: 'alert status',
+  name: 'send status',
   summary: "show a send's recipients per state, failures by reason and its log",
-  usage: 'tryk alert status ID [--data-dir DIR] [--json]',
+  usage: 'tryk send status SEND [--data-dir DIR] [--json]',
   options: {},
   async run(ctx) {
     const id = sendIdOf(ctx);
@@ -52,11 +52,29 @@ export const sendStatusCommand: Command = {
   },
 };
 
+/** The latest send of an alert (an alert is sent once; follow-ups are alerts of their own). */
+export const alertStatusCommand: Command = {
+  name: 'alert status',
+  summary: "show how an alert's send is going: recipients per state, failures, the final summary",
+  usage: 'tryk alert status ALERT [--data-dir DIR] [--json]',
+  options: {},
+  async run(ctx) {
+    const alertId = sendIdOf(ctx);
+    return withStore(ctx, async (store) => {
+      const row = await store.db.get<{ id: number }>('SELECT id FROM sends WHERE alert_ref = ? ORDER BY id DESC LIMIT 1', [`alert:${alertId}`]);
+      if (!row) throw new TrykError('not_found', `Alert ${alertId} has not been sent (no send for it)`);
+      const status = await storedStatus(store.db, row.id);
+      const log = await readLog(store.db, row.id);
+      return { text: formatSendStatus(status), json: { ...status, log } };
+    });
+  },
+};
+
 function controlCommand(verb: 'pause' | 'resume' | 'cancel', summary: string): Command {
   return {
-    name: `alert ${verb}`,
+    name: `send ${verb}`,
     summary,
-    usage: `tryk alert ${verb} ID [--data-dir DIR] [--json]`,
+    usage: `tryk send ${verb} SEND [--data-dir DIR] [--json]`,
     options: {},
     async run(ctx) {
       const id = sendIdOf(ctx);

@@ -11,6 +11,9 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
+import { alertRuleCommand, alertSendCommand } from './send-command';
+import { smsAnalyzeCommand } from './sms-command';
+import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
@@ -41,6 +44,14 @@ export const commands: Command[] = [
   officerAddCommand,
   officerListCommand,
   ...alertCommands,
+  alertSendCommand,
+  alertRuleCommand,
+  smsAnalyzeCommand,
+  alertStatusCommand,
+  sendStatusCommand,
+  sendPauseCommand,
+  sendResumeCommand,
+  sendCancelCommand,
   auditVerifyCommand,
   auditListCommand,
   capCheckCommand,

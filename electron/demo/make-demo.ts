@@ -14,7 +14,7 @@ import { boundariesFromParsed } from './dagi';
 import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 
 export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
-export const DEMO_GATEWAY_URL = 'simulator://?tps=200&fail=0.02';
+export const DEMO_GATEWAY_URL = 'simulator://?tps=500&fail=0.02';
 
 /** Demo accounts, one per role, for training (documented in the README; synthetic data only). */
 export const DEMO_OFFICERS = [

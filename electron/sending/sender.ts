@@ -5,6 +5,7 @@
  * progress; inbound messages are stored for the tip inbox.
  */
 import type { GatewaySummary } from '../../shared/bridge/contract';
+import { TrykError } from '../../shared/bridge/result';
 import { alertServiceFor } from '../alerts/handlers';
 import type { App, EventListener, Services } from '../app';
 import { createDispatchEngine } from '../dispatch/engine';
@@ -27,6 +28,10 @@ export interface SenderOptions {
   now?: () => Date;
   /** How often approved alerts waiting for a gateway are looked at again. */
   releaseEveryMs?: number;
+  /** Send through this gateway instead of the configured primary. */
+  primary?: string;
+  /** Release only these alerts (a CLI send must not release other approved alerts). */
+  only?: readonly number[];
   log?: { info(m: string): void; warn(m: string): void };
 }
 
@@ -111,7 +116,13 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   await started.start();
   engine = started;
 
-  const primary = () => configured.find((g) => g.primary) ?? configured[0];
+  if (opts.primary && !configured.some((g) => g.name === opts.primary)) {
+    await started.close();
+    await Promise.all([...gateways.values()].map((g) => g.close().catch(() => undefined)));
+    for (const t of timers) clearTimeout(t);
+    throw new TrykError('not_found', `No enabled gateway called ${opts.primary}`);
+  }
+  const primary = () => (opts.primary ? configured.find((g) => g.name === opts.primary) : undefined) ?? configured.find((g) => g.primary) ?? configured[0];
   const fallback = () => configured.find((g) => !g.primary && g !== primary())?.name ?? null;
   async function releaseApproved(): Promise<number[]> {
     // One pass at a time: two passes could release the same alert twice.
@@ -127,9 +138,10 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       const orphans = await services.store.db.all<{ id: number }>(
         "SELECT id FROM alerts WHERE status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM sends WHERE alert_ref = 'alert:' || alerts.id)",
       );
+      const mine = (id: number) => !opts.only || opts.only.includes(id);
       const plans = [
-        ...(await Promise.all(orphans.map((o) => alerts.resumePlan(o.id)))),
-        ...(await Promise.all((await alerts.releasable()).map((id) => alerts.release(id)))),
+        ...(await Promise.all(orphans.filter((o) => mine(o.id)).map((o) => alerts.resumePlan(o.id)))),
+        ...(await Promise.all((await alerts.releasable()).filter(mine).map((id) => alerts.release(id)))),
       ];
       for (const plan of plans) {
         const r = await e.release({

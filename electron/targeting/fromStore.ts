@@ -181,7 +181,8 @@ function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-export async function buildIndexFromStore(db: Db, opts: IndexOptions = {}): Promise<{ index: PlaceIndex; stats: BuildStats }> {
+/** `arrays` are what the index was built from (never changed by it), e.g. to save as a snapshot. */
+export async function buildIndexFromStore(db: Db, opts: IndexOptions = {}): Promise<{ index: PlaceIndex; arrays: IndexArrays; stats: BuildStats }> {
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   const arrays = await readIndexArrays(db, phases);
@@ -190,6 +191,7 @@ export async function buildIndexFromStore(db: Db, opts: IndexOptions = {}): Prom
   phases['grid'] = performance.now() - t1;
   return {
     index,
+    arrays,
     stats: { subscribers: arrays.subIds.length, places: arrays.placeLon.length, ms: performance.now() - t0, phases },
   };
 }

@@ -79,6 +79,23 @@ export interface IndexOptions {
   compactAt?: number;
 }
 
+/**
+ * The static layout a build computed: the grid and, per cell, where its places start and
+ * where its multi-place subscribers' places end. Saved with places in this order (see
+ * `layout()`), it lets `fromArrays` skip the grid build, the costliest part of loading a
+ * snapshot. It is checked against the places before use, never trusted.
+ */
+export interface IndexGrid {
+  minLon: number;
+  minLat: number;
+  cellW: number;
+  cellH: number;
+  nx: number;
+  ny: number;
+  cellStart: Uint32Array;
+  multiEnd: Uint32Array;
+}
+
 const STATUS_BITS = 3;
 const MULTI = 4; // the subscriber has more than one place: dedup needed
 const DEAD = 8; // replaced or removed since the build
@@ -125,9 +142,9 @@ export class PlaceIndex {
   private cellH = 1;
   private nx = 0;
   private ny = 0;
-  private cellStart = new Uint32Array(1);
+  private cellStart: Uint32Array<ArrayBufferLike> = new Uint32Array(1);
   /** Within a cell, places of multi-place subscribers come first and end here; single-place ones follow. */
-  private multiEnd = new Uint32Array(0);
+  private multiEnd: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /**
    * Per-cell tallies of single-place subscribers matching the last filter: a wholly-inside
    * cell then costs one addition for them instead of a pass over its places. Rebuilt when
@@ -135,9 +152,9 @@ export class PlaceIndex {
    */
   private singles: { key: string; total: Uint32Array; perGroup: Uint32Array; groups: number } | null = null;
   // Static places, in cell order.
-  private pLon = new Float64Array(0);
-  private pLat = new Float64Array(0);
-  private pSub = new Int32Array(0);
+  private pLon: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private pLat: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private pSub: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private pGroups = new Uint32Array(0);
   private pCats = new Uint32Array(0);
   private pFlags = new Uint8Array(0);
@@ -168,16 +185,42 @@ export class PlaceIndex {
   private categoryCodes: string[] = [];
   private readonly cellSizeDeg: number | undefined;
   private readonly compactAt: number | undefined;
+  private usedGrid = false;
 
   private constructor(opts: IndexOptions) {
     this.cellSizeDeg = opts.cellSizeDeg;
     this.compactAt = opts.compactAt;
   }
 
-  static fromArrays(a: IndexArrays, opts: IndexOptions = {}): PlaceIndex {
+  /**
+   * `grid`: a layout from `layout()`, with `a`'s places in that layout's order. Used only if
+   * it fits `a` exactly (and no other cell size was asked for); otherwise the grid is built.
+   * With a fitting grid the index keeps `a`'s place arrays instead of copying them.
+   */
+  static fromArrays(a: IndexArrays, opts: IndexOptions = {}, grid?: IndexGrid): PlaceIndex {
     const index = new PlaceIndex(opts);
-    index.load(a);
+    index.load(a, grid);
     return index;
+  }
+
+  /** Whether the last `fromArrays` used the grid it was given. */
+  get loadedWithGrid(): boolean {
+    return this.usedGrid;
+  }
+
+  /**
+   * The static places in index order, with the grid, as the arrays `fromArrays` takes
+   * (subscriber arrays are the caller's). Never mutated afterwards: changes go to the delta
+   * and `compact()` replaces these arrays rather than writing into them, so a snapshot may
+   * keep writing them while the index changes. Only meaningful right after a build.
+   */
+  layout(): { placeSub: Int32Array; placeLon: Float64Array; placeLat: Float64Array; grid: IndexGrid } {
+    return {
+      placeSub: this.pSub,
+      placeLon: this.pLon,
+      placeLat: this.pLat,
+      grid: { minLon: this.minLon, minLat: this.minLat, cellW: this.cellW, cellH: this.cellH, nx: this.nx, ny: this.ny, cellStart: this.cellStart, multiEnd: this.multiEnd },
+    };
   }
 
   static fromRecords(records: Iterable<SubscriberRecord>, opts: IndexOptions = {}): PlaceIndex {
@@ -208,7 +251,54 @@ export class PlaceIndex {
     return n;
   }
 
-  private load(a: IndexArrays): void {
+  /**
+   * Takes a saved layout if it fits `a` exactly: every place inside its cell, cells in
+   * order, multi-place subscribers' places first in each cell. Anything else means the
+   * layout is not this data's, and the grid is built instead.
+   */
+  private loadLaid(a: IndexArrays, g: IndexGrid, placesPerSub: Uint32Array): boolean {
+    const n = a.placeLon.length;
+    const cells = g.nx * g.ny;
+    if (!(g.cellW > 0 && g.cellH > 0 && Number.isFinite(g.minLon) && Number.isFinite(g.minLat))) return false;
+    if (!Number.isSafeInteger(g.nx) || !Number.isSafeInteger(g.ny) || g.nx < 1 || g.ny < 1 || cells > 50_000_000) return false;
+    if (this.cellSizeDeg !== undefined && this.cellSizeDeg !== g.cellH) return false;
+    if (g.cellStart.length !== cells + 1 || g.multiEnd.length !== cells || g.cellStart[0] !== 0 || g.cellStart[cells] !== n) return false;
+    this.minLon = g.minLon;
+    this.minLat = g.minLat;
+    this.cellW = g.cellW;
+    this.cellH = g.cellH;
+    this.nx = g.nx;
+    this.ny = g.ny;
+    const pGroups = new Uint32Array(n);
+    const pCats = new Uint32Array(n);
+    const pFlags = new Uint8Array(n);
+    for (let c = 0; c < cells; c++) {
+      const from = g.cellStart[c]!,
+        to = g.cellStart[c + 1]!,
+        mid = g.multiEnd[c]!;
+      if (to < from || mid < from || mid > to) return false;
+      for (let at = from; at < to; at++) {
+        if (this.cellIndex(a.placeLon[at]!, a.placeLat[at]!) !== c) return false;
+        const s = a.placeSub[at]!;
+        const multi = placesPerSub[s + 1]! > 1;
+        if (multi !== at < mid) return false;
+        pGroups[at] = a.subGroups[s]!;
+        pCats[at] = a.subCategories[s]!;
+        pFlags[at] = a.subStatus[s]! | (multi ? MULTI : 0);
+      }
+    }
+    this.cellStart = g.cellStart;
+    this.multiEnd = g.multiEnd;
+    this.pLon = a.placeLon;
+    this.pLat = a.placeLat;
+    this.pSub = a.placeSub;
+    this.pGroups = pGroups;
+    this.pCats = pCats;
+    this.pFlags = pFlags;
+    return true;
+  }
+
+  private load(a: IndexArrays, grid?: IndexGrid): void {
     if (a.groupCodes.length > MAX_BITS || a.categoryCodes.length > MAX_BITS) {
       throw new Error(`the index holds at most ${MAX_BITS} groups and ${MAX_BITS} categories`);
     }
@@ -219,70 +309,74 @@ export class PlaceIndex {
     }
     this.groupCodes = [...a.groupCodes];
     this.categoryCodes = [...a.categoryCodes];
-    // Grid over the data's extent.
-    let minLon = Infinity,
-      minLat = Infinity,
-      maxLon = -Infinity,
-      maxLat = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = a.placeLon[i]!,
-        y = a.placeLat[i]!;
-      if (x < minLon) minLon = x;
-      if (x > maxLon) maxLon = x;
-      if (y < minLat) minLat = y;
-      if (y > maxLat) maxLat = y;
-    }
-    if (n === 0) minLon = minLat = maxLon = maxLat = 0;
-    const midLat = (minLat + maxLat) / 2;
-    const cosMid = Math.max(0.1, Math.cos((midLat * Math.PI) / 180));
-    const groundArea = Math.max(1e-6, (maxLon - minLon) * cosMid * (maxLat - minLat));
-    // About 16 places per cell over the extent, within bounds that keep the grid small.
-    // About 4 places per cell over the extent (most of it sea or field, so towns get many
-    // more): small cells leave few places in cells an edge crosses, the only ones tested
-    // point by point.
-    const s = this.cellSizeDeg ?? Math.min(0.05, Math.max(0.002, Math.sqrt((groundArea * 4) / Math.max(1, n))));
-    this.cellH = s;
-    this.cellW = s / cosMid;
-    this.minLon = minLon - this.cellW / 2;
-    this.minLat = minLat - this.cellH / 2;
-    this.nx = Math.max(1, Math.ceil((maxLon - this.minLon) / this.cellW) + 1);
-    this.ny = Math.max(1, Math.ceil((maxLat - this.minLat) / this.cellH) + 1);
-    const cells = this.nx * this.ny;
-    if (cells > 50_000_000) throw new Error('the places spread too far for the grid: choose a larger cellSizeDeg');
-    const cellOf = new Uint32Array(n);
-    const start = new Uint32Array(cells + 1);
     const placesPerSub = new Uint32Array(nSub + 1);
     for (let i = 0; i < n; i++) placesPerSub[a.placeSub[i]! + 1]!++;
-    const multiCount = new Uint32Array(cells);
-    for (let i = 0; i < n; i++) {
-      const c = this.cellIndex(a.placeLon[i]!, a.placeLat[i]!);
-      cellOf[i] = c;
-      start[c + 1]!++;
-      if (placesPerSub[a.placeSub[i]! + 1]! > 1) multiCount[c]!++;
+    this.usedGrid = grid !== undefined && this.loadLaid(a, grid, placesPerSub);
+    if (!this.usedGrid) {
+      // Grid over the data's extent.
+      let minLon = Infinity,
+        minLat = Infinity,
+        maxLon = -Infinity,
+        maxLat = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const x = a.placeLon[i]!,
+          y = a.placeLat[i]!;
+        if (x < minLon) minLon = x;
+        if (x > maxLon) maxLon = x;
+        if (y < minLat) minLat = y;
+        if (y > maxLat) maxLat = y;
+      }
+      if (n === 0) minLon = minLat = maxLon = maxLat = 0;
+      const midLat = (minLat + maxLat) / 2;
+      const cosMid = Math.max(0.1, Math.cos((midLat * Math.PI) / 180));
+      const groundArea = Math.max(1e-6, (maxLon - minLon) * cosMid * (maxLat - minLat));
+      // About 16 places per cell over the extent, within bounds that keep the grid small.
+      // About 4 places per cell over the extent (most of it sea or field, so towns get many
+      // more): small cells leave few places in cells an edge crosses, the only ones tested
+      // point by point.
+      const s = this.cellSizeDeg ?? Math.min(0.05, Math.max(0.002, Math.sqrt((groundArea * 4) / Math.max(1, n))));
+      this.cellH = s;
+      this.cellW = s / cosMid;
+      this.minLon = minLon - this.cellW / 2;
+      this.minLat = minLat - this.cellH / 2;
+      this.nx = Math.max(1, Math.ceil((maxLon - this.minLon) / this.cellW) + 1);
+      this.ny = Math.max(1, Math.ceil((maxLat - this.minLat) / this.cellH) + 1);
+      const cells = this.nx * this.ny;
+      if (cells > 50_000_000) throw new Error('the places spread too far for the grid: choose a larger cellSizeDeg');
+      const cellOf = new Uint32Array(n);
+      const start = new Uint32Array(cells + 1);
+      const multiCount = new Uint32Array(cells);
+      for (let i = 0; i < n; i++) {
+        const c = this.cellIndex(a.placeLon[i]!, a.placeLat[i]!);
+        cellOf[i] = c;
+        start[c + 1]!++;
+        if (placesPerSub[a.placeSub[i]! + 1]! > 1) multiCount[c]!++;
+      }
+      for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
+      this.cellStart = start;
+      const fillMulti = start.slice(0, cells);
+      const fillSingle = new Uint32Array(cells);
+      for (let c = 0; c < cells; c++) fillSingle[c] = start[c]! + multiCount[c]!;
+      this.multiEnd = fillSingle.slice();
+      this.singles = null;
+      this.pLon = new Float64Array(n);
+      this.pLat = new Float64Array(n);
+      this.pSub = new Int32Array(n);
+      this.pGroups = new Uint32Array(n);
+      this.pCats = new Uint32Array(n);
+      this.pFlags = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const s = a.placeSub[i]!;
+        const at = placesPerSub[s + 1]! > 1 ? fillMulti[cellOf[i]!]!++ : fillSingle[cellOf[i]!]!++;
+        this.pLon[at] = a.placeLon[i]!;
+        this.pLat[at] = a.placeLat[i]!;
+        this.pSub[at] = s;
+        this.pGroups[at] = a.subGroups[s]!;
+        this.pCats[at] = a.subCategories[s]!;
+        this.pFlags[at] = a.subStatus[s]! | (placesPerSub[s + 1]! > 1 ? MULTI : 0);
+      }
     }
-    for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
-    this.cellStart = start;
-    const fillMulti = start.slice(0, cells);
-    const fillSingle = new Uint32Array(cells);
-    for (let c = 0; c < cells; c++) fillSingle[c] = start[c]! + multiCount[c]!;
-    this.multiEnd = fillSingle.slice();
     this.singles = null;
-    this.pLon = new Float64Array(n);
-    this.pLat = new Float64Array(n);
-    this.pSub = new Int32Array(n);
-    this.pGroups = new Uint32Array(n);
-    this.pCats = new Uint32Array(n);
-    this.pFlags = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const s = a.placeSub[i]!;
-      const at = placesPerSub[s + 1]! > 1 ? fillMulti[cellOf[i]!]!++ : fillSingle[cellOf[i]!]!++;
-      this.pLon[at] = a.placeLon[i]!;
-      this.pLat[at] = a.placeLat[i]!;
-      this.pSub[at] = s;
-      this.pGroups[at] = a.subGroups[s]!;
-      this.pCats[at] = a.subCategories[s]!;
-      this.pFlags[at] = a.subStatus[s]! | (placesPerSub[s + 1]! > 1 ? MULTI : 0);
-    }
     for (let s = 0; s < nSub; s++) placesPerSub[s + 1]! += placesPerSub[s]!;
     this.subPlaceStart = placesPerSub;
     const subFill = placesPerSub.slice(0, nSub);

@@ -1,11 +1,13 @@
 import type { Translation } from './types';
 import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
+import { subscribersEn } from './subscribers.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
   ...alertsEn,
   ...monitorEn,
+  ...subscribersEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',

@@ -105,7 +105,7 @@ export const monitorDa = {
       confirmText_other:
         '{{count, number}} modtagere har endnu ikke fået beskeden og får den ikke. Det kan ikke fortrydes.',
       confirm: 'Ja, stop udsendelsen',
-      keep: 'Nej, fortsæt udsendelsen',
+      keep: 'Nej, stop ikke',
       failed: {
         pause: 'Udsendelsen blev ikke sat på pause.',
         resume: 'Udsendelsen blev ikke fortsat.',

@@ -105,7 +105,7 @@ export const monitorEn: typeof monitorDa = {
       confirmText_one: '{{count, number}} recipient has not had the message yet and will not get it. This cannot be undone.',
       confirmText_other: '{{count, number}} recipients have not had the message yet and will not get it. This cannot be undone.',
       confirm: 'Yes, stop the send',
-      keep: 'No, keep sending',
+      keep: 'No, do not stop',
       failed: {
         pause: 'The send was not paused.',
         resume: 'The send was not resumed.',

@@ -151,6 +151,31 @@ export const channels = {
     response: Density,
   },
   'subscribers.counts': { request: NoArgs, response: SubscriberCounts },
+  /** A person's own data, looked up by phone number (their right to see it): admins only, audited. */
+  'subscribers.find': {
+    request: z.object({ phone: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({
+      phone: z.string(),
+      name: z.string().nullable(),
+      language: z.enum(['da', 'en']),
+      status: z.enum(['active', 'paused', 'opted_out']),
+      places: z.array(z.object({ kind: z.string(), address: z.string().nullable(), lat: z.number(), lon: z.number() })),
+      groups: z.array(z.string()),
+      categories: z.array(z.string()),
+      quietStart: z.number().int().nullable(),
+      quietEnd: z.number().int().nullable(),
+      consentAt: z.string().nullable(),
+      consentMethod: z.string().nullable(),
+      consentTextVersion: z.string().nullable(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    }),
+  },
+  /** Erases a person completely (their right to be forgotten): admins only, audited. */
+  'subscribers.erase': {
+    request: z.object({ phone: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ erased: z.literal(true) }),
+  },
   'subscribers.import': {
     request: z
       .object({

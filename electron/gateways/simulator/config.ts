@@ -35,6 +35,12 @@ export interface SimulatorConfig {
   replyTo: string;
   /** Seeds who fails and how, and every jitter: the same seed and the same sends give the same run. */
   seed: number;
+  /**
+   * The console's side paces submits at `tps`, as the SMPP and Kannel connectors do, so the
+   * simulated SMSC is not refusing all day; false sends as fast as asked and lets it refuse
+   * the excess (to exercise the dispatch engine's backoff).
+   */
+  pace: boolean;
 }
 
 export const SIMULATOR_DEFAULTS: SimulatorConfig = {
@@ -52,6 +58,7 @@ export const SIMULATOR_DEFAULTS: SimulatorConfig = {
   replyDelayMs: 5000,
   replyTo: '1999',
   seed: 1,
+  pace: true,
 };
 
 const int = (min: number, max: number) =>
@@ -83,6 +90,7 @@ const querySchema = z
     replyDelay: int(0, 24 * 3_600_000).optional(),
     replyTo: z.string().regex(/^\+?\d{3,15}$/, 'must be a phone number').optional(),
     seed: int(0, 2 ** 32 - 1).optional(),
+    pace: z.enum(['0', '1']).optional(),
   })
   .strict();
 
@@ -131,6 +139,7 @@ export function parseSimulatorUrl(url: string): SimulatorConfig {
     replyDelayMs: q.replyDelay ?? d.replyDelayMs,
     replyTo: q.replyTo ?? d.replyTo,
     seed: q.seed ?? d.seed,
+    pace: q.pace === undefined ? d.pace : q.pace === '1',
   };
   if (config.fail + config.absent + config.expire + config.invalid > 1) fail('fail + absent + expire + invalid must not exceed 1');
   if (config.throttleEverySeconds > 0 && config.throttleForSeconds >= config.throttleEverySeconds) {

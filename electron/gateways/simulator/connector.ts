@@ -155,6 +155,37 @@ export class SimulatorGateway implements Gateway {
   }
 
   submit(message: OutboundSms): Promise<SubmitOutcome> {
+    if (!this.config.pace || this.config.tps === 0 || this.closed || !this.connected) return this.submitNow(message, false);
+    const parts = Math.max(1, splitSms(message.text).parts.length);
+    // One queue, first come first served: the engine already orders urgent before routine.
+    const turn = this.paceTail.then(() => this.waitForTokens(parts));
+    this.paceTail = turn.catch(() => undefined);
+    return turn.then(() => this.submitNow(message, true));
+  }
+
+  private paceTail: Promise<void> = Promise.resolve();
+
+  /** Waits until the simulated SMSC has a token, then takes every part's (running into debt). */
+  private waitForTokens(parts: number): Promise<void> {
+    return new Promise((resolve) => {
+      const attempt = () => {
+        if (this.closed) return resolve();
+        const now = this.clock.now();
+        if (now > this.lastRefill) {
+          this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastRefill) * this.config.tps) / 1000);
+          this.lastRefill = now;
+        }
+        if (this.tokens >= 1) {
+          this.tokens -= parts;
+          return resolve();
+        }
+        this.schedule.after(Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.config.tps)), attempt);
+      };
+      attempt();
+    });
+  }
+
+  private submitNow(message: OutboundSms, paced: boolean): Promise<SubmitOutcome> {
     const refuse = (code: string, reason: string, temporary: boolean, status?: number): Promise<SubmitOutcome> =>
       Promise.resolve({ kind: 'rejected', temporary, code, reason, status, messageIds: [], maybeSubmitted: false });
     if (this.closed) return refuse('GATEWAY_CLOSED', 'The gateway was closed', true);
@@ -170,7 +201,7 @@ export class SimulatorGateway implements Gateway {
     const parts = Math.max(1, splitSms(message.text).parts.length);
     // Parts are submitted one after another: those that find a token are accepted even if a
     // later one is refused, as on a real link, and their receipts still come.
-    const accepted = Math.min(parts, this.takeTokens(now, parts));
+    const accepted = paced ? parts : Math.min(parts, this.takeTokens(now, parts));
     const messageIds = Array.from({ length: accepted }, () => (this.nextId++).toString(16).toUpperCase().padStart(8, '0'));
     const fate = simulatedFate(this.config, message.to);
 

@@ -9,11 +9,10 @@ import { SendPanel } from './SendPanel';
 /** Every send as a card; each card re-renders only for its own send's events. */
 function AllSends() {
   const order = useAppStore((s) => s.monitorOrder);
-  const select = useAppStore((s) => s.selectSend);
   return (
     <div className="monitor__cards" data-testid="monitor-cards">
       {order.map((id) => (
-        <SendPanel key={id} sendId={id} detailed={false} onOpen={() => select(id)} />
+        <SendPanel key={id} sendId={id} detailed={false} />
       ))}
     </div>
   );

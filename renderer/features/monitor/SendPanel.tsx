@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendStatus } from '../../../shared/dispatch/schema';
 import { useAppStore } from '../../store';
@@ -58,8 +58,20 @@ function Duplicates({ count }: { count: number }) {
     <div className="send-duplicates" data-testid="send-duplicates">
       <dt>{t('monitor.duplicates.label')}</dt>
       <dd>
-        <span className="tooltip" tabIndex={0} aria-describedby={tip}>
-          {formatNumber(count, i18n.language)} <span aria-hidden="true">ⓘ</span>
+        <span
+          className="tooltip"
+          tabIndex={0}
+          aria-describedby={tip}
+          // Escape hides it again (by leaving focus) without the officer having to Tab away.
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') e.currentTarget.blur();
+          }}
+        >
+          {formatNumber(count, i18n.language)}
+          {/* A drawn "?" badge: the ⓘ glyph is missing from the fonts of locked-down PCs. */}
+          <span className="tooltip__badge" aria-hidden="true">
+            ?
+          </span>
           <span role="tooltip" id={tip} className="tooltip__text" data-testid="send-duplicates-explain">
             {t('monitor.duplicates.explain')}
           </span>
@@ -71,11 +83,13 @@ function Duplicates({ count }: { count: number }) {
 
 /**
  * One send: its name and state, the funnel, throughput and time left, gateway, duplicates,
- * failures and the controls; with `detailed` also the map. Re-renders only when this send changes.
+ * failures and the controls; with `detailed` also the map. Memoised: a card re-renders only when
+ * its own send changes, not when the screen around it does.
  */
-export function SendPanel({ sendId, detailed, onOpen }: { sendId: number; detailed: boolean; onOpen?: () => void }) {
+export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId: number; detailed: boolean }) {
   const { t, i18n } = useTranslation();
   const status = useAppStore(selectSend(sendId));
+  const open = useAppStore((s) => s.selectSend);
   const samples = useAppStore(selectSamples(sendId));
   const titleId = useId();
   if (!status) return null;
@@ -138,12 +152,10 @@ export function SendPanel({ sendId, detailed, onOpen }: { sendId: number; detail
       {detailed ? (
         <CellsMap sendId={sendId} />
       ) : (
-        onOpen && (
-          <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={onOpen}>
-            {t('monitor.showDetails')}
-          </button>
-        )
+        <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={() => open(sendId)}>
+          {t('monitor.showDetails')}
+        </button>
       )}
     </article>
   );
-}
+});

@@ -134,13 +134,18 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
     for (const status of statuses) askTitle(status);
   }
 
-  /** Keeps the newest MAX_SENDS (and the selected one), and drops everything kept about the rest. */
+  /**
+   * Keeps MAX_SENDS sends (and the selected one) and drops everything kept about the rest.
+   * Running sends go before finished ones: an old send still running must stay, or each of its
+   * events would bring it back and ask for the list again.
+   */
   function prune(sends: Record<number, SendStatus>, samples: Record<number, readonly number[]>): Partial<AppState> {
     const s = get();
     const ordered = Object.values(sends).sort(newestFirst);
-    const keep = ordered.filter((x, i) => i < MAX_SENDS || x.sendId === s.monitorSelected);
-    if (keep.length === ordered.length) return { monitorOrder: ordered.map((x) => x.sendId) };
-    const kept = new Set(keep.map((x) => x.sendId));
+    if (ordered.length <= MAX_SENDS) return { monitorOrder: ordered.map((x) => x.sendId) };
+    const ranked = [...ordered.filter((x) => !isFinal(x)), ...ordered.filter(isFinal)];
+    const kept = new Set(ranked.filter((x, i) => i < MAX_SENDS || x.sendId === s.monitorSelected).map((x) => x.sendId));
+    const keep = ordered.filter((x) => kept.has(x.sendId));
     const only = <T>(record: Record<number, T>) =>
       Object.fromEntries(Object.entries(record).filter(([id]) => kept.has(Number(id)))) as Record<number, T>;
     for (const id of [...touchedAt.keys()]) if (!kept.has(id)) touchedAt.delete(id);

@@ -313,6 +313,8 @@ describe('SMPP gateway on loopback', () => {
     await gateway.connect();
     expect(await smsc.request('unbind')).toBe(0);
     await until(() => smsc.received.filter((p) => p.command === 'bind_transceiver').length === 2 && smsc.boundConnections === 1);
+    // The peer has the new bind; the gateway takes submits once it has read the bind_resp.
+    await until(() => gateway.capacity().window > 0);
     expect((await gateway.submit({ ref: 'r1', to: '+4512345678', text: 'hej' })).kind).toBe('accepted');
   });
 

@@ -125,8 +125,11 @@ describe('Kannel gateway over HTTP', () => {
     await Promise.all(Array.from({ length: 11 }, (_, i) => gateway.submit(sms(`r${i}`))));
     // 11 messages at 20/s: the 11th cannot start before 10 intervals of 50 ms.
     expect(Date.now() - start).toBeGreaterThanOrEqual(450);
-    const gaps = smsbox.seen.slice(1).map((s, i) => s.at - (smsbox.seen[i] as Seen).at);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(35);
+    // Paced all the way, not in one burst at the end: the 6th leaves at least 5 intervals after
+    // the 1st. (Single gaps are not checked: a timer that fires late on a busy machine is
+    // legitimately followed by a shorter one while the bucket catches up.)
+    const at = smsbox.seen.map((s) => (s as Seen).at);
+    expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(200);
   });
 
   it('keeps at most `window` requests in flight and lets urgent messages overtake', async () => {

@@ -23,7 +23,7 @@ describe('parseSimulatorUrl', () => {
   it('reads the example URL and every option', () => {
     expect(
       parseSimulatorUrl(
-        'simulator://?tps=500&window=7&latency=10&dlrDelay=300&fail=0.1&absent=.2&expire=0&invalid=0.05&throttle=30&throttleFor=3&replies=1&replyDelay=9&replyTo=%2B4511223344&seed=42',
+        'simulator://?tps=500&window=7&latency=10&dlrDelay=300&fail=0.1&absent=.2&expire=0&invalid=0.05&throttle=30&throttleFor=3&replies=1&replyDelay=9&replyTo=%2B4511223344&seed=42&pace=0',
       ),
     ).toEqual({
       tps: 500,
@@ -40,7 +40,9 @@ describe('parseSimulatorUrl', () => {
       replyDelayMs: 9,
       replyTo: '+4511223344',
       seed: 42,
+      pace: false,
     });
+    expect(parseSimulatorUrl('simulator://').pace).toBe(true);
   });
 
   it.each([

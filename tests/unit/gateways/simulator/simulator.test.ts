@@ -31,7 +31,8 @@ const quiet = 'fail=0&absent=0&expire=0&invalid=0&replies=0';
 
 describe('simulator', () => {
   it('accepts the agreed rate and refuses the excess ESME_RTHROTTLED, second by second', async () => {
-    const { gateway } = await started(`tps=100&latency=0&dlrDelay=10&${quiet}`);
+    // pace=0: the console side does not pace, so the simulated SMSC's own limit is what is tested.
+    const { gateway } = await started(`tps=100&latency=0&dlrDelay=10&pace=0&${quiet}`);
     const perSecond = new Map<number, number>();
     const outcomes: Promise<void>[] = [];
     // Offer 500/s (one every 2 ms) for 5 simulated seconds.
@@ -133,7 +134,7 @@ describe('simulator', () => {
   });
 
   it('keeps the parts it took when the rate runs out mid-message', async () => {
-    const { gateway } = await started(`tps=20&latency=0&dlrDelay=10&${quiet}`);
+    const { gateway } = await started(`tps=20&latency=0&dlrDelay=10&pace=0&${quiet}`);
     // Burst is 2 tokens: a 3-part message gets 2 parts in, the third is throttled.
     const submitted = gateway.submit(sms(1, { text: 'x'.repeat(400) }));
     await vi.runAllTimersAsync();
@@ -234,5 +235,20 @@ describe('simulator', () => {
     const fates = Array.from({ length: 50 }, (_, i) => simulatedFate(config, number(i)));
     expect(Array.from({ length: 50 }, (_, i) => simulatedFate(config, number(i)))).toEqual(fates);
     expect(new Set(fates)).toEqual(new Set(['invalid', 'absent', 'expired', 'failed', 'delivered']));
+  });
+
+  it('paces on the console side by default: an offer far above the rate is accepted at the rate, none refused', async () => {
+    const { gateway } = await started(`tps=100&latency=0&dlrDelay=10&${quiet}`);
+    let settled = 0;
+    const outcomes = Array.from({ length: 300 }, (_, i) => gateway.submit(sms(i)).finally(() => settled++));
+    await vi.advanceTimersByTimeAsync(1000);
+    // 300 at 100/s: about a second's worth (plus the burst) is through after 1 s, not all.
+    expect(settled).toBeGreaterThan(80);
+    expect(settled).toBeLessThan(130);
+    await vi.advanceTimersByTimeAsync(3000);
+    const all = await Promise.all(outcomes);
+    expect(all.filter((o) => o.kind === 'accepted').length + all.filter((o) => o.kind === 'rejected' && o.code !== 'ESME_RTHROTTLED').length).toBe(300);
+    expect(all.some((o) => o.kind === 'rejected' && o.code === 'ESME_RTHROTTLED')).toBe(false);
+    await gateway.close();
   });
 });

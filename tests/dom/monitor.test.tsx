@@ -1,0 +1,274 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/App';
+import { knownReasons } from '../../renderer/features/monitor/format';
+import { createI18n, resources } from '../../renderer/i18n';
+import { makeAlert } from './alerts.host';
+import { rig } from './fakes';
+import type { Rig } from './fakes';
+import { dispatchHost, makeSend } from './monitor.host';
+import type { DispatchHost } from './monitor.host';
+
+afterEach(() => cleanup());
+
+async function openMonitor(d: DispatchHost, { language }: { language?: 'da' | 'en' } = {}): Promise<Rig> {
+  const r = rig({ host: d.host });
+  if (language) r.store.getState().setLanguage(language);
+  render(<App store={r.store} i18n={createI18n(r.store.getState().language)} />);
+  fireEvent.click(await screen.findByTestId('nav-monitor'));
+  await screen.findByTestId('monitor');
+  return r;
+}
+
+const card = async (id: number) => screen.findByTestId(`monitor-send-${id}`);
+const text = (root: HTMLElement, testId: string) => within(root).getByTestId(testId).textContent;
+
+describe('the delivery monitor', () => {
+  it('shows every recent send as a card, newest first, with the funnel in Danish numbers', async () => {
+    const d = dispatchHost(
+      [
+        makeSend({ sendId: 1, alertRef: 'alert:40', state: 'done', etaSeconds: 0 }),
+        makeSend({ sendId: 2, etaSeconds: 252, throughput: 212.5 }),
+      ],
+      { alerts: [makeAlert({ id: 40, category: 'burglary', smsText: 'Politiet: Indbrud i Hillerød Øst i nat. Se du noget, så ring 114.' })] },
+    );
+    await openMonitor(d);
+    const two = await card(2);
+    const cards = within(screen.getByTestId('monitor-cards')).getAllByRole('article');
+    expect(cards.map((c) => c.dataset.testid)).toEqual(['monitor-send-2', 'monitor-send-1']);
+    expect(text(two, 'funnel-recipients')).toBe('34.000');
+    expect(text(two, 'funnel-queued')).toBe('30.000');
+    expect(text(two, 'funnel-delivered')).toBe('2.000');
+    expect(text(two, 'funnel-failed')).toBe('0');
+    expect(text(two, 'funnel-submitting')).toBe('100');
+    expect(text(two, 'funnel-accepted')).toBe('1.900');
+    expect(text(two, 'send-state')).toBe('Sender');
+    expect(text(two, 'send-throughput')).toBe('212,5 SMS/s');
+    expect(text(two, 'send-eta')).toBe('4 min 12 s');
+    expect(text(two, 'send-progress')).toBe('5 % færdige – 2.000 af 34.000');
+    // The bar's segments are the counts' shares of the recipients.
+    const segments = [...within(two).getByTestId('funnel-bar').querySelectorAll<HTMLElement>('[data-stage]')];
+    expect(segments.find((s) => s.dataset.stage === 'queued')?.style.width).toMatch(/^88\.23/);
+
+    const one = await card(1);
+    await waitFor(() => expect(within(one).getByRole('heading', { level: 2 }).textContent).toContain('Indbrud · varsel 40'));
+    expect(text(one, 'send-excerpt')).toBe('Politiet: Indbrud i Hillerød Øst i nat. Se …');
+    expect(text(one, 'send-state')).toBe('Færdig');
+    expect(text(one, 'send-eta')).toBe('færdig');
+  });
+
+  it('updates the right card live from progress events of several sends', async () => {
+    const d = dispatchHost([makeSend({ sendId: 1 }), makeSend({ sendId: 2 })]);
+    await openMonitor(d);
+    const one = await card(1);
+    const two = await card(2);
+    act(() => {
+      d.progress({ sendId: 1, counts: { ...d.sends.get(1)!.counts, delivered: 12345, queued: 100 }, throughput: 800 });
+      d.progress({ sendId: 2, state: 'paused', etaSeconds: null });
+    });
+    expect(text(one, 'funnel-delivered')).toBe('12.345');
+    expect(text(one, 'funnel-queued')).toBe('100');
+    expect(text(one, 'send-throughput')).toBe('800 SMS/s');
+    expect(text(two, 'funnel-delivered')).toBe('2.000');
+    expect(text(two, 'send-state')).toBe('Sat på pause');
+    expect(text(two, 'send-eta')).toBe('ingen – sat på pause');
+    expect(within(one).getByTestId('send-sparkline').dataset.samples).toBe('2');
+    expect(within(one).getByTestId('send-sparkline').querySelector('polyline')).not.toBeNull();
+
+    // A send the console did not know appears, and the list is asked again.
+    act(() => void d.progress({ sendId: 3, recipients: 500 }));
+    const three = await card(3);
+    expect(text(three, 'funnel-recipients')).toBe('500');
+    await waitFor(() => expect(d.host.callsTo('dispatch.list').length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('pauses and resumes, with each button enabled only where the state allows it', async () => {
+    const d = dispatchHost([makeSend({ sendId: 7 })]);
+    await openMonitor(d);
+    const c = await card(7);
+    const button = (id: string) => within(c).getByTestId(id) as HTMLButtonElement;
+    expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([false, true, false]);
+    fireEvent.click(button('send-pause'));
+    await waitFor(() => expect(text(c, 'send-state')).toBe('Sat på pause'));
+    expect(d.host.callsTo('dispatch.pause').map((x) => x.payload)).toEqual([{ sendId: 7 }]);
+    expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([true, false, false]);
+    fireEvent.click(button('send-resume'));
+    await waitFor(() => expect(text(c, 'send-state')).toBe('Sender'));
+    expect(d.host.callsTo('dispatch.resume').map((x) => x.payload)).toEqual([{ sendId: 7 }]);
+
+    act(() => void d.progress({ sendId: 7, state: 'done' }));
+    expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([true, true, true]);
+  });
+
+  it('asks before cancelling, and cancels only when the officer confirms', async () => {
+    const d = dispatchHost([makeSend({ sendId: 7, recipients: 1000, finished: 400 })]);
+    await openMonitor(d);
+    const c = await card(7);
+    fireEvent.click(within(c).getByTestId('send-cancel'));
+    const dialog = within(c).getByRole('alertdialog');
+    expect(dialog.textContent).toContain('600 modtagere har endnu ikke fået beskeden');
+    // The safe answer has focus; Escape and "Nej" both leave the send running.
+    expect(document.activeElement).toBe(within(c).getByTestId('send-cancel-no'));
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(within(c).queryByRole('alertdialog')).toBeNull();
+    fireEvent.click(within(c).getByTestId('send-cancel'));
+    fireEvent.click(within(c).getByTestId('send-cancel-no'));
+    expect(d.host.callsTo('dispatch.cancel')).toHaveLength(0);
+
+    fireEvent.click(within(c).getByTestId('send-cancel'));
+    fireEvent.click(within(c).getByTestId('send-cancel-yes'));
+    await waitFor(() => expect(text(c, 'send-state')).toBe('Stoppet'));
+    expect(d.host.callsTo('dispatch.cancel').map((x) => x.payload)).toEqual([{ sendId: 7 }]);
+  });
+
+  it('shows a refusal translated: forbidden, conflict, and other codes', async () => {
+    const d = dispatchHost([makeSend({ sendId: 7 })], {
+      overrides: { 'dispatch.cancel': () => ({ ok: false, error: { code: 'forbidden', message: 'approver only' } }) },
+    });
+    await openMonitor(d);
+    const c = await card(7);
+    fireEvent.click(within(c).getByTestId('send-cancel'));
+    fireEvent.click(within(c).getByTestId('send-cancel-yes'));
+    const error = await within(c).findByTestId('send-action-error');
+    expect(error.dataset.code).toBe('forbidden');
+    expect(error.textContent).toContain('Udsendelsen blev ikke stoppet. Din rolle må ikke gøre det. Kun en vagtchef kan stoppe en udsendelse.');
+    expect(text(c, 'send-state')).toBe('Sender');
+
+    // Finished meanwhile: the host says conflict, the card shows where the send is now.
+    d.sends.set(7, { ...d.sends.get(7)!, state: 'done' });
+    fireEvent.click(within(c).getByTestId('send-pause'));
+    await waitFor(() => expect(within(c).getByTestId('send-action-error').dataset.code).toBe('conflict'));
+    expect(text(c, 'send-action-error')).toContain('allerede i en anden tilstand');
+    await waitFor(() => expect(text(c, 'send-state')).toBe('Færdig'));
+
+    fireEvent.click(within(c).getByRole('button', { name: 'Luk besked' }));
+    expect(within(c).queryByTestId('send-action-error')).toBeNull();
+  });
+
+  it('translates known failure reasons, keeps the code, and shows unknown codes as plain text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const d = dispatchHost([
+      makeSend({
+        sendId: 3,
+        failures: [
+          { reason: 'INVALID_NUMBER', count: 12 },
+          { reason: 'UNDELIV:027', count: 140 },
+          { reason: 'ESME_RTHROTTLED', count: 3 },
+          { reason: 'SMPP_STATUS_0x45', count: 2 },
+          { reason: evil, count: 1 },
+        ],
+      }),
+    ]);
+    await openMonitor(d);
+    const c = await card(3);
+    const items = within(c).getAllByTestId('failure-reason');
+    expect(items.map((i) => i.dataset.reason)).toEqual(['UNDELIV:027', 'INVALID_NUMBER', 'ESME_RTHROTTLED', 'SMPP_STATUS_0x45', evil]);
+    expect(items.map((i) => within(i).getByTestId('failure-label').textContent)).toEqual([
+      'Kunne ikke leveres til telefonen',
+      'Ugyldigt telefonnummer',
+      'Gatewayen bad om lavere hastighed',
+      'SMPP_STATUS_0x45',
+      evil,
+    ]);
+    expect(within(items[0]!).getByTestId('failure-code').textContent).toBe('kode UNDELIV:027');
+    expect(items[0]!.textContent).toContain('140');
+    expect(within(items[3]!).queryByTestId('failure-code')).toBeNull();
+    expect(c.querySelector('img')).toBeNull();
+  });
+
+  it('explains possible duplicates in a tooltip and says when the send moved to the fallback gateway', async () => {
+    const d = dispatchHost([
+      makeSend({ sendId: 5, possibleDuplicates: 8, gateways: { primary: 'SMPP-A', fallback: 'Kannel-B', active: 'Kannel-B' } }),
+      makeSend({ sendId: 6 }),
+    ]);
+    await openMonitor(d);
+    const five = await card(5);
+    const dup = within(five).getByTestId('send-duplicates');
+    const anchor = within(dup).getByText('8', { exact: false }).closest('[tabindex]') as HTMLElement;
+    const tip = within(dup).getByRole('tooltip', { hidden: true });
+    expect(anchor.getAttribute('aria-describedby')).toBe(tip.id);
+    expect(tip.textContent).toContain('to gange');
+    expect(within(five).getByTestId('send-gateway').dataset.fallback).toBe('true');
+    expect(text(five, 'send-fallback')).toContain('Skiftet til reserven Kannel-B');
+    const six = await card(6);
+    expect(within(six).queryByTestId('send-duplicates')).toBeNull();
+    expect(within(six).queryByTestId('send-fallback')).toBeNull();
+  });
+
+  it('opens one send with its map of delivery cells, legend and table, and goes back to all', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2 }), makeSend({ sendId: 1 })], {
+      overrides: {
+        'dispatch.cells': () => ({
+          ok: true,
+          value: {
+            cellSizeDeg: 0.02,
+            minCount: 5,
+            cells: [
+              { lon: 12.28, lat: 55.92, delivered: 90, pending: 5, failed: 5 },
+              { lon: 12.3, lat: 55.92, delivered: 10, pending: 10, failed: 30 },
+            ],
+          },
+        }),
+      },
+    });
+    await openMonitor(d);
+    fireEvent.click(await screen.findByTestId('monitor-item-1'));
+    const c = await card(1);
+    expect(screen.queryByTestId('monitor-send-2')).toBeNull();
+    expect(screen.getByTestId('monitor-item-1').getAttribute('aria-current')).toBe('true');
+    await waitFor(() => expect(c.querySelectorAll('path.delivery-cell')).toHaveLength(2));
+    expect(d.host.callsTo('dispatch.cells')[0]?.payload).toMatchObject({ sendId: 1 });
+    expect(within(c).getByTestId('cells-legend').textContent).toContain('Felter med færre end 5 modtagere vises ikke.');
+    const rows = within(within(c).getByTestId('cells-table')).getAllByRole('row');
+    // Worst first: the cell with 60 % failed leads.
+    expect(rows[1]!.textContent).toContain('60');
+    expect(within(c).getByRole('region', { name: 'Kort over levering pr. område' })).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId('monitor-back'));
+    expect(await card(2)).toBeTruthy();
+    expect(within(await card(1)).queryByTestId('cells')).toBeNull();
+    // From a card straight to its details.
+    fireEvent.click(screen.getByTestId('monitor-open-2'));
+    await waitFor(() => expect(screen.queryByTestId('monitor-send-1')).toBeNull());
+    expect(within(await card(2)).getByTestId('cells')).toBeTruthy();
+    await waitFor(() => expect(d.host.callsTo('dispatch.cells').some((c) => (c.payload as { sendId: number }).sendId === 2)).toBe(true));
+  });
+
+  it('says so when there are no sends, and when the list cannot be loaded', async () => {
+    await openMonitor(dispatchHost([]));
+    expect((await screen.findByTestId('monitor-empty')).textContent).toContain('Ingen udsendelser endnu');
+    cleanup();
+    const d = dispatchHost([], { overrides: { 'dispatch.list': () => ({ ok: false, error: { code: 'unavailable', message: 'down' } }) } });
+    await openMonitor(d);
+    const error = await screen.findByTestId('monitor-load-error');
+    expect(error.textContent).toContain('Ingen forbindelse til værten lige nu.');
+  });
+
+  it('speaks English when the officer chose it', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, etaSeconds: 3700, failures: [{ reason: 'EXPIRED', count: 1200 }] })]);
+    await openMonitor(d, { language: 'en' });
+    const c = await card(2);
+    expect(text(c, 'funnel-recipients')).toBe('34,000');
+    expect(text(c, 'send-state')).toBe('Sending');
+    expect(text(c, 'send-eta')).toBe('1 h 1 min');
+    expect(text(c, 'send-throughput')).toBe('200 msg/s');
+    expect(within(c).getByTestId('failure-label').textContent).toBe('Expired – the phone was not reachable in time');
+  });
+});
+
+describe('monitor text', () => {
+  it('has the same monitor keys in Danish and English and explains every known reason in both', () => {
+    const da = resources.da.translation.monitor;
+    const en = resources.en.translation.monitor;
+    const keys = (v: unknown, p = ''): string[] =>
+      typeof v === 'string' ? [p] : Object.entries(v as object).flatMap(([k, x]) => keys(x, p ? `${p}.${k}` : k));
+    expect(keys(en).sort()).toEqual(keys(da).sort());
+    for (const lang of ['da', 'en'] as const) {
+      const i18n = createI18n(lang);
+      for (const reason of knownReasons) {
+        expect(i18n.exists(`monitor.reasons.${reason}`), `${lang}:${reason}`).toBe(true);
+      }
+    }
+    expect(Object.keys(da.reasons).sort()).toEqual([...knownReasons].sort());
+  });
+});
