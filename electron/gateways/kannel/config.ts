@@ -5,7 +5,7 @@
  * Errors name the field and never echo the URL, because it carries the password.
  */
 import { z } from 'zod';
-import { GatewayError } from '../gateway';
+import { failUrl, gatewayCredentials, gatewayQuery, openGatewayUrl } from '../url';
 
 export interface KannelConfig {
   host: string;
@@ -59,52 +59,21 @@ const querySchema = z
   })
   .strict();
 
-function fail(message: string): never {
-  throw new GatewayError('bad_gateway_url', message);
-}
+const fail = failUrl;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
 export function parseKannelUrl(url: string): KannelConfig {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // URL's own error would carry the input, password and all.
-    fail('The gateway address is not a valid URL (expected kannel://user:password@host:port?…)');
-  }
-  if (parsed.protocol !== 'kannel:') fail(`The gateway address must start with kannel:// (got ${parsed.protocol}//)`);
+  const parsed = openGatewayUrl(url, 'kannel:', 'kannel://user:password@host:port?…');
   if (!parsed.hostname) fail('The gateway address has no host');
-  if (parsed.pathname !== '' && parsed.pathname !== '/') fail('The gateway address must not have a path');
   const port = parsed.port === '' ? 13013 : Number(parsed.port);
   if (port < 1) fail('The gateway port must be 1–65535');
 
-  let username: string;
-  let password: string;
-  try {
-    username = decodeURIComponent(parsed.username);
-    password = decodeURIComponent(parsed.password);
-  } catch {
-    fail('The username or password in the gateway address is badly percent-encoded');
-  }
+  const { user: username, password } = gatewayCredentials(parsed, 'username');
   if (username === '') fail('The gateway address has no sendsms username (kannel://user:password@host)');
   if (password === '') fail('The gateway address has no sendsms password');
 
-  const query: Record<string, string> = {};
-  for (const [key, value] of parsed.searchParams) {
-    if (key in query) fail(`The gateway address sets "${key}" twice`);
-    query[key] = value;
-  }
-  const result = querySchema.safeParse(query);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-        : `${issue.path.join('.')}: ${issue.message}`,
-    );
-    fail(`The gateway address has bad settings: ${problems.join('; ')}`);
-  }
-  const q = result.data;
+  const q = gatewayQuery(parsed, querySchema);
   const split = q.dlrListen.lastIndexOf(':');
   const listenHost = q.dlrListen.slice(0, split).replace(/^\[(.*)\]$/, '$1');
   const listenPort = Number(q.dlrListen.slice(split + 1));

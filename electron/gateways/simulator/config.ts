@@ -4,7 +4,7 @@
  * SIMULATOR_DEFAULTS below is the documented default of each.
  */
 import { z } from 'zod';
-import { GatewayError } from '../gateway';
+import { failUrl, gatewayQuery, openGatewayUrl } from '../url';
 
 export interface SimulatorConfig {
   /** Parts per second the simulated SMSC accepts; more are refused ESME_RTHROTTLED. 0 = no limit. */
@@ -94,35 +94,12 @@ const querySchema = z
   })
   .strict();
 
-function fail(message: string): never {
-  throw new GatewayError('bad_gateway_url', message);
-}
+const fail = failUrl;
 
 export function parseSimulatorUrl(url: string): SimulatorConfig {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    fail('The gateway address is not a valid URL (expected simulator://?tps=200&…)');
-  }
-  if (parsed.protocol !== 'simulator:') fail(`The gateway address must start with simulator:// (got ${parsed.protocol}//)`);
+  const parsed = openGatewayUrl(url, 'simulator:', 'simulator://?tps=200&…');
   if (parsed.hostname !== '' || parsed.username !== '' || parsed.port !== '') fail('The simulator address takes no host (simulator://?…)');
-  if (parsed.pathname !== '' && parsed.pathname !== '/') fail('The simulator address must not have a path');
-  const query: Record<string, string> = {};
-  for (const [key, value] of parsed.searchParams) {
-    if (key in query) fail(`The gateway address sets "${key}" twice`);
-    query[key] = value;
-  }
-  const result = querySchema.safeParse(query);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-        : `${issue.path.join('.')}: ${issue.message}`,
-    );
-    fail(`The gateway address has bad settings: ${problems.join('; ')}`);
-  }
-  const q = result.data;
+  const q = gatewayQuery(parsed, querySchema);
   const d = SIMULATOR_DEFAULTS;
   const config: SimulatorConfig = {
     tps: q.tps ?? d.tps,

@@ -4,7 +4,7 @@
  * Errors name the field and never echo the URL, because it carries the password.
  */
 import { z } from 'zod';
-import { GatewayError } from '../gateway';
+import { failUrl, gatewayCredentials, gatewayQuery, openGatewayUrl } from '../url';
 
 export interface SmppConfig {
   host: string;
@@ -65,9 +65,7 @@ const querySchema = z
   })
   .strict();
 
-function fail(message: string): never {
-  throw new GatewayError('bad_gateway_url', message);
-}
+const fail = failUrl;
 
 /**
  * TON/NPI for a sender: letters make it alphanumeric (TON 5), '+digits' international
@@ -80,46 +78,17 @@ export function sourceAddress(source: string): { addr: string; ton: number; npi:
 }
 
 export function parseSmppUrl(url: string): SmppConfig {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // URL's own error would carry the input, password and all.
-    fail('The gateway address is not a valid URL (expected smpp://system_id:password@host:port?…)');
-  }
-  if (parsed.protocol !== 'smpp:') fail(`The gateway address must start with smpp:// (got ${parsed.protocol}//)`);
+  const parsed = openGatewayUrl(url, 'smpp:', 'smpp://system_id:password@host:port?…');
   if (!parsed.hostname) fail('The gateway address has no host');
-  if (parsed.pathname !== '' && parsed.pathname !== '/') fail('The gateway address must not have a path');
   const port = parsed.port === '' ? 2775 : Number(parsed.port);
   if (port < 1) fail('The gateway port must be 1–65535');
 
-  let systemId: string;
-  let password: string;
-  try {
-    systemId = decodeURIComponent(parsed.username);
-    password = decodeURIComponent(parsed.password);
-  } catch {
-    fail('The system_id or password in the gateway address is badly percent-encoded');
-  }
+  const { user: systemId, password } = gatewayCredentials(parsed, 'system_id');
   if (systemId === '') fail('The gateway address has no system_id (smpp://system_id:password@host)');
   if (systemId.length > 15 || !ascii.test(systemId)) fail('system_id must be 1–15 ASCII characters');
   if (password.length > 8 || !ascii.test(password)) fail('The password must be at most 8 ASCII characters (SMPP 3.4)');
 
-  const query: Record<string, string> = {};
-  for (const [key, value] of parsed.searchParams) {
-    if (key in query) fail(`The gateway address sets "${key}" twice`);
-    query[key] = value;
-  }
-  const result = querySchema.safeParse(query);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-        : `${issue.path.join('.')}: ${issue.message}`,
-    );
-    fail(`The gateway address has bad settings: ${problems.join('; ')}`);
-  }
-  const q = result.data;
+  const q = gatewayQuery(parsed, querySchema);
   if (q.reconnect_min_ms > q.reconnect_max_ms) fail('reconnect_min_ms must not exceed reconnect_max_ms');
   const source = sourceAddress(q.source);
   if (source.ton === 5 && source.addr.length > 11) fail('An alphanumeric source is at most 11 characters');
