@@ -6,12 +6,14 @@
 import { TrykError } from '../../shared/bridge/result';
 import type { AreaGeometry } from '../../shared/geo/types';
 import type { EventListener, Services } from '../app';
+import { importCapDraft } from './cap-import';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers, Role } from '../bridge/dispatcher';
 import { alertService } from './service';
 import type { Actor, AlertService } from './service';
 
 export type AlertChannel =
+  | 'alerts.importCap'
   | 'alerts.templates'
   | 'alerts.list'
   | 'alerts.get'
@@ -60,6 +62,7 @@ export function alertHandlers(services: Services, opts: AlertHandlerOptions = {}
   const alerts = alertServiceFor(services, opts);
   return {
     'alerts.templates': { roles: DRAFTERS, handle: () => alerts.templates() },
+    'alerts.importCap': { roles: DRAFTERS, handle: ({ xml }, caller) => importCapDraft(alerts, actorOf(caller), xml) },
     'alerts.list': { roles: DRAFTERS, handle: ({ statuses, limit }) => alerts.list({ ...(statuses ? { statuses } : {}), limit }) },
     'alerts.get': { roles: DRAFTERS, handle: ({ id }) => alerts.get(id) },
     'alerts.create': {

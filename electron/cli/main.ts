@@ -11,7 +11,7 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
-import { alertRuleCommand, alertSendCommand } from './send-command';
+import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand } from './officer-commands';
@@ -46,6 +46,7 @@ export const commands: Command[] = [
   ...alertCommands,
   alertSendCommand,
   alertRuleCommand,
+  alertImportCapCommand,
   smsAnalyzeCommand,
   alertStatusCommand,
   sendStatusCommand,

@@ -10,6 +10,7 @@ import { TrykError } from '../../shared/bridge/result';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
 import { createServices, unwrapArea } from '../app';
 import { alertServiceFor } from '../alerts/handlers';
+import { importCapDraft } from '../alerts/cap-import';
 import { storedStatus } from '../dispatch/outbox';
 import { startSender } from '../sending/sender';
 import type { Command } from './command';
@@ -186,3 +187,31 @@ function describeRule(rule: Rule): string {
       return `alerts in ${rule.categories.join(', ')} need a second officer`;
   }
 }
+
+export const alertImportCapCommand: Command = {
+  name: 'alert import-cap',
+  summary: 'make a draft from a CAP 1.2 file (its areas become the target area)',
+  usage: 'tryk alert import-cap FILE --as USERNAME [--data-dir DIR] [--json]',
+  options: { as: { type: 'string' } },
+  async run(ctx) {
+    const [file, ...rest] = ctx.positionals;
+    if (!file || rest.length) throw new UsageError('name one CAP file');
+    if (typeof ctx.values.as !== 'string') throw new UsageError('--as USERNAME is required: a draft has an author');
+    let xml: string;
+    try {
+      xml = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new TrykError('bad_request', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
+      const officer = await services.officers.signIn(ctx.values.as as string, passphrase);
+      const { alert, warnings } = await importCapDraft(alertServiceFor(services), { id: officer.id, username: officer.username, roles: officer.roles }, xml);
+      return {
+        text: [`Draft ${alert.id} made from ${file} (${alert.category}, ${alert.area?.parts.length ?? 0} area part(s)).`, ...warnings.map((w) => `  note: ${w}`)].join('\n'),
+        json: { alert, warnings },
+      };
+    });
+  },
+};

@@ -89,6 +89,9 @@ export const alertsDa = {
       noTemplate: 'Ingen skabelon – tom kladde',
       create: 'Opret kladde',
       cancel: 'Fortryd',
+      importCap: 'Eller importér et CAP 1.2-varsel',
+      importCapHint: 'Varslets tekst og områder bliver en ny kladde, der skal godkendes som alle andre.',
+      importCapTooLarge: 'Filen er større end 1 MB – et CAP-varsel er aldrig så stort.',
     },
     detail: {
       none: 'Vælg et varsel i listen, eller opret et nyt.',

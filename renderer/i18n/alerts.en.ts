@@ -90,6 +90,9 @@ export const alertsEn: typeof alertsDa = {
       noTemplate: 'No template – empty draft',
       create: 'Create draft',
       cancel: 'Cancel',
+      importCap: 'Or import a CAP 1.2 alert',
+      importCapHint: "The alert's text and areas become a new draft, approved like any other.",
+      importCapTooLarge: 'The file is larger than 1 MB – a CAP alert is never that large.',
     },
     detail: {
       none: 'Choose an alert in the list, or create a new one.',

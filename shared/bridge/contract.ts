@@ -221,6 +221,11 @@ export const channels = {
     response: Alert,
   },
   'alerts.cancel': { request: z.object({ id: z.number().int() }).strict(), response: Alert },
+  /** A CAP 1.2 document from elsewhere as a new draft (its areas become the target area). */
+  'alerts.importCap': {
+    request: z.object({ xml: z.string().max(2 * 1024 * 1024) }).strict(),
+    response: z.object({ alert: Alert, warnings: z.array(z.string()) }),
+  },
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
   'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
   /** Recent sends, newest first (the monitor shows several at once). */

@@ -29,6 +29,48 @@ const type = (el: HTMLElement, value: string) => fireEvent.change(el, { target: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const updates = (r: Rig) => r.host.callsTo('alerts.update').map((c) => (c.payload as { patch: Partial<Alert> }).patch);
 
+describe('importing CAP', () => {
+  const upload = (text: string) => {
+    const file = new File([text], 'varsel.xml', { type: 'application/xml' });
+    Object.defineProperty(file, 'text', { value: () => Promise.resolve(text) }); // jsdom's File has no text()
+    fireEvent.change(screen.getByTestId('import-cap'), { target: { files: [file] } });
+  };
+
+  it('opens the imported draft, and shows a refusal in Danish without making one', async () => {
+    const imported = makeAlert({ id: 77, category: 'missing_person', smsText: 'Savnet: dreng på 8 år', area: squareArea });
+    let refuse = true;
+    const a = alertsHost({}, {
+      'alerts.importCap': () =>
+        refuse
+          ? { ok: false, error: { code: 'bad_request', message: 'Not an acceptable CAP 1.2 alert: Document type and entity declarations are not accepted' } }
+          : { ok: true, value: { alert: imported, warnings: [] } },
+      'alerts.get': () => ({ ok: true, value: imported }),
+    });
+    const r = await openAlerts(rig({ host: a.host }));
+    fireEvent.click(await screen.findByTestId('new-alert-open'));
+    upload('<!DOCTYPE a [<!ENTITY x "x">]><alert/>');
+    await screen.findByText('Forespørgslen var ugyldig.', { exact: false });
+    expect(screen.queryByTestId('sms-text')).toBeNull();
+    refuse = false;
+    upload('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>');
+    const sms = (await screen.findByTestId('sms-text')) as HTMLTextAreaElement;
+    expect(sms.value).toBe('Savnet: dreng på 8 år');
+    expect(r.host.callsTo('alerts.importCap').map((c) => (c.payload as { xml: string }).xml)).toEqual([
+      '<!DOCTYPE a [<!ENTITY x "x">]><alert/>',
+      '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>',
+    ]);
+  });
+
+  it('refuses a file over 1 MB before sending it', async () => {
+    const a = alertsHost();
+    const r = await openAlerts(rig({ host: a.host }));
+    fireEvent.click(await screen.findByTestId('new-alert-open'));
+    upload('x'.repeat(1024 * 1024 + 1));
+    await screen.findByText(/større end 1 MB/);
+    expect(r.host.callsTo('alerts.importCap')).toEqual([]);
+  });
+});
+
 describe('the composer', () => {
   it('creates a draft from a template chosen by category and fills the SMS from the fields', async () => {
     const a = alertsHost();

@@ -11,7 +11,10 @@ export function NewAlert({ onDone }: { onDone: () => void }) {
   const templates = useAppStore((s) => s.templates);
   const create = useAppStore((s) => s.createAlert);
   const pending = useAppStore((s) => s.alertAction.pending === 'create');
+  const actionError = useAppStore((s) => s.alertAction.error);
   const loadTemplates = useAppStore((s) => s.loadTemplates);
+  const importCap = useAppStore((s) => s.importCap);
+  const [capProblem, setCapProblem] = useState<string | null>(null);
   const [category, setCategory] = useState<Category | ''>('');
   const [templateId, setTemplateId] = useState('');
   const language = i18n.language === 'en' ? 'en' : 'da';
@@ -86,6 +89,31 @@ export function NewAlert({ onDone }: { onDone: () => void }) {
           </button>
         </ErrorNote>
       )}
+      <label className="field">
+        <span className="field__label">{t('alerts.new.importCap')}</span>
+        <input
+          type="file"
+          accept=".xml,application/xml,text/xml"
+          data-testid="import-cap"
+          disabled={pending}
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) return;
+            // The host refuses larger documents anyway; saying so here spares reading them.
+            if (file.size > 1024 * 1024) return setCapProblem(t('alerts.new.importCapTooLarge'));
+            setCapProblem(null);
+            if ((await importCap(await file.text())) !== null) onDone();
+          }}
+        />
+        <span className="hint">{t('alerts.new.importCapHint')}</span>
+      </label>
+      {capProblem && (
+        <p className="error-note" role="alert">
+          {capProblem}
+        </p>
+      )}
+      {actionError && <ErrorNote error={actionError} />}
       <div className="toolbar toolbar--actions">
         <button type="submit" className="button button--primary" data-testid="new-create" disabled={!category || pending}>
           {t('alerts.new.create')}

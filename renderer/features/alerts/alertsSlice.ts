@@ -61,6 +61,8 @@ export interface AlertsSlice {
   loadAlerts(): Promise<void>;
   selectAlert(id: number | null): Promise<void>;
   createAlert(request: { category: Category; templateId?: string; kind?: AlertKind; parentId?: number; language?: 'da' | 'en' }): Promise<boolean>;
+  /** A CAP 1.2 document from elsewhere as a new draft; resolves with the reader's notes, or null when refused. */
+  importCap(xml: string): Promise<string[] | null>;
   createFollowUp(kind: 'update' | 'close'): Promise<boolean>;
   editDraft(change: Partial<DraftContent>): void;
   /** Saves now and waits; true when the store has what is on screen. */
@@ -351,6 +353,20 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge 
       show(result.value);
       previewer.push(result.value.id);
       return true;
+    },
+
+    async importCap(xml) {
+      set({ alertAction: { pending: 'create', error: null } });
+      const result = await bridge.invoke('alerts.importCap', { xml });
+      if (!result.ok) {
+        set({ alertAction: { pending: null, error: result.error } });
+        return null;
+      }
+      set({ alertAction: { pending: null, error: null }, alertsView: 'alerts', preview: { ...idle<AlertPreview | null>(null), revision: null } });
+      show(result.value.alert);
+      previewer.push(result.value.alert.id);
+      lister.push(null);
+      return result.value.warnings;
     },
 
     async createFollowUp(kind) {

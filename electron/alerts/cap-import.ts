@@ -1,0 +1,32 @@
+/**
+ * A CAP 1.2 alert from another system (a neighbouring district, a national warning) becomes a
+ * draft here: the text in the officer's language, its areas as the target area. The reader
+ * (shared/cap) refuses hostile XML before anything is created; the draft then follows the
+ * same rules as any other (approval, audit).
+ */
+import { SMS_MAX_LENGTH, X_MAX_LENGTH } from '../../shared/alerts/schema';
+import type { Alert } from '../../shared/alerts/schema';
+import { TrykError } from '../../shared/bridge/result';
+import { fromCap, targetAreaFromCap } from '../../shared/cap';
+import type { Actor, AlertService } from './service';
+
+export async function importCapDraft(alerts: AlertService, actor: Actor, xml: string): Promise<{ alert: Alert; warnings: string[] }> {
+  const read = fromCap(xml);
+  if (!read.ok) throw new TrykError(read.code === 'cap_too_large' ? 'too_large' : 'bad_request', `Not an acceptable CAP 1.2 alert: ${read.message}`, { cap: read.code });
+  const cap = read.value;
+  const area = targetAreaFromCap(cap.areas);
+  if (!area.ok) throw new TrykError('bad_request', `The CAP alert's area cannot be targeted: ${area.message}`, { cap: area.code });
+  const info = cap.infos.find((i) => i.language === 'da-DK') ?? cap.infos[0]!;
+  const language = info.language === 'en-US' ? 'en' : 'da';
+  const sms = [info.headline, info.description, info.instruction].filter(Boolean).join('\n').trim().slice(0, SMS_MAX_LENGTH);
+  let alert = await alerts.create(actor, { category: cap.category, kind: 'alert', language });
+  alert = await alerts.update(actor, alert.id, alert.revision, {
+    smsText: sms,
+    socialText: [info.headline, info.description].filter(Boolean).join('\n\n').slice(0, X_MAX_LENGTH),
+    area: area.value,
+    capEnabled: true,
+    capStatus: cap.status === 'System' ? 'Test' : cap.status,
+    urgency: cap.urgency === 'Immediate' ? 'urgent' : 'routine',
+  });
+  return { alert, warnings: [...read.warnings, ...area.warnings] };
+}

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TargetArea } from '../../../shared/targeting/area';
+import { createServices } from '../../../electron/app';
+import { alertServiceFor } from '../../../electron/alerts/handlers';
+import { importCapDraft } from '../../../electron/alerts/cap-import';
+import type { Actor, AlertService } from '../../../electron/alerts/service';
+import { officerService } from '../../../electron/officers/service';
+import { testStore } from '../../support/store';
+
+const AREA: TargetArea = {
+  parts: [
+    { mode: 'include', shape: { type: 'polygon', coordinates: [[[12.2, 55.9], [12.4, 55.9], [12.4, 56.0], [12.2, 56.0], [12.2, 55.9]]] } },
+    { mode: 'include', shape: { type: 'circle', center: [12.5, 55.7], radiusM: 2000 } },
+  ],
+};
+
+describe('a CAP 1.2 alert imported as a draft', () => {
+  let store: Awaited<ReturnType<typeof testStore>>;
+  let alerts: AlertService;
+  let actor: Actor;
+  beforeEach(async () => {
+    store = await testStore();
+    const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
+    const o = await officerService(store.db, { cost: 'fast' }).create({ username: 'olsen', displayName: 'Olsen', roles: ['operator'], passphrase: 'a long passphrase' });
+    actor = { id: o.id, username: o.username, roles: o.roles };
+    alerts = alertServiceFor(services);
+  });
+  afterEach(() => store.remove());
+
+  it('round-trips an exported alert: category, text, urgency and both areas come back as a new draft', async () => {
+    let original = await alerts.create(actor, { category: 'missing_person', kind: 'alert', language: 'da' });
+    original = await alerts.update(actor, original.id, original.revision, {
+      smsText: 'Savnet: dreng på 8 år, blå jakke. Ring 114.',
+      area: AREA,
+      urgency: 'urgent',
+      capEnabled: true,
+    });
+    const xml = await alerts.cap(original.id);
+    const { alert } = await importCapDraft(alerts, actor, xml);
+    expect(alert.id).not.toBe(original.id);
+    expect(alert).toMatchObject({ status: 'draft', kind: 'alert', category: 'missing_person', urgency: 'urgent', capEnabled: true });
+    expect(alert.smsText).toContain('blå jakke');
+    expect(alert.area?.parts.map((p) => p.shape.type).sort()).toEqual(['circle', 'polygon']);
+  });
+
+  it.each([
+    ['entity expansion', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxx"><!ENTITY y "&x;&x;&x;&x;">]><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">&y;</alert>', /document type and entity declarations are not accepted/i],
+    ['an external entity', '<?xml version="1.0"?><!DOCTYPE a SYSTEM "file:///etc/passwd"><alert/>', /document type and entity declarations are not accepted/i],
+    ['not XML', 'hello', /root element/i],
+    ['the wrong namespace', '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1"><identifier>x</identifier></alert>', /namespace|1\.2/i],
+  ])('refuses %s with a clear message and makes no draft', async (_name, xml, message) => {
+    await expect(importCapDraft(alerts, actor, xml)).rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(message) });
+    expect(await alerts.list({})).toEqual([]);
+  });
+
+  it('refuses a huge document as too large', async () => {
+    const xml = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'x'.repeat(2 * 1024 * 1024)}</alert>`;
+    await expect(importCapDraft(alerts, actor, xml)).rejects.toMatchObject({ code: 'too_large' });
+    expect(await alerts.list({})).toEqual([]);
+  });
+});
