@@ -12,6 +12,7 @@ import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
+import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand } from './officer-commands';
@@ -48,6 +49,7 @@ export const commands: Command[] = [
   alertRuleCommand,
   alertImportCapCommand,
   smsAnalyzeCommand,
+  settingsCommand,
   alertStatusCommand,
   sendStatusCommand,
   sendPauseCommand,

@@ -146,4 +146,19 @@ describe('tryk (in process)', () => {
       { id: 1, username: 'holm', displayName: 'Vagtchef Holm', roles: ['approver', 'operator'], disabled: false },
     ]);
   });
+
+  it('shows the settings and lets an admin change one, audited; refuses bad values and non-admins', async () => {
+    expect(await tryk('demo', '--subscribers', '10')).toBe(0);
+    expect(await tryk('settings', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value['security.idleLockMinutes']).toBe(15);
+    const as = (passphrase: string, ...argv: string[]) => run(argv, { ...env(), TRYK_OFFICER_PASSPHRASE: passphrase });
+    expect((await as('demo-administrator', 'settings', 'security.idleLockMinutes', '500', '--as', 'admin')).code).toBe(1);
+    expect((await as('demo-operator', 'settings', 'security.idleLockMinutes', '5', '--as', 'jensen')).code).toBe(1);
+    expect((await as('demo-administrator', 'settings', 'security.idleLockMinutes', '5', '--as', 'admin')).code).toBe(0);
+    expect((await as('demo-administrator', 'settings', 'map.tileUrl', 'off', '--as', 'admin')).code).toBe(0);
+    expect(await tryk('settings', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toMatchObject({ 'security.idleLockMinutes': 5, 'map.tileUrl': null });
+    expect(await tryk('audit', 'list', '--action', 'settings_changed', '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value.entries).toHaveLength(2);
+  });
 });

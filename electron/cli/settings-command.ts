@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { TrykError } from '../../shared/bridge/result';
+import { createServices } from '../app';
+import { appendAudit } from '../audit/service';
+import type { Command } from './command';
+import { UsageError } from './command';
+import { readPassphrase } from './passphrase';
+import { withStore } from './store-commands';
+import { VERSION } from './version';
+
+/** The settings an administrator sets from the command line, each with what it accepts. */
+const editable = {
+  'security.idleLockMinutes': z.coerce.number().int().min(0).max(240),
+  'sms.pricePerPartOre': z.coerce.number().int().min(0).max(100_000),
+  'map.tileUrl': z.union([z.literal('off').transform(() => null), z.url({ protocol: /^https$/ }).max(500)]),
+  'cap.senderName': z.string().trim().min(1).max(200),
+} as const;
+type Editable = keyof typeof editable;
+
+export const settingsCommand: Command = {
+  name: 'settings',
+  summary: 'show the settings, or set one (admin): security.idleLockMinutes, sms.pricePerPartOre, map.tileUrl, cap.senderName',
+  usage: 'tryk settings [KEY VALUE --as ADMIN] [--data-dir DIR] [--json]',
+  options: { as: { type: 'string' } },
+  async run(ctx) {
+    const [key, value, ...rest] = ctx.positionals;
+    if (rest.length || (key !== undefined && value === undefined)) throw new UsageError('give a KEY and a VALUE, or nothing to list');
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const show = async () => Object.fromEntries(await Promise.all((Object.keys(editable) as Editable[]).map(async (k) => [k, await services.settings.get(k)] as const)));
+      if (key === undefined) {
+        const all = await show();
+        return { text: Object.entries(all).map(([k, v]) => `${k.padEnd(26)} ${v === null ? 'off' : String(v)}`).join('\n'), json: all };
+      }
+      if (!(key in editable)) throw new UsageError(`KEY is one of ${Object.keys(editable).join(', ')}`);
+      const parsed = editable[key as Editable].safeParse(value);
+      if (!parsed.success) throw new TrykError('bad_request', `${key}: ${parsed.error.issues[0]?.message ?? 'not accepted'}`);
+      if (typeof ctx.values.as !== 'string') throw new UsageError('--as ADMIN is required to change a setting');
+      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
+      const officer = await services.officers.signIn(ctx.values.as, passphrase);
+      if (!officer.roles.includes('admin')) throw new TrykError('forbidden', 'Only an administrator changes settings');
+      const before = await services.settings.get(key as Editable);
+      await store.db.transaction(async (tx) => {
+        await tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(parsed.data)]);
+        await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'settings_changed', subject: `setting:${key}`, details: { from: before, to: parsed.data } });
+      });
+      return { text: `${key} = ${parsed.data === null ? 'off' : String(parsed.data)}`, json: { [key]: parsed.data } };
+    });
+  },
+};
