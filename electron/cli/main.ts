@@ -11,6 +11,7 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
+import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
@@ -36,6 +37,8 @@ export const commands: Command[] = [
   serveCommand,
   boundariesImportCommand,
   gatewayAddCommand,
+  gatewayListCommand,
+  gatewayTestCommand,
   subscribersImportCommand,
   subscribersExportCommand,
   subscribersCountCommand,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../electron/cli/main';
 import { latestVersion } from '../../../electron/store/migrations';
+import { TestSmsc } from '../../support/smsc/server';
 import { tempDir, TEST_PASSPHRASE } from '../../support/store';
 
 const dagi = resolve(__dirname, '../../../../shared/data/dagi');
@@ -160,5 +161,25 @@ describe('tryk (in process)', () => {
     expect(JSON.parse(out[0]!).value).toMatchObject({ 'security.idleLockMinutes': 5, 'map.tileUrl': null });
     expect(await tryk('audit', 'list', '--action', 'settings_changed', '--json')).toBe(0);
     expect(JSON.parse(out[0]!).value.entries).toHaveLength(2);
+  });
+
+  it('tests a configured SMPP gateway: binds and reports; a wrong password is a clear refusal without the password', async () => {
+    const smsc = await TestSmsc.start();
+    try {
+      expect(await tryk('init')).toBe(0);
+      expect(await tryk('gateway', 'add', 'smsc', smsc.url())).toBe(0);
+      expect(await tryk('gateway', 'add', 'wrong', smsc.url('', 'tryk:wr0ngpw'))).toBe(0);
+      expect(await tryk('gateway', 'test', 'smsc', '--json')).toBe(0);
+      expect(JSON.parse(out[0]!).value).toMatchObject({ name: 'smsc', kind: 'smpp', connected: true });
+      expect(await tryk('gateway', 'test', 'wrong')).toBe(1);
+      expect(err[0]).toMatch(/^tryk: wrong refused or could not be reached: ESME_RBINDFAIL/);
+      expect(err[0]).not.toContain('wr0ngpw');
+      expect(await tryk('gateway', 'list', '--json')).toBe(0);
+      expect(out.join('')).not.toContain('wr0ngpw');
+      expect(out.join('')).not.toContain('secret');
+      expect(await tryk('gateway', 'test', 'nope')).toBe(1);
+    } finally {
+      await smsc.close();
+    }
   });
 });
