@@ -13,6 +13,8 @@ import type { BoundaryService } from './boundaries/service';
 import { ALL_ROLES, createDispatcher, consoleLog } from './bridge/dispatcher';
 import { deliveryCells } from './sending/cells';
 import { startSender } from './sending/sender';
+import { redactUrl } from './config/gateways';
+import { createGateway, describeGateway } from './gateways/registry';
 import type { Sender } from './sending/sender';
 import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
 import { gatewayConfigService } from './config/gateways';
@@ -166,6 +168,32 @@ function requirePhoneInput(phone: string): string {
   return p.e164;
 }
 
+/** Binds to a configured gateway and lets go again: what `tryk gateway test` and the settings screen do. */
+export async function testGateway(services: Services, name: string, timeoutS = 15) {
+  const config = (await services.gateways.list()).find((g) => g.name === name);
+  if (!config) throw new TrykError('not_found', `No gateway called ${name}`);
+  const described = describeGateway(config.url);
+  const gateway = createGateway(config.url);
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      gateway.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new TrykError('unavailable', `${name} did not answer within ${timeoutS} s`)), timeoutS * 1000);
+      }),
+    ]);
+  } catch (e) {
+    // Connector errors carry a code and a message without credentials.
+    if (e instanceof TrykError) throw e;
+    throw new TrykError('unavailable', `${name} refused or could not be reached: ${(e as { code?: string }).code ?? 'error'} (${(e as Error).message})`);
+  } finally {
+    clearTimeout(timer);
+    await gateway.close().catch(() => undefined);
+  }
+  return { name, connected: true as const, ms: Date.now() - started, tps: described.tps, window: described.window };
+}
+
 /** Recent sends for the monitor. */
 const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 
@@ -255,6 +283,35 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
     // Stopping an approved alert half-way is the shift leader's call.
     'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }) => engine().cancel(sendId) },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
+    'gateways.list': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async () => {
+        const status = await services.status();
+        const state = new Map(status.gateways.map((g) => [g.name, g.state]));
+        return (await services.gateways.list()).map((g) => ({
+          name: g.name,
+          kind: g.kind,
+          url: redactUrl(g.url),
+          primary: g.primary,
+          enabled: g.enabled,
+          state: state.get(g.name) ?? 'disconnected',
+        }));
+      },
+    },
+    'gateways.add': {
+      roles: ['admin'],
+      handle: async ({ name, url, primary }, caller) => {
+        // Checked by the connector's own parser first, so a mistyped URL is refused with its reason.
+        describeGateway(url);
+        const g = await services.gateways.add(name, url, { primary });
+        await services.store.db.transaction((tx) =>
+          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'gateway_added', subject: `gateway:${g.name}`, details: { kind: g.kind, primary: g.primary } }),
+        );
+        return { name: g.name, kind: g.kind, primary: g.primary };
+      },
+    },
+    'gateways.test': { roles: ['admin'], handle: ({ name }) => testGateway(services, name) },
     'subscribers.counts': { roles: ALL_ROLES, passive: true, handle: () => services.registry.counts() },
     'subscribers.find': {
       roles: ['admin'],

@@ -1,7 +1,6 @@
-import { TrykError } from '../../shared/bridge/result';
-import { createServices } from '../app';
+import { createServices, testGateway } from '../app';
 import { redactUrl } from '../config/gateways';
-import { createGateway, describeGateway } from '../gateways/registry';
+import { describeGateway } from '../gateways/registry';
 import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { withStore } from './store-commands';
@@ -38,27 +37,13 @@ export const gatewayTestCommand: Command = {
     if (!name || rest.length) throw new UsageError('name one gateway');
     const timeoutS = intOption(ctx.values.timeout, 'timeout', 1, 300) ?? 15;
     return withStore(ctx, async (store) => {
-      const config = (await createServices({ store, host: 'headless', version: VERSION }).gateways.list()).find((g) => g.name === name);
-      if (!config) throw new TrykError('not_found', `No gateway called ${name}`);
-      const described = describeGateway(config.url);
-      const gateway = createGateway(config.url);
-      const started = Date.now();
-      try {
-        await Promise.race([
-          gateway.connect(),
-          new Promise((_, reject) => setTimeout(() => reject(new TrykError('unavailable', `${name} did not answer within ${timeoutS} s`)), timeoutS * 1000).unref()),
-        ]);
-      } catch (e) {
-        // Connector errors carry a code and a message without credentials.
-        const code = (e as { code?: string }).code ?? 'error';
-        throw e instanceof TrykError ? e : new TrykError('unavailable', `${name} refused or could not be reached: ${code} (${(e as Error).message})`);
-      } finally {
-        await gateway.close().catch(() => undefined);
-      }
-      const ms = Date.now() - started;
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const config = (await services.gateways.list()).find((g) => g.name === name);
+      const described = config ? describeGateway(config.url) : null;
+      const r = await testGateway(services, name, timeoutS);
       return {
-        text: `${name} (${described.kind}${described.host ? ` at ${described.host}` : ''}) answered in ${ms} ms: connected; agreed rate ${described.tps || 'unlimited'} msg/s, window ${described.window}.`,
-        json: { name, ...described, connected: true, ms },
+        text: `${name} (${described?.kind}${described?.host ? ` at ${described.host}` : ''}) answered in ${r.ms} ms: connected; agreed rate ${r.tps || 'unlimited'} msg/s, window ${r.window}.`,
+        json: { ...r, kind: described?.kind },
       };
     });
   },

@@ -243,6 +243,23 @@ export const channels = {
       cells: z.array(z.object({ lon: z.number(), lat: z.number(), delivered: z.number().int(), pending: z.number().int(), failed: z.number().int() })),
     }),
   },
+  /** The configured gateways for the settings screen: passwords replaced, never sent back. */
+  'gateways.list': {
+    request: NoArgs,
+    response: z.array(GatewaySummary.extend({ url: z.string(), enabled: z.boolean() })),
+  },
+  /** Adds a gateway (admin, audited); the running console connects it at its next start. */
+  'gateways.add': {
+    request: z
+      .object({ name: z.string().trim().min(1).max(40), url: z.string().trim().min(1).max(2000), primary: z.boolean().default(false) })
+      .strict(),
+    response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, primary: z.boolean() }),
+  },
+  /** Connects (binds) to a configured gateway and disconnects again (admin). */
+  'gateways.test': {
+    request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ name: z.string(), connected: z.literal(true), ms: z.number(), tps: z.number(), window: z.number() }),
+  },
   'settings.approvalRule': { request: z.object({ set: ApprovalRule.optional() }).strict(), response: ApprovalRule },
   'audit.list': {
     request: z

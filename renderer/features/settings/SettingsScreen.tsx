@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { languages } from '../../i18n/types';
 import { useAppStore } from '../../store';
+import { GatewaysPanel } from './GatewaysPanel';
 
 export function SettingsScreen() {
   const { t } = useTranslation();
@@ -44,14 +45,7 @@ export function SettingsScreen() {
         </dl>
       </section>
 
-      <section className="panel" aria-labelledby="settings-later">
-        <h2 id="settings-later" className="panel__title">
-          {t('screens.settings.laterTitle')}
-        </h2>
-        <p>
-          <span className="not-built__badge">{t('notBuilt.badge')}</span> {t('screens.settings.later')}
-        </p>
-      </section>
+      <GatewaysPanel />
     </div>
   );
 }

@@ -1,12 +1,20 @@
 import { isLanguage } from '../../i18n/types';
 import type { Language } from '../../i18n/types';
 import type { SliceCreator } from '../../store';
+import type { RequestOf, ResponseOf } from '../../../shared/bridge/contract';
+import type { Result } from '../../../shared/bridge/result';
 
 export const LANGUAGE_KEY = 'tryk.language';
 
 export interface SettingsSlice {
   language: Language;
   setLanguage(language: Language): void;
+  /** The gateway calls of the settings screen, answered as Results for the panel to show. */
+  gatewayCalls: {
+    list(): Promise<Result<ResponseOf<'gateways.list'>>>;
+    add(request: RequestOf<'gateways.add'>): Promise<Result<ResponseOf<'gateways.add'>>>;
+    test(name: string): Promise<Result<ResponseOf<'gateways.test'>>>;
+  };
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -19,7 +27,12 @@ function storedLanguage(preferences: Storage | null): Language {
 }
 
 // The console speaks Danish unless this officer chose otherwise on this computer.
-export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { preferences }) => ({
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { preferences, bridge }) => ({
+  gatewayCalls: {
+    list: () => bridge.invoke('gateways.list', {}),
+    add: (request) => bridge.invoke('gateways.add', request),
+    test: (name) => bridge.invoke('gateways.test', { name }),
+  },
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });

@@ -1,0 +1,64 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/App';
+import { createI18n } from '../../renderer/i18n';
+import { demoHost, rig } from './fakes';
+
+afterEach(cleanup);
+
+const admin = { id: 3, username: 'admin', displayName: 'Administrator', roles: ['admin'] };
+const gateways = [
+  { name: 'simulator', kind: 'simulator', url: 'simulator://?tps=500', primary: true, enabled: true, state: 'connected' },
+  { name: 'smsc', kind: 'smpp', url: 'smpp://tryk:%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2@127.0.0.1:2775', primary: false, enabled: true, state: 'disconnected' },
+];
+
+async function openSettings(officer: object, overrides = {}) {
+  const host = demoHost({
+    'session.current': () => ({ ok: true, value: { officer, officersExist: true, idleLockMinutes: 0 } }),
+    'gateways.list': () => ({ ok: true, value: gateways }),
+    ...overrides,
+  });
+  const r = rig({ host });
+  render(<App store={r.store} i18n={createI18n('da')} />);
+  fireEvent.click(await screen.findByTestId('nav-settings'));
+  await screen.findByTestId('gateway-smsc');
+  return r;
+}
+
+describe('the gateways in settings', () => {
+  it('lists the gateways with their state, the password as the host replaced it', async () => {
+    await openSettings(admin);
+    expect(screen.getByTestId('gateway-simulator').textContent).toContain('forbundet');
+    expect(screen.getByTestId('gateway-smsc').textContent).toContain('afbrudt');
+    expect(screen.getByTestId('gateway-smsc').textContent).not.toContain('secret');
+  });
+
+  it('lets an admin add one, shows a refusal in Danish, and tests a connection', async () => {
+    let refuse = true;
+    const r = await openSettings(admin, {
+      'gateways.add': () => (refuse ? { ok: false, error: { code: 'bad_request', message: 'Unknown gateway scheme ftp:' } } : { ok: true, value: { name: 'backup', kind: 'smpp', primary: false } }),
+      'gateways.test': () => ({ ok: true, value: { name: 'smsc', connected: true, ms: 42, tps: 50, window: 10 } }),
+    });
+    fireEvent.change(screen.getByTestId('gateway-name'), { target: { value: 'backup' } });
+    fireEvent.change(screen.getByTestId('gateway-url'), { target: { value: 'ftp://x' } });
+    fireEvent.click(screen.getByTestId('gateway-add'));
+    await screen.findByText('Forespørgslen var ugyldig.', { exact: false });
+    refuse = false;
+    fireEvent.change(screen.getByTestId('gateway-url'), { target: { value: 'smpp://a:b@127.0.0.1:2775' } });
+    fireEvent.click(screen.getByTestId('gateway-add'));
+    await waitFor(() => expect((screen.getByTestId('gateway-url') as HTMLInputElement).value).toBe(''));
+    expect(r.host.callsTo('gateways.add').map((c) => c.payload)).toEqual([
+      { name: 'backup', url: 'ftp://x', primary: false },
+      { name: 'backup', url: 'smpp://a:b@127.0.0.1:2775', primary: false },
+    ]);
+    fireEvent.click(screen.getByTestId('gateway-test-smsc'));
+    await waitFor(() => expect(screen.getByTestId('gateway-tested-smsc').textContent).toBe('svarede på 42 ms'));
+  });
+
+  it('shows an operator the list but not the controls', async () => {
+    await openSettings({ id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] });
+    expect(screen.queryByTestId('gateway-add')).toBeNull();
+    expect(screen.queryByTestId('gateway-test-smsc')).toBeNull();
+    expect(screen.getByText('Kun en administrator kan tilføje og teste gateways.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServices, handlersFor } from '../../../electron/app';
+import { listAudit } from '../../../electron/audit/service';
+import { createDispatcher, newSession } from '../../../electron/bridge/dispatcher';
+import type { Caller } from '../../../electron/bridge/dispatcher';
+import { TestSmsc } from '../../support/smsc/server';
+import { testStore } from '../../support/store';
+
+describe('gateways over the bridge', () => {
+  let store: Awaited<ReturnType<typeof testStore>>;
+  let smsc: TestSmsc;
+  beforeEach(async () => {
+    store = await testStore();
+    smsc = await TestSmsc.start();
+  });
+  afterEach(async () => {
+    await smsc.close();
+    await store.remove();
+  });
+
+  const as = (roles: ('operator' | 'approver' | 'admin')[]): Caller => {
+    const session = newSession();
+    session.officer = { id: 1, username: roles.join('-'), displayName: 'x', roles };
+    session.lastActivity = Date.now();
+    return { host: 'headless', session };
+  };
+
+  it('adds (admin only, audited), lists without passwords, and tests a real SMPP bind', async () => {
+    const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
+    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const url = smsc.url(); // smpp://tryk:secret@127.0.0.1:PORT
+    expect(await dispatch(as(['operator']), 'gateways.add', { name: 'smsc', url })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch(as(['admin']), 'gateways.add', { name: 'bad', url: 'smpp://nohost' })).toMatchObject({ ok: false });
+    expect(await dispatch(as(['admin']), 'gateways.add', { name: 'smsc', url, primary: true })).toEqual({ ok: true, value: { name: 'smsc', kind: 'smpp', primary: true } });
+    const list = await dispatch(as(['operator']), 'gateways.list', {});
+    expect(list).toMatchObject({ ok: true, value: [{ name: 'smsc', kind: 'smpp', primary: true, state: 'disconnected' }] });
+    expect(JSON.stringify(list)).not.toContain('secret');
+    expect(await dispatch(as(['operator']), 'gateways.test', { name: 'smsc' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch(as(['admin']), 'gateways.test', { name: 'smsc' })).toMatchObject({ ok: true, value: { name: 'smsc', connected: true } });
+    const trail = await listAudit(store.db, { action: 'gateway_added' });
+    expect(trail).toHaveLength(1);
+    expect(JSON.stringify(trail)).not.toContain('secret');
+  });
+});
