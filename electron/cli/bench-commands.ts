@@ -41,3 +41,34 @@ export const benchTargetingCommand: Command = {
     return { text: '', json: { lines } };
   },
 };
+
+export const benchDispatchCommand: Command = {
+  name: 'bench dispatch',
+  summary: 'time the dispatch engine against an SMPP server (npm run bench:dispatch starts one on loopback)',
+  usage:
+    'tryk bench dispatch --smsc smpp://system_id:password@127.0.0.1:PORT [--sizes 34000,500000] [--rates 50,500] [--throttled 50=3400,500=34000]\n' +
+    '  the server must answer submits and send receipts; never point it at a real SMSC',
+  options: { smsc: { type: 'string' }, sizes: { type: 'string' }, rates: { type: 'string' }, throttled: { type: 'string' } },
+  async run(ctx) {
+    const base = ctx.values.smsc;
+    if (typeof base !== 'string' || !/^smpp:\/\/[^@]+@(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/?$/.test(base)) {
+      // A benchmark floods its peer: only a server on this machine is a fair target.
+      throw new UsageError('--smsc is an smpp:// URL on 127.0.0.1 (or localhost) with a port and no query');
+    }
+    const { runDispatchBench } = await import('../bench/dispatch');
+    const throttled = new Map(
+      String(ctx.values.throttled ?? '50=3400,500=34000')
+        .split(',')
+        .map((kv) => kv.split('=').map(Number) as [number, number]),
+    );
+    const lines: string[] = [];
+    await runDispatchBench({
+      sizes: sizes(ctx.values.sizes, [34_000, 500_000]),
+      rates: sizes(ctx.values.rates, [50, 500]),
+      throttledRecipients: (rate) => throttled.get(rate) ?? 34_000,
+      smscUrl: (query) => `${base.replace(/\/$/, '')}?${query}`,
+      print: (l) => (ctx.json ? lines.push(l) : console.log(l)),
+    });
+    return { text: '', json: { lines } };
+  },
+};

@@ -8,7 +8,7 @@ import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
-import { benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
@@ -63,6 +63,7 @@ export const commands: Command[] = [
   capCheckCommand,
   benchImportCommand,
   benchTargetingCommand,
+  benchDispatchCommand,
 ];
 
 function help(): string {
