@@ -222,6 +222,10 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
       // Cascades to places, groups and categories; secure_delete overwrites the freed pages.
       await db.transaction(async (tx) => {
         await tx.run('DELETE FROM subscribers WHERE id = ?', [row.id]);
+        // The record of past sends keeps its counts, not the number; their tips go with them.
+        // A row still to be sent then fails as an invalid number: an erased person gets nothing.
+        await tx.run("UPDATE outbox SET phone = '' WHERE subscriber_id = ?", [row.id]);
+        await tx.run('DELETE FROM inbound_messages WHERE from_phone = ?', [phone]);
         await appendAudit(tx, { at: now(), officer: actor.officer, action: 'erase', subject: `subscriber:${row.id}`, details: { via: actor.via } });
       });
       changed([], [row.id]);

@@ -69,7 +69,16 @@ describe('the registry in a real store', () => {
     );
     const changes: unknown[] = [];
     registry.onChange((c) => changes.push(c));
+    // A past send to them and a tip they sent: the number must go from both.
+    const id = (await store.db.get<{ id: number }>('SELECT id FROM subscribers'))!.id;
+    await store.db.run(
+      "INSERT INTO sends (id, text, encoding, segments, priority, state, primary_gateway, active_gateway, validity_minutes, created_at) VALUES (1, 'x', 'GSM-7', 1, 'routine', 'done', 'sim', 'sim', 60, 'now')",
+    );
+    await store.db.run("INSERT INTO outbox (send_id, subscriber_id, phone, state, next_attempt_at, updated_at) VALUES (1, ?, '+4520123456', 'delivered', 0, 0)", [id]);
+    await store.db.run("INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at) VALUES ('sim', '+4520123456', '1999', 'tip', 'now')");
     expect(await registry.erase('+4520123456', actor)).toBe(true);
+    expect(await store.db.get('SELECT phone, state FROM outbox')).toEqual({ phone: '', state: 'delivered' });
+    expect(await store.db.get('SELECT count(*) AS n FROM inbound_messages')).toEqual({ n: 0 });
     expect(await registry.find('+4520123456')).toBeNull();
     for (const table of ['places', 'subscriber_groups', 'subscriber_categories', 'subscribers']) {
       expect(await store.db.get(`SELECT count(*) AS n FROM ${table}`), table).toEqual({ n: 0 });
