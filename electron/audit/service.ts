@@ -88,7 +88,8 @@ export interface AuditHead {
 export const AUDIT_HEAD_KEY = 'audit.head';
 const MAX_LIMIT = 10_000;
 
-interface Row {
+/** A row of audit_log as stored (exported for tests that tamper with it). */
+export interface AuditRow {
   seq: number;
   at: string;
   officer: string | null;
@@ -190,7 +191,7 @@ export async function listAudit(q: Queryable, filter: AuditFilter = {}): Promise
   const offset = filter.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new TrykError('bad_request', `limit must be 1..${MAX_LIMIT}`);
   if (!Number.isInteger(offset) || offset < 0) throw new TrykError('bad_request', 'offset must be 0 or more');
-  const rows = await q.all<Row>(
+  const rows = await q.all<AuditRow>(
     `SELECT seq, at, officer, action, subject, details FROM audit_log
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ? OFFSET ?`,
     [...params, limit, offset],
@@ -233,7 +234,7 @@ export async function verifyAudit(db: Db): Promise<AuditVerdict> {
     let count = 0;
     let suspect: Suspect | null = null;
     // Streamed: the trail grows without bound and must not be held in memory to be checked.
-    await tx.each<Row>('SELECT seq, at, officer, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq', [], (row) => {
+    await tx.each<AuditRow>('SELECT seq, at, officer, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq', [], (row) => {
       count++;
       if (suspect) return;
       if (row.seq !== expectedSeq) {

@@ -146,3 +146,22 @@ export class Listeners<T> {
     return this.set.size;
   }
 }
+
+/** The listener half every connector shares: receipts, inbound messages and state changes. */
+export abstract class GatewayEvents {
+  protected readonly receipts = new Listeners<DeliveryReceipt>();
+  protected readonly inbound = new Listeners<InboundSms>();
+  protected readonly states = new Listeners<GatewayStateChange>();
+
+  onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe {
+    return this.receipts.add(listener);
+  }
+
+  onInbound(listener: (message: InboundSms) => void): Unsubscribe {
+    return this.inbound.add(listener);
+  }
+
+  onState(listener: (change: GatewayStateChange) => void): Unsubscribe {
+    return this.states.add(listener);
+  }
+}

@@ -7,16 +7,12 @@
 import http from 'node:http';
 import type {
   ConnectionState,
-  DeliveryReceipt,
   Gateway,
   GatewayCapacity,
-  GatewayStateChange,
-  InboundSms,
   OutboundSms,
   SubmitOutcome,
-  Unsubscribe,
 } from '../gateway';
-import { GatewayError, Listeners } from '../gateway';
+import { GatewayError, GatewayEvents } from '../gateway';
 import { TokenBucket } from '../smpp/rate';
 import type { KannelConfig } from './config';
 import { classifySendsmsAnswer, probePath, sendsmsRequest } from './protocol';
@@ -47,10 +43,7 @@ const refuse = (code: string, reason: string, temporary = false): SubmitOutcome 
   maybeSubmitted: false,
 });
 
-export class KannelGateway implements Gateway {
-  private readonly receipts = new Listeners<DeliveryReceipt>();
-  private readonly inbound = new Listeners<InboundSms>();
-  private readonly states = new Listeners<GatewayStateChange>();
+export class KannelGateway extends GatewayEvents implements Gateway {
   private readonly receiver: KannelReceiver;
   private readonly agent: http.Agent;
   private readonly bucket: TokenBucket;
@@ -70,6 +63,7 @@ export class KannelGateway implements Gateway {
     private readonly config: KannelConfig,
     options: KannelGatewayOptions = {},
   ) {
+    super();
     this.now = options.now ?? (() => performance.now());
     this.bucket = new TokenBucket(config.tps, this.now());
     this.agent = new http.Agent({ keepAlive: true, maxSockets: config.window });
@@ -78,18 +72,6 @@ export class KannelGateway implements Gateway {
       inbound: (m) => this.inbound.emit(m),
       now: () => new Date(),
     });
-  }
-
-  onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe {
-    return this.receipts.add(listener);
-  }
-
-  onInbound(listener: (message: InboundSms) => void): Unsubscribe {
-    return this.inbound.add(listener);
-  }
-
-  onState(listener: (change: GatewayStateChange) => void): Unsubscribe {
-    return this.states.add(listener);
   }
 
   capacity(): GatewayCapacity {

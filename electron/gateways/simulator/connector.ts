@@ -11,13 +11,10 @@ import type {
   DeliveryReceipt,
   Gateway,
   GatewayCapacity,
-  GatewayStateChange,
-  InboundSms,
   OutboundSms,
   SubmitOutcome,
-  Unsubscribe,
 } from '../gateway';
-import { GatewayError, Listeners } from '../gateway';
+import { GatewayError, GatewayEvents } from '../gateway';
 import type { SimulatorConfig } from './config';
 import { hashUniform, seededRandom } from './random';
 import { SIMULATED_REPLIES } from './replies';
@@ -74,10 +71,7 @@ interface Pending {
   messageIds: string[];
 }
 
-export class SimulatorGateway implements Gateway {
-  private readonly receipts = new Listeners<DeliveryReceipt>();
-  private readonly inbound = new Listeners<InboundSms>();
-  private readonly states = new Listeners<GatewayStateChange>();
+export class SimulatorGateway extends GatewayEvents implements Gateway {
   private readonly clock: Clock;
   private readonly schedule: Schedule;
   private readonly jitter: () => number;
@@ -94,6 +88,7 @@ export class SimulatorGateway implements Gateway {
     private readonly config: SimulatorConfig,
     options: SimulatorGatewayOptions = {},
   ) {
+    super();
     this.clock = options.clock ?? systemClock;
     this.schedule = new Schedule(this.clock);
     this.jitter = seededRandom(config.seed);
@@ -103,18 +98,6 @@ export class SimulatorGateway implements Gateway {
     this.tokens = this.burst;
     this.startedAt = this.clock.now();
     this.lastRefill = this.startedAt;
-  }
-
-  onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe {
-    return this.receipts.add(listener);
-  }
-
-  onInbound(listener: (message: InboundSms) => void): Unsubscribe {
-    return this.inbound.add(listener);
-  }
-
-  onState(listener: (change: GatewayStateChange) => void): Unsubscribe {
-    return this.states.add(listener);
   }
 
   capacity(): GatewayCapacity {

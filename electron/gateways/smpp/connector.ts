@@ -7,16 +7,12 @@ import smpp from 'smpp';
 import type { PDU } from 'smpp';
 import type {
   ConnectionState,
-  DeliveryReceipt,
   Gateway,
   GatewayCapacity,
-  GatewayStateChange,
-  InboundSms,
   OutboundSms,
   SubmitOutcome,
-  Unsubscribe,
 } from '../gateway';
-import { GatewayError, Listeners } from '../gateway';
+import { GatewayError, GatewayEvents } from '../gateway';
 import type { SmppConfig } from './config';
 import { encodeSubmitParts } from './encode';
 import type { SubmitPart } from './encode';
@@ -80,14 +76,11 @@ const lost = (reason: string): PartResult => ({
   maybeSubmitted: true,
 });
 
-export class SmppGateway implements Gateway {
+export class SmppGateway extends GatewayEvents implements Gateway {
   private readonly binds: Bind[];
   private readonly bucket: TokenBucket;
   private readonly urgent: Waiter[] = [];
   private readonly routine: Waiter[] = [];
-  private readonly receipts = new Listeners<DeliveryReceipt>();
-  private readonly inbound = new Listeners<InboundSms>();
-  private readonly states = new Listeners<GatewayStateChange>();
   private readonly assembler = new InboundAssembler();
   private readonly now: () => number;
   private readonly random: () => number;
@@ -104,6 +97,7 @@ export class SmppGateway implements Gateway {
     private readonly config: SmppConfig,
     options: SmppGatewayOptions = {},
   ) {
+    super();
     this.now = options.now ?? (() => performance.now());
     this.random = options.random ?? Math.random;
     this.bucket = new TokenBucket(config.tps, this.now());
@@ -111,18 +105,6 @@ export class SmppGateway implements Gateway {
     // messages it sent just before, which a handset could still be joining.
     this.reference = Math.floor(this.random() * 256);
     this.binds = Array.from({ length: config.binds }, (_, index) => ({ index, bound: false, pending: new Map(), attempt: 0 }));
-  }
-
-  onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe {
-    return this.receipts.add(listener);
-  }
-
-  onInbound(listener: (message: InboundSms) => void): Unsubscribe {
-    return this.inbound.add(listener);
-  }
-
-  onState(listener: (change: GatewayStateChange) => void): Unsubscribe {
-    return this.states.add(listener);
   }
 
   capacity(): GatewayCapacity {

@@ -3,22 +3,13 @@ import { auditListCommand, auditVerifyCommand } from '../../../electron/cli/audi
 import type { CommandContext } from '../../../electron/cli/command';
 import { entryHash, GENESIS_HASH } from '../../../electron/audit/chain';
 import { AUDIT_HEAD_KEY, auditService, maskPhone } from '../../../electron/audit/service';
-import type { AuditAction, AuditService } from '../../../electron/audit/service';
+import type { AuditAction, AuditRow, AuditService } from '../../../electron/audit/service';
 import { isTrykError } from '../../../shared/bridge/result';
 import { testStore, TEST_PASSPHRASE } from '../../support/store';
 
 type TestStore = Awaited<ReturnType<typeof testStore>>;
 
-interface Row {
-  seq: number;
-  at: string;
-  officer: string | null;
-  action: string;
-  subject: string | null;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
-}
+type Row = AuditRow;
 
 describe('the audit trail', () => {
   let store: TestStore;
