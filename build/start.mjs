@@ -3,12 +3,11 @@
 // to a browser on 127.0.0.1, on a demo data directory made on first start.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { electronPath } from './electron-path.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 /** Synthetic demo data only: a store made by `tryk init` always gets its own passphrase. */
 const DEMO_PASSPHRASE = 'tryk-demo-passphrase';
 
@@ -20,14 +19,9 @@ function ensureBuilt() {
 
 /** The Electron binary's path, fetching it with Electron's own installer where that can run. */
 function electronBinary() {
-  const find = () => {
-    try {
-      const path = require('electron');
-      return typeof path === 'string' && existsSync(path) ? path : null;
-    } catch {
-      return null;
-    }
-  };
+  // Not require('electron'): its index downloads the binary when it is missing, which must
+  // happen only through the explicit installer step below, where the Node version allows it.
+  const find = () => electronPath(root);
   let path = find();
   if (path) return { path };
   if (!existsSync(join(root, 'node_modules', 'electron', 'install.js'))) return { reason: 'the electron package is not installed' };
