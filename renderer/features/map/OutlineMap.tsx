@@ -12,6 +12,7 @@ import { selectTileUrl } from '../status/statusSlice';
 import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
 import { DENMARK_CENTER, DENMARK_ZOOM, outlineBounds, outlineKinds, toFeatureCollection } from './outlines';
 import type { OutlineKind, OutlineProperties } from './outlines';
+import { StopAnimationsOnUnmount } from '../../lib/leaflet';
 
 // Each kind in its own pane: the stacking is fixed (district on top), and the pane is a DOM
 // element tests and the officer's tools can find by kind.
@@ -57,6 +58,7 @@ export function OutlineMap() {
     >
       <MapLabels />
       <KeepView />
+      <StopAnimationsOnUnmount />
       <FitToDistrict />
       <BaseTiles />
       <OfflineLand />
@@ -106,7 +108,7 @@ function FitToDistrict() {
     const bounds = outlineBounds(mine.length > 0 ? mine : district.outlines);
     const size = map.getSize();
     // A map with no size (hidden, or not laid out) cannot compute a zoom to fit.
-    if (bounds && size.x > 0 && size.y > 0) map.fitBounds(bounds, { padding: [24, 24] });
+    if (bounds && size.x > 0 && size.y > 0) map.fitBounds(bounds, { padding: [24, 24], animate: false });
   }, [map, district, own, hasView]);
   return null;
 }

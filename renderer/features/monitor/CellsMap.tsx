@@ -10,6 +10,7 @@ import { selectTileUrl } from '../status/statusSlice';
 import { cellColor, cellShares, cellsBounds, paletteColor, worstFirst } from './cells';
 import type { DeliveryCell } from './cells';
 import { formatNumber } from './format';
+import { StopAnimationsOnUnmount } from '../../lib/leaflet';
 
 const CELLS_PANE = 'delivery-cells';
 /** Rows in the table view: the worst cells are what the officer acts on; the rest is summed up. */
@@ -72,7 +73,7 @@ function CellsLayer({ sendId }: { sendId: number }) {
     const bounds = cellsBounds(cells);
     const size = map.getSize();
     if (!framed.current && bounds && size.x > 0 && size.y > 0) {
-      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 13 });
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 13, animate: false });
       framed.current = true;
     }
   }, [map, group, cells, t, i18n.language]);
@@ -175,6 +176,7 @@ export function CellsMap({ sendId }: { sendId: number }) {
         {/* A new send gets a fresh map, so it frames that send's cells once. */}
         <MapContainer key={sendId} className="cells__map" center={DENMARK_CENTER} zoom={DENMARK_ZOOM + 2} minZoom={6} maxZoom={16}>
           <MapLabel />
+          <StopAnimationsOnUnmount />
           <Tiles />
           <DistrictOutline />
           <CellsFeed sendId={sendId} />
