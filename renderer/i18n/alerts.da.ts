@@ -54,16 +54,6 @@ export const alertsDa = {
       update: 'Opdatering',
       close: 'Sagen er lukket',
     },
-    categories: {
-      burglary: 'Indbrud',
-      missing_person: 'Savnet person',
-      wanted_vehicle: 'Efterlyst køretøj',
-      wanted_person: 'Efterlyst person',
-      fraud: 'Svindel',
-      traffic: 'Trafik',
-      prevention: 'Forebyggelse',
-      general: 'Generelt',
-    },
     urgency: {
       urgent: 'Haster – sendes også i stille timer',
       routine: 'Almindelig – venter på modtagernes stille timer',

@@ -55,16 +55,6 @@ export const alertsEn: typeof alertsDa = {
       update: 'Update',
       close: 'Case closed',
     },
-    categories: {
-      burglary: 'Burglary',
-      missing_person: 'Missing person',
-      wanted_vehicle: 'Wanted vehicle',
-      wanted_person: 'Wanted person',
-      fraud: 'Fraud',
-      traffic: 'Traffic',
-      prevention: 'Prevention',
-      general: 'General',
-    },
     urgency: {
       urgent: 'Urgent – sent during quiet hours too',
       routine: 'Routine – waits for recipients’ quiet hours',

@@ -28,7 +28,7 @@ export function AlertList({ alerts, emptyKey, testid }: { alerts: Alert[]; empty
             <span className="alert-list__top">
               <StatusChip status={a.status} />
               <span className="alert-list__category">
-                {t(`alerts.categories.${a.category}`)}
+                {t(`target.categories.${a.category}`)}
                 {a.kind !== 'alert' ? ` · ${t(`alerts.kinds.${a.kind}`)}` : ''}
               </span>
             </span>

@@ -27,7 +27,7 @@ function Detail() {
     <article className="alert-detail" aria-labelledby="alert-detail-title" data-testid="alert-detail" data-status={alert.status}>
       <header className="alert-detail__head">
         <h2 id="alert-detail-title" className="alert-detail__title">
-          {t('alerts.detail.title', { id: alert.id, category: t(`alerts.categories.${alert.category}`) })}
+          {t('alerts.detail.title', { id: alert.id, category: t(`target.categories.${alert.category}`) })}
         </h2>
         <StatusChip status={alert.status} />
         {alert.kind !== 'alert' && (

@@ -58,7 +58,7 @@ export function NewAlert({ onDone }: { onDone: () => void }) {
           <option value="">{t('alerts.new.pickCategory')}</option>
           {categories.map((c) => (
             <option key={c} value={c}>
-              {t(`alerts.categories.${c}`)}
+              {t(`target.categories.${c}`)}
             </option>
           ))}
         </select>

@@ -18,7 +18,7 @@ export function SendName({ sendId }: { sendId: number }) {
   return (
     <>
       <span className="send-name__main">
-        {t('monitor.alertTitle', { category: t(`alerts.categories.${title.category}`), alertId: title.alertId })}
+        {t('monitor.alertTitle', { category: t(`target.categories.${title.category}`), alertId: title.alertId })}
       </span>
       {/* The officer's own text, but still text: rendered by React, never as HTML. */}
       <span className="send-name__excerpt" data-testid="send-excerpt">
