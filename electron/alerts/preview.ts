@@ -23,13 +23,7 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
     try {
       return describeGateway(primary.url).tps;
     } catch {
-      // An HTTP gateway has no parser of its own: read tps= if the address has one.
-      try {
-        const tps = Number(new URL(primary.url).searchParams.get('tps'));
-        return Number.isFinite(tps) && tps > 0 ? tps : null;
-      } catch {
-        return null;
-      }
+      return null; // a stored address its connector no longer reads: no time estimate
     }
   }
 
