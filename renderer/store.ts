@@ -36,6 +36,8 @@ export interface StoreDeps {
   network: NetworkMonitor;
   /** Where the officer's own preferences (language) are kept; null when storage is unavailable. */
   preferences: Storage | null;
+  /** This tab's own memory (sessionStorage): where the officer was, so a reload returns there. */
+  tab?: Storage | null;
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &

@@ -17,7 +17,19 @@ export const alertsEn: typeof alertsDa = {
     locked: {
       idle: 'The console locked itself because it was not in use. Sign in again – your draft is saved.',
       manual: 'The console is locked. Sign in to continue.',
-      expired: 'You are no longer signed in (the console restarted). Sign in again – your draft is saved.',
+      expired: 'Your session has ended (the connection was gone too long, or you signed in elsewhere). Sign in again – your draft is saved.',
+    },
+    gone: {
+      stale: {
+        title: 'The console was restarted',
+        body: 'This page belongs to an earlier start of the console, and the new start does not accept it. Your passphrase is not wrong.',
+        how: 'Open the new address the console printed in its terminal when it started (the line "Tryk Console is running at http://127.0.0.1:…/?token=…"). Open it in this tab and your unsaved text comes along.',
+      },
+      unauthorized: {
+        title: 'This page has no access token',
+        body: 'The console only accepts the page opened with the address from its terminal.',
+        how: 'Open the address the console printed in its terminal when it started (the line "Tryk Console is running at http://127.0.0.1:…/?token=…").',
+      },
     },
     signedInAs: 'Signed in as',
     lock: 'Lock',
