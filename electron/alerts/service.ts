@@ -27,6 +27,7 @@ import type { Db, Queryable } from '../store/db';
 import { insertMany } from '../store/db';
 import { alertCapXml } from './cap';
 import type { BoundaryGeometry } from './cap';
+import { releasedFacts } from './released';
 
 export const DRAFT_AUDIT_INTERVAL_MS = 30_000;
 
@@ -564,7 +565,11 @@ export function alertService(deps: AlertServiceDeps): AlertService {
     const routine = r.urgency === 'routine';
     let recipients = 0;
     let delayed = 0;
-    if (r.parent_id !== null) {
+    // Released: the recipients frozen then, whatever the area counts today.
+    const release = await releasedFacts(db, r);
+    if (release) {
+      recipients = release.frozenRecipients;
+    } else if (r.parent_id !== null) {
       recipients = await frozenActiveCount(db, r.parent_id);
       if (routine) {
         const d = await db.get<{ n: number }>(
@@ -602,6 +607,7 @@ export function alertService(deps: AlertServiceDeps): AlertService {
       totalParts,
       costEstimateOre: Math.round(totalParts * price),
       sendSeconds: tps ? totalParts / tps : 0,
+      release: release ? { sendId: release.sendId, releasedAt: release.releasedAt } : null,
     };
   }
 

@@ -180,6 +180,8 @@ export const alertsDa = {
       },
     },
     preview: {
+      releasedTitle: 'Udsendt',
+      frozenRecipients: 'Modtagere ved udsendelsen',
       title: 'Overslag',
       recipients: 'Modtagere',
       parts: 'SMS-dele',
@@ -191,6 +193,13 @@ export const alertsDa = {
       delayed: 'Venter på stille timer',
       loading: 'Beregnes, når kladden er gemt …',
       stale: 'Overslaget opdateres, når kladden er gemt.',
+    },
+    delivery: {
+      title: 'Leveringsresultat',
+      state: 'Udsendelse',
+      frozen: 'Modtagere (låst ved udsendelsen)',
+      inFlight: 'Endnu ikke afgjort',
+      openMonitor: 'Følg udsendelsen i Overvågning',
     },
     save: {
       saved: 'Gemt',

@@ -180,6 +180,8 @@ export const alertsEn: typeof alertsDa = {
       },
     },
     preview: {
+      releasedTitle: 'Sent',
+      frozenRecipients: 'Recipients at release',
       title: 'Estimate',
       recipients: 'Recipients',
       parts: 'SMS parts',
@@ -191,6 +193,13 @@ export const alertsEn: typeof alertsDa = {
       delayed: 'Waiting for quiet hours',
       loading: 'Worked out once the draft is saved …',
       stale: 'The estimate is updated once the draft is saved.',
+    },
+    delivery: {
+      title: 'Delivery result',
+      state: 'Send',
+      frozen: 'Recipients (frozen at release)',
+      inFlight: 'Not settled yet',
+      openMonitor: 'Follow the send in the monitor',
     },
     save: {
       saved: 'Saved',
