@@ -4,7 +4,7 @@
  */
 import type { AppStatus, EventName, EventOf, GatewaySummary } from '../shared/bridge/contract';
 import { TrykError } from '../shared/bridge/result';
-import type { AreaResult, BoundaryResolver } from '../shared/targeting/compile';
+import type { AreaResult } from '../shared/targeting/compile';
 import { areaToGeoJSON } from '../shared/targeting/geojson';
 import { normalizePhone } from '../shared/phone';
 import type { AreaGeometry } from '../shared/geo/types';
@@ -22,7 +22,6 @@ import type { GatewayConfigService } from './config/gateways';
 import { settingsService } from './config/settings';
 import type { SettingsService } from './config/settings';
 import { recordsFromText } from './registry/files';
-import { subscriberRecords } from './registry/index-sync';
 import { alertHandlers } from './alerts/handlers';
 import { appendAudit } from './audit/service';
 import { officerService } from './officers/service';
@@ -30,9 +29,9 @@ import type { OfficerService } from './officers/service';
 import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
-import { TargetingEngine } from './targeting/engine';
-import { loadBoundaryResolver } from './targeting/fromStore';
-import { loadOrBuildIndex } from './targeting/snapshot';
+import type { TargetingClient } from './targeting/client';
+import { liveTargeting } from './targeting/live';
+import type { LiveTargeting, LiveTargetingOptions } from './targeting/live';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
@@ -43,8 +42,10 @@ export interface Services {
   officers: OfficerService;
   settings: SettingsService;
   gateways: GatewayConfigService;
-  /** Built from the store on first use (seconds at national scale), then kept current. */
-  targeting(): Promise<TargetingEngine>;
+  /** The place index in its worker, loaded on first use (seconds at national scale), then kept current. */
+  targeting(): Promise<TargetingClient>;
+  /** The worker, the registry changes it follows and its snapshot in the background. */
+  liveTargeting: LiveTargeting;
   /** Set by the running console's sender: the gateways' live connection states. */
   liveGatewayStates: (() => Map<string, GatewaySummary['state']>) | null;
   status(): Promise<AppStatus>;
@@ -71,6 +72,8 @@ export interface AppOptions {
   log?: DispatchLog;
   /** false: no gateways are connected and nothing is sent (tests of other parts). */
   sending?: boolean;
+  /** The targeting worker's settings: the snapshot's quiet time after a change (default 2 s); tests slow its counts. */
+  targeting?: Pick<LiveTargetingOptions, 'snapshotDelayMs' | 'workerOptions'>;
 }
 
 /** Density cells with fewer places than this are never sent to the renderer. */
@@ -91,32 +94,23 @@ export function createServices(opts: AppOptions): Services {
   const settings = settingsService(store.db);
   const gateways = gatewayConfigService(store.db, now);
 
-  let resolve: BoundaryResolver = () => undefined;
-  let engine: Promise<TargetingEngine> | null = null;
-  const targeting = () =>
-    (engine ??= (async () => {
-      resolve = await loadBoundaryResolver(store.db);
-      // From the persisted snapshot when it matches the registry's version (seconds at 6 M),
-      // else built from the store and saved in the background for the next start.
-      const { index } = await loadOrBuildIndex(store.db);
-      return new TargetingEngine(index, (kind, code) => resolve(kind, code));
-    })());
-  // The index follows the registry, so imports and erasures reach the counts at once.
-  registry.onChange(({ upserted, removed }) => {
-    if (!engine) return; // not built yet: it will read the store as it is
-    void engine.then(async (t) => {
-      for (const id of removed) t.removeSubscriber(id);
-      for (const r of await subscriberRecords(store.db, upserted)) t.upsertSubscriber(r);
-    });
+  // The place index lives in a worker thread (electron/targeting/): loaded from the snapshot
+  // when it matches the registry, else from the store; every registry change reaches it at
+  // once and the snapshot follows in the background, so the next start is warm after any change.
+  const live = liveTargeting(store.db, {
+    ...opts.targeting,
+    log: (line) => console.warn(`targeting: ${line}`),
   });
+  const targeting = async () => {
+    await live.client.start();
+    return live.client;
+  };
+  registry.onChange((change) => live.applyChange(change));
   const boundaries: BoundaryService = {
     ...plainBoundaries,
     async importAll(list) {
       const result = await plainBoundaries.importAll(list);
-      if (engine) {
-        resolve = await loadBoundaryResolver(store.db);
-        (await engine).forgetBoundaries();
-      }
+      if (live.client.starts > 0) await live.boundariesChanged();
       return result;
     },
   };
@@ -131,6 +125,7 @@ export function createServices(opts: AppOptions): Services {
     settings,
     gateways,
     targeting,
+    liveTargeting: live,
     async status() {
       const configured = await gateways.list();
       return {
@@ -245,7 +240,8 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
     'boundaries.list': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.list(kind) },
     'boundaries.outlines': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.outlines(kind) },
     'boundaries.search': { roles: ALL_ROLES, handle: ({ query }) => services.boundaries.search(query) },
-    'target.count': { roles: ALL_ROLES, handle: async ({ area, filter }) => unwrapArea((await services.targeting()).count(area, filter)) },
+    // Keyed by the caller's session: a newer count from the same connection supersedes a waiting one.
+    'target.count': { roles: ALL_ROLES, handle: async ({ area, filter }, caller) => unwrapArea(await (await services.targeting()).count(area, filter, caller.session)) },
     'target.geojson': {
       roles: ALL_ROLES,
       handle: async ({ area }) => {
@@ -263,7 +259,7 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
       roles: ALL_ROLES,
       passive: true,
       handle: async ({ bbox, zoom, filter }) => ({
-        ...unwrapArea((await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
+        ...unwrapArea(await (await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
         minCount: DENSITY_MIN_COUNT,
       }),
     },
@@ -371,6 +367,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     emit,
     async close() {
       await sender?.close();
+      await services.liveTargeting.close();
       await opts.store.close();
     },
   };

@@ -37,10 +37,10 @@ export interface Actor {
   roles: readonly Role[];
 }
 
-/** The part of the targeting engine alerts use. */
+/** The part of the targeting service alerts use (answered by its worker thread). */
 export interface AlertTargeting {
-  count(area: unknown, filter?: TargetFilterInput): AreaResult<{ total: number }>;
-  selectRecipients(area: unknown, filter?: TargetFilterInput): AreaResult<Int32Array>;
+  count(area: unknown, filter?: TargetFilterInput): Promise<AreaResult<{ total: number }>>;
+  selectRecipients(area: unknown, filter?: TargetFilterInput): Promise<AreaResult<Int32Array>>;
 }
 
 export interface AlertChange {
@@ -237,7 +237,7 @@ export function alertService(deps: AlertServiceDeps): AlertService {
   /** Counted when the area changes, not per keystroke: the 'above N' rule reads it for drafts. */
   async function estimate(area: TargetArea | null, filter: TargetFilterInput | null): Promise<number | null> {
     if (!area) return null;
-    const r = (await deps.targeting()).count(area, filter ?? undefined);
+    const r = await (await deps.targeting()).count(area, filter ?? undefined);
     return r.ok ? r.value.total : null; // a half-drawn area must not fail the autosave
   }
 
@@ -412,7 +412,7 @@ export function alertService(deps: AlertServiceDeps): AlertService {
   async function recipientCount(r: Row): Promise<number> {
     if (r.parent_id !== null) return frozenActiveCount(db, r.parent_id);
     if (r.area === null) throw new TrykError('bad_request', 'Draw or pick the area the alert goes to', { field: 'area' });
-    const c = (await deps.targeting()).count(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+    const c = await (await deps.targeting()).count(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
     if (!c.ok) throw new TrykError('bad_request', c.error.message, { area: c.error.code });
     return c.value.total;
   }
@@ -575,7 +575,7 @@ export function alertService(deps: AlertServiceDeps): AlertService {
         delayed = d?.n ?? 0;
       }
     } else if (r.area !== null) {
-      const sel = (await deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      const sel = await (await deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       const ids = sel.value;
       recipients = ids.length;
@@ -658,7 +658,7 @@ export function alertService(deps: AlertServiceDeps): AlertService {
       recipients = (await db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [r.parent_id])).map((x) => x.s);
     } else {
       if (r.area === null) throw new TrykError('bad_request', 'The alert has no area', { field: 'area' });
-      const sel = (await deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      const sel = await (await deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       recipients = Array.from(sel.value);
     }
