@@ -33,6 +33,11 @@ import type { Store } from './store/store';
 import { TargetingEngine } from './targeting/engine';
 import { loadBoundaryResolver } from './targeting/fromStore';
 import { loadOrBuildIndex } from './targeting/snapshot';
+// --- social ---
+import { socialHandlers } from './social/handlers';
+import { startSocialRunner } from './social/service';
+import type { SocialRunner } from './social/service';
+import { areaPictureFor } from './social/picture';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
@@ -55,6 +60,8 @@ export interface App {
   services: Services;
   /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
   sender: Sender | null;
+  /** Facebook and X posting and reach polling, when this console sends. */
+  social: SocialRunner | null;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -342,6 +349,8 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
           via: 'console',
         }),
     },
+    // --- social ---
+    ...socialHandlers(services.store.db, now),
   };
 }
 
@@ -358,18 +367,30 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const sender = opts.sending === false ? null : await startSender({ services, emit, ...(opts.now ? { now: opts.now } : {}) });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
+  // --- social ---
+  const social =
+    opts.sending === false
+      ? null
+      : startSocialRunner({
+          db: services.store.db,
+          ...(opts.now ? { now: opts.now } : {}),
+          onChange: (alertIds) => emit('social.changed', { alertIds }),
+          imageFor: (alertId) => areaPictureFor(services, alertId),
+        });
   return {
     dispatch: createDispatcher(handlersFor(services, emit, opts.now, () => sender), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
     }),
     services,
     sender,
+    social,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     emit,
     async close() {
+      await social?.close();
       await sender?.close();
       await opts.store.close();
     },

@@ -4,11 +4,6 @@ import { z } from 'zod';
 export const SocialKind = z.enum(['facebook', 'x']);
 export type SocialKind = z.infer<typeof SocialKind>;
 
-/** What an alert is sent on: SMS and/or the configured social channels by kind. */
-export const AlertChannel = z.enum(['sms', 'facebook', 'x']);
-export type AlertChannel = z.infer<typeof AlertChannel>;
-export const AlertChannels = z.array(AlertChannel).min(1).max(3);
-
 export const SocialChannelSummary = z.object({
   name: z.string(),
   kind: SocialKind,
