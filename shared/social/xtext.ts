@@ -4,7 +4,8 @@
  * JavaScript (its polyfills and punycode included) with no Node or DOM use, so both the composer
  * and the main process call this same function.
  */
-import { parseTweet } from 'twitter-text';
+// A default import: the package is CommonJS, which Node's ESM loader only gives whole.
+import twitterText from 'twitter-text';
 
 export const X_WEIGHTED_LIMIT = 280;
 
@@ -17,6 +18,6 @@ export interface XTextFacts {
 }
 
 export function xTextFacts(text: string): XTextFacts {
-  const parsed = parseTweet(text);
+  const parsed = twitterText.parseTweet(text);
   return { weighted: parsed.weightedLength, limit: X_WEIGHTED_LIMIT, valid: parsed.valid };
 }
