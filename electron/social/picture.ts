@@ -6,7 +6,7 @@
 import { PNG } from 'pngjs';
 import type { TargetArea } from '../../shared/targeting/area';
 import type { AreaGeometry, Position } from '../../shared/geo/types';
-import type { Services } from '../app';
+import type { Services } from '../services';
 
 const W = 1200;
 const H = 630; // the link-preview shape Facebook shows without cropping

@@ -7,8 +7,8 @@ import type { Migration } from './types';
  * our posts (untrusted text). An alert's chosen channels live on the alert, so an edit after
  * approval voids the approval of the channels too.
  */
-export const migration0009: Migration = {
-  version: 9,
+export const migration0010: Migration = {
+  version: 10,
   name: 'social',
   async up(tx) {
     await tx.exec(`
