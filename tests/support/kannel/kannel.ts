@@ -7,25 +7,14 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { kannelBinaries, kannelMissing } from '../../../build/preflight.mjs';
 
-const FAKESMSC_CANDIDATES = ['/usr/lib/kannel/test/fakesmsc', '/usr/lib/kannel/fakesmsc', '/usr/bin/fakesmsc'];
-
-export const KANNEL_BINARIES = {
-  bearerbox: process.env.KANNEL_BEARERBOX ?? '/usr/sbin/bearerbox',
-  smsbox: process.env.KANNEL_SMSBOX ?? '/usr/sbin/smsbox',
-  fakesmsc: process.env.KANNEL_FAKESMSC ?? FAKESMSC_CANDIDATES.find((p) => existsSync(p)) ?? '/usr/lib/kannel/test/fakesmsc',
-};
-
-/** Why real Kannel cannot run here, or undefined when it can. */
-export function kannelMissing(): string | undefined {
-  const missing = Object.entries(KANNEL_BINARIES).filter(([, file]) => !existsSync(file));
-  if (missing.length === 0) return undefined;
-  return `Kannel binaries not found (${missing.map(([name, file]) => `${name} at ${file}`).join(', ')}): apt-get install kannel kannel-extras`;
-}
+export const KANNEL_BINARIES = kannelBinaries();
+export { kannelMissing };
 
 /** A port nobody listens on right now (the kernel's choice, released at once). */
 export function freePort(): Promise<number> {
