@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedJson } from './read-file';
 import { basename, join } from 'node:path';
 import type { BoundaryKind } from '../../shared/bridge/contract';
 import { boundaryKinds } from '../../shared/bridge/contract';
-import { TrykError } from '../../shared/bridge/result';
 import { createServices } from '../services';
 import { parseBoundaryJson } from '../boundaries/bundled';
 import type { ParsedBoundary } from '../boundaries/parse';
@@ -33,13 +32,7 @@ export async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Pr
 
 export function readBoundaryFiles(files: string[], kind?: BoundaryKind): ParsedBoundary[] {
   return files.flatMap((file) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-    }
+    const json = readBoundedJson(file, 'boundaries');
     return parseBoundaryJson(json, basename(file), kind);
   });
 }

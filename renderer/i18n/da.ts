@@ -180,6 +180,7 @@ export const da = {
       degenerate: 'Området er for smalt eller for lille – tegn det igen',
       too_few_points: 'Området har for få punkter – tegn mindst tre',
       out_of_range: 'Et punkt ligger uden for kortet',
+      too_many_points: 'Området har for mange punkter (højst 10.000 pr. figur og 20.000 i alt) – forenkl det eller vælg grænsen',
       unknown_boundary: 'Et valgt område findes ikke i lageret',
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
@@ -266,6 +267,7 @@ export const da = {
     connected: 'forbundet',
     disconnected: 'afbrudt – prøver igen',
     unauthorized: 'afvist – åbn adressen, værten viste',
+    stale: 'afvist – konsollen er startet igen',
   },
   errors: {
     unknown_channel: 'Konsollen bad om noget, værten ikke kender. Opdatér programmet.',
