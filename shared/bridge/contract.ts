@@ -261,6 +261,11 @@ export const channels = {
       .strict(),
     response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, primary: z.boolean() }),
   },
+  /** Removes a gateway (admin, audited); refused while an unfinished send uses it. */
+  'gateways.remove': {
+    request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ name: z.string(), removed: z.literal(true), primary: z.string().nullable() }),
+  },
   /** Connects (binds) to a configured gateway and disconnects again (admin). */
   'gateways.test': {
     request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
