@@ -38,6 +38,7 @@ export const auditActions = [
   'gateway_added',
   'boundaries_imported',
   'social_channel_added',
+  'gateway_removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -6,6 +6,8 @@ import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { withStore } from './store-commands';
 import { VERSION } from './version';
+import { readPassphrase } from './passphrase';
+import { TrykError } from '../../shared/bridge/result';
 
 export const gatewayListCommand: Command = {
   name: 'gateway list',
@@ -45,6 +47,31 @@ export const gatewayTestCommand: Command = {
       return {
         text: `${name} (${described?.kind}${described?.host ? ` at ${described.host}` : ''}) answered in ${r.ms} ms: connected; agreed rate ${r.tps || 'unlimited'} msg/s, window ${r.window}.`,
         json: { ...r, kind: described?.kind },
+      };
+    });
+  },
+};
+
+export const gatewayRemoveCommand: Command = {
+  name: 'gateway remove',
+  summary: 'remove a configured gateway (admin, audited; refused while a send uses it)',
+  usage: 'tryk gateway remove NAME --as ADMIN [--data-dir DIR] [--json]\n  the officer passphrase from TRYK_OFFICER_PASSPHRASE, or asked for on a terminal',
+  options: { as: { type: 'string' } },
+  async run(ctx) {
+    const [name, ...rest] = ctx.positionals;
+    if (!name || rest.length) throw new UsageError('name one gateway');
+    const username = ctx.values.as;
+    if (typeof username !== 'string' || !username.trim()) throw new UsageError('--as ADMIN is required: a gateway is removed by a signed-in administrator');
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const passphrase =
+        ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
+      const officer = await services.officers.signIn(username, passphrase);
+      if (!officer.roles.includes('admin')) throw new TrykError('forbidden', `${officer.username} is not an administrator`);
+      const r = await services.gateways.remove(name, { officer: officer.username });
+      return {
+        text: `Removed gateway ${r.name}.${r.primary ? ` The primary gateway is ${r.primary}.` : ' No gateway is left: add one with tryk gateway add NAME URL.'}`,
+        json: { ...r, removed: true },
       };
     });
   },

@@ -11,7 +11,7 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
-import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
+import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
@@ -41,6 +41,7 @@ export const commands: Command[] = [
   gatewayAddCommand,
   gatewayListCommand,
   gatewayTestCommand,
+  gatewayRemoveCommand,
   subscribersImportCommand,
   subscribersExportCommand,
   subscribersCountCommand,
