@@ -1,6 +1,7 @@
 import { readBoundedJson } from './read-file';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
-import { createServices, unwrapArea } from '../app';
+import { createServices } from '../services';
+import { unwrapArea } from '../targeting/area';
 import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';

@@ -266,6 +266,7 @@ export const da = {
     connected: 'forbundet',
     disconnected: 'afbrudt – prøver igen',
     unauthorized: 'afvist – åbn adressen, værten viste',
+    stale: 'afvist – konsollen er startet igen',
   },
   errors: {
     unknown_channel: 'Konsollen bad om noget, værten ikke kender. Opdatér programmet.',

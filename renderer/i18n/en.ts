@@ -266,6 +266,7 @@ export const en: Translation = {
     connected: 'connected',
     disconnected: 'disconnected – retrying',
     unauthorized: 'refused – open the address the host printed',
+    stale: 'refused – the console was restarted',
   },
   errors: {
     unknown_channel: 'The console asked for something the host does not know. Update the application.',

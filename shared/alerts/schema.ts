@@ -113,5 +113,10 @@ export const AlertPreview = z.object({
   costEstimateOre: z.number().int(),
   /** At the primary gateway's agreed rate. */
   sendSeconds: z.number(),
+  /**
+   * Once released: `recipients` are the ones frozen at release (not today's count of the area),
+   * and the send that carries them, for its delivery result.
+   */
+  release: z.object({ sendId: z.number().int().nullable(), releasedAt: z.string() }).nullable().optional(),
 });
 export type AlertPreview = z.infer<typeof AlertPreview>;
