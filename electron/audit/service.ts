@@ -37,6 +37,10 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  'officer_created',
+  'send_paused',
+  'send_resumed',
+  'send_cancelled',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
