@@ -41,6 +41,7 @@ export const auditActions = [
   'send_paused',
   'send_resumed',
   'send_cancelled',
+  'lookup',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
