@@ -56,7 +56,8 @@ export interface DispatchLog {
 }
 
 export const consoleLog: DispatchLog = {
-  refused: (channel, code) => console.warn(`bridge: refused ${JSON.stringify(channel).slice(0, 80)} (${code})`),
+  // Only names of real channels reach the log: a made-up name is the caller's text, not ours.
+  refused: (channel, code) => console.warn(`bridge: refused ${isChannelName(channel) ? channel : '(unknown channel)'} (${code})`),
   failed: (channel, message) => console.error(`bridge: ${channel} failed: ${message}`),
 };
 
