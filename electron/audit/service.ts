@@ -47,6 +47,12 @@ export type AuditAction = (typeof auditActions)[number];
 
 export const isAuditAction = (s: string): s is AuditAction => (auditActions as readonly string[]).includes(s);
 
+/** Who did an audited change and how (host, or the store passphrase alone for a CLI run without --as). */
+export interface AuditBy {
+  officer: string | null;
+  details: Record<string, unknown>;
+}
+
 export interface AuditEntryInput {
   /** The signed-in officer's username; null for the console itself. */
   officer: string | null;
