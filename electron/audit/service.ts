@@ -37,6 +37,8 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  'social_channel_added',
+  // --- harden: every security-relevant action (issue 8 §3) ---
   'officer_created',
   'send_paused',
   'send_resumed',

@@ -28,10 +28,12 @@ export const targetCountCommand: Command = {
     const groups = list(ctx.values.groups);
     const categories = list(ctx.values.categories);
     return withStore(ctx, async (store) => {
-      const targeting = await createServices({ store, host: 'headless', version: VERSION }).targeting();
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const targeting = await services.targeting();
       const started = performance.now();
-      const c = unwrapArea(targeting.count(area, { ...(groups ? { groups } : {}), ...(categories ? { categories } : {}) }));
+      const c = unwrapArea(await targeting.count(area, { ...(groups ? { groups } : {}), ...(categories ? { categories } : {}) }));
       const ms = performance.now() - started;
+      await services.liveTargeting.close();
       const byGroup = Object.entries(c.byGroup)
         .filter(([, n]) => n > 0)
         .map(([g, n]) => `  ${g.padEnd(20)} ${n}`);
