@@ -194,6 +194,10 @@ export const alertsDa = {
       loading: 'Beregnes, når kladden er gemt …',
       stale: 'Overslaget opdateres, når kladden er gemt.',
     },
+    roleNote: {
+      auditOnly: 'Som administrator skriver og godkender du ikke varsler – det gør operatører og vagtchefer. Her kan du læse revisionssporet. Godkendelsesreglen sætter du med kommandoen »tryk alert rule«.',
+      none: 'Din rolle giver ikke adgang til varsler. Spørg en administrator, hvis du skal skrive eller godkende varsler.',
+    },
     delivery: {
       title: 'Leveringsresultat',
       state: 'Udsendelse',

@@ -194,6 +194,10 @@ export const alertsEn: typeof alertsDa = {
       loading: 'Worked out once the draft is saved …',
       stale: 'The estimate is updated once the draft is saved.',
     },
+    roleNote: {
+      auditOnly: 'As an administrator you do not write or approve alerts – operators and shift leaders do. Here you can read the audit trail. The approval rule is set with the command "tryk alert rule".',
+      none: 'Your role gives no access to alerts. Ask an administrator if you need to write or approve alerts.',
+    },
     delivery: {
       title: 'Delivery result',
       state: 'Send',

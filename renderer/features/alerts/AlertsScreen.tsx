@@ -62,12 +62,25 @@ export function AlertsScreen() {
   const canAudit = useAppStore((s) => hasRole(s, 'approver', 'admin'));
   const [creating, setCreating] = useState(false);
 
+  // Only those who write or approve alerts may read them (the host refuses anyone else).
   useEffect(() => {
-    void loadAlerts();
-  }, [loadAlerts]);
+    if (canDraft) void loadAlerts();
+  }, [loadAlerts, canDraft]);
 
-  const allowed = views.filter((v) => v === 'alerts' || (v === 'approvals' ? canApprove : canAudit));
-  const current = allowed.includes(view) ? view : 'alerts';
+  const allowed = views.filter((v) => (v === 'alerts' ? canDraft : v === 'approvals' ? canApprove : canAudit));
+  const current = allowed.includes(view) ? view : (allowed[0] ?? null);
+
+  if (current === null || !canDraft) {
+    // An administrator (or an account with no alert role): what they can do here, and nothing they cannot.
+    return (
+      <div className="alerts-screen" data-testid="alerts-screen-readonly">
+        <p className="panel hint" data-testid="alerts-role-note">
+          {canAudit ? t('alerts.roleNote.auditOnly') : t('alerts.roleNote.none')}
+        </p>
+        {current === 'audit' && <AuditPanel />}
+      </div>
+    );
+  }
 
   return (
     <div className="alerts-screen">
