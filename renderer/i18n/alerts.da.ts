@@ -198,6 +198,12 @@ export const alertsDa = {
       auditOnly: 'Som administrator skriver og godkender du ikke varsler – det gør operatører og vagtchefer. Her kan du læse revisionssporet. Godkendelsesreglen sætter du med kommandoen »tryk alert rule«.',
       none: 'Din rolle giver ikke adgang til varsler. Spørg en administrator, hvis du skal skrive eller godkende varsler.',
     },
+    exercise: {
+      mark: 'Øvelse – SMS’en begynder med »ØVELSE:«',
+      banner: 'ØVELSE',
+      bannerHint: 'Dette varsel er en øvelse. SMS’en begynder med »ØVELSE:«, og CAP har status Exercise.',
+      chip: 'ØVELSE',
+    },
     delivery: {
       title: 'Leveringsresultat',
       state: 'Udsendelse',

@@ -198,6 +198,12 @@ export const alertsEn: typeof alertsDa = {
       auditOnly: 'As an administrator you do not write or approve alerts – operators and shift leaders do. Here you can read the audit trail. The approval rule is set with the command "tryk alert rule".',
       none: 'Your role gives no access to alerts. Ask an administrator if you need to write or approve alerts.',
     },
+    exercise: {
+      mark: 'Exercise – the SMS starts with "EXERCISE:"',
+      banner: 'EXERCISE',
+      bannerHint: 'This alert is an exercise. Its SMS starts with "EXERCISE:" and its CAP status is Exercise.',
+      chip: 'EXERCISE',
+    },
     delivery: {
       title: 'Delivery result',
       state: 'Send',

@@ -8,7 +8,9 @@ import { AlertList } from './AlertList';
 import { AlertReview } from './AlertReview';
 import { awaitingApproval } from './alertsSlice';
 import type { AlertsView } from './alertsSlice';
+import { isExercise } from '../../../shared/alerts/exercise';
 import { CapDialog } from './CapDialog';
+import { ExerciseBanner } from './ExerciseBanner';
 import { Composer } from './Composer';
 import { NewAlert } from './NewAlert';
 import { StatusChip } from './StatusChip';
@@ -38,6 +40,7 @@ function Detail() {
           </span>
         )}
       </header>
+      {isExercise(editor && editor.id === alert.id ? editor.content : alert) && <ExerciseBanner />}
       {error && <ErrorNote error={error} />}
       {editor && editor.id === alert.id ? <Composer editor={editor} alert={alert} /> : <AlertReview alert={alert} />}
       <CapDialog />
