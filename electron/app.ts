@@ -68,6 +68,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     emit: services.emit,
     async close() {
       await sender?.close();
+      await services.liveTargeting.close();
       await opts.store.close();
     },
   };
