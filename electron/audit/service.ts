@@ -37,6 +37,9 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  // --- session helper: test SMS to an officer's own phone ---
+  'officer_phone_set',
+  'test_sms',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -204,6 +204,15 @@ export const alertsDa = {
       bannerHint: 'Dette varsel er en øvelse. SMS’en begynder med »ØVELSE:«, og CAP har status Exercise.',
       chip: 'ØVELSE',
     },
+    testSms: {
+      button: 'Send test til min telefon',
+      sending: 'Sender test …',
+      sent: 'Testen er sendt til din telefon ({{to}}) via {{gateway}}. Den er markeret som test og tæller ikke som en udsendelse.',
+      refused: '{{gateway}} afviste testen ({{code}}).',
+      no_phone: 'Du har intet eget telefonnummer. En administrator sætter det med »tryk officer set-phone«.',
+      too_soon: 'Der blev sendt en test for et øjeblik siden. Vent et par sekunder.',
+      gateway_offline: 'Den primære gateway er ikke forbundet, så testen kan ikke sendes nu.',
+    },
     delivery: {
       title: 'Leveringsresultat',
       state: 'Udsendelse',

@@ -204,6 +204,15 @@ export const alertsEn: typeof alertsDa = {
       bannerHint: 'This alert is an exercise. Its SMS starts with "EXERCISE:" and its CAP status is Exercise.',
       chip: 'EXERCISE',
     },
+    testSms: {
+      button: 'Send test to my phone',
+      sending: 'Sending test …',
+      sent: 'The test went to your phone ({{to}}) through {{gateway}}. It is marked as a test and does not count as a send.',
+      refused: '{{gateway}} refused the test ({{code}}).',
+      no_phone: 'You have no own phone number. An administrator sets it with "tryk officer set-phone".',
+      too_soon: 'A test was sent a moment ago. Wait a few seconds.',
+      gateway_offline: 'The primary gateway is not connected, so the test cannot be sent now.',
+    },
     delivery: {
       title: 'Delivery result',
       state: 'Send',

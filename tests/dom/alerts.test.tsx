@@ -212,6 +212,26 @@ describe('exercise alerts', () => {
   });
 });
 
+describe('test to my own phone', () => {
+  it('sends a test of the draft and says where it went; without a number it says who sets one', async () => {
+    let phoneSet = true;
+    const a = alertsHost({ alerts: [makeAlert({ id: 80 })] }, {
+      'alerts.sendTest': () =>
+        phoneSet
+          ? { ok: true, value: { to: '+45 •• •• •• 56', gateway: 'Simulator', accepted: true, code: null } }
+          : { ok: false, error: { code: 'not_found', message: 'no phone', details: { reason: 'no_phone' } } },
+    });
+    const r = rig({ host: a.host });
+    await openDraft(r, 80);
+    fireEvent.click(screen.getByTestId('send-test'));
+    expect((await screen.findByTestId('test-sms-result')).textContent).toMatch(/sendt til din telefon \(\+45 •• •• •• 56\) via Simulator/);
+    expect(r.host.callsTo('alerts.sendTest')).toEqual([{ channel: 'alerts.sendTest', payload: { id: 80 } }]);
+    phoneSet = false;
+    fireEvent.click(screen.getByTestId('send-test'));
+    expect((await screen.findByTestId('test-sms-error')).textContent).toMatch(/tryk officer set-phone/);
+  });
+});
+
 describe('autosave', () => {
   it('saves once, about 400 ms after the last keystroke, with the latest text', async () => {
     const a = alertsHost({ alerts: [makeAlert({ id: 5, smsText: '' })] });
