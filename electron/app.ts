@@ -18,12 +18,19 @@ import { createServices } from './services';
 import type { EventListener, ServiceOptions, Services } from './services';
 import { targetingHandlers } from './targeting/handlers';
 import { testSmsHandlers } from './alerts/test-sms';
+// --- social ---
+import { socialHandlers } from './social/handlers';
+import { areaPictureFor } from './social/picture';
+import { startSocialRunner } from './social/service';
+import type { SocialRunner } from './social/service';
 
 export interface App {
   dispatch: Dispatch;
   services: Services;
   /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
   sender: Sender | null;
+  /** Facebook and X posting and reach polling, when this console sends. */
+  social: SocialRunner | null;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -48,6 +55,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
     ...testSmsHandlers(services, sender),
+    // --- social ---
+    ...socialHandlers(services.store.db, services.now),
   };
 }
 
@@ -60,15 +69,27 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const sender = opts.sending === false ? null : await startSender({ services });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
+  // --- social ---
+  const social =
+    opts.sending === false
+      ? null
+      : startSocialRunner({
+          db: services.store.db,
+          now: services.now,
+          onChange: (alertIds) => services.emit('social.changed', { alertIds }),
+          imageFor: (alertId) => areaPictureFor(services, alertId),
+        });
   return {
     dispatch: createDispatcher(handlersFor(services, () => sender), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
     }),
     services,
     sender,
+    social,
     subscribe: services.subscribe,
     emit: services.emit,
     async close() {
+      await social?.close();
       await sender?.close();
       await services.liveTargeting.close();
       await opts.store.close();

@@ -37,6 +37,7 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  'social_channel_added',
   // --- session helper: test SMS to an officer's own phone ---
   'officer_phone_set',
   'test_sms',
