@@ -33,6 +33,11 @@ import type { Store } from './store/store';
 import { TargetingEngine } from './targeting/engine';
 import { loadBoundaryResolver } from './targeting/fromStore';
 import { loadOrBuildIndex } from './targeting/snapshot';
+// --- tips ---
+import { tipHandlers } from './tips/handlers';
+import { createTips } from './tips/runtime';
+import type { Tips } from './tips/runtime';
+import { tipService } from './tips/service';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
@@ -55,6 +60,8 @@ export interface App {
   services: Services;
   /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
   sender: Sender | null;
+  /** The inbound pipeline: intake, inbox, answers. */
+  tips: Tips;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -197,7 +204,8 @@ export async function testGateway(services: Services, name: string, timeoutS = 1
 /** Recent sends for the monitor. */
 const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 
-export function handlersFor(services: Services, emit?: EventListener, now?: () => Date, sender: () => Sender | null = () => null): Handlers {
+export function handlersFor(services: Services, emit?: EventListener, now?: () => Date, sender: () => Sender | null = () => null, tips: () => Tips | null = () => null): Handlers {
+  const plainTips = tipService(services.store.db, now);
   const engine = () => {
     const s = sender();
     if (!s) throw new TrykError('unavailable', 'This console is not sending (no dispatch engine is running here)');
@@ -268,6 +276,7 @@ export function handlersFor(services: Services, emit?: EventListener, now?: () =
       }),
     },
     ...alertHandlers(services, { ...(emit ? { emit } : {}), ...(now ? { now } : {}) }),
+    ...tipHandlers(services, () => tips()?.service ?? plainTips),
     'dispatch.list': {
       roles: ALL_ROLES,
       passive: true,
@@ -356,10 +365,13 @@ export async function startApp(opts: AppOptions): Promise<App> {
     void services.registry.counts().then((c) => emit('subscribers.changed', { total: c.total }));
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
-  const sender = opts.sending === false ? null : await startSender({ services, emit, ...(opts.now ? { now: opts.now } : {}) });
+  const tips = createTips(services, emit, opts.now);
+  const sender = opts.sending === false ? null : await startSender({ services, emit, inbound: tips.inbound, ...(opts.now ? { now: opts.now } : {}) });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
+  tips.attach(sender);
   return {
-    dispatch: createDispatcher(handlersFor(services, emit, opts.now, () => sender), opts.log ?? consoleLog, {
+    tips,
+    dispatch: createDispatcher(handlersFor(services, emit, opts.now, () => sender, () => tips), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
     }),
     services,
@@ -371,6 +383,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     emit,
     async close() {
       await sender?.close();
+      await tips.close();
       await opts.store.close();
     },
   };

@@ -36,6 +36,13 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  // --- tips ---
+  'opted_out',
+  'signed_up',
+  'tip_opened',
+  'tip_changed',
+  'tip_replied',
+  'tips_deleted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

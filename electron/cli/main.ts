@@ -29,6 +29,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- tips ---
+import { gatewayShowCommand, tipsCommands } from './tips-commands';
 
 export const commands: Command[] = [
   initCommand,
@@ -64,6 +66,9 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- tips ---
+  gatewayShowCommand,
+  ...tipsCommands,
 ];
 
 function help(): string {

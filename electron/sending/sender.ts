@@ -10,7 +10,8 @@ import { alertServiceFor } from '../alerts/handlers';
 import type { App, EventListener, Services } from '../app';
 import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
-import type { Gateway } from '../gateways/gateway';
+import type { Gateway, InboundSms } from '../gateways/gateway';
+import { createIntake } from '../tips/intake';
 import { createGateway } from '../gateways/registry';
 
 export interface Sender {
@@ -20,6 +21,9 @@ export interface Sender {
   /** Releases every approved alert whose gateway is connected; returns the send ids started. */
   releaseApproved(): Promise<number[]>;
   close(): Promise<void>;
+  /** The connected gateways by name (the reply pump sends through the one a message came in on). */
+  gateways: ReadonlyMap<string, Gateway>;
+  primaryName(): string | null;
 }
 
 export interface SenderOptions {
@@ -33,6 +37,11 @@ export interface SenderOptions {
   /** Release only these alerts (a CLI send must not release other approved alerts). */
   only?: readonly number[];
   log?: { info(m: string): void; warn(m: string): void };
+  /**
+   * Takes every inbound message; the gateway acknowledges it once this resolves (committed).
+   * Default: the tip intake over the same store, without events.
+   */
+  inbound?: (gateway: string, message: InboundSms) => Promise<void>;
 }
 
 /** Validity of an alert SMS: after this long undelivered messages expire at the SMSC. */
@@ -47,6 +56,8 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   for (const g of (await services.gateways.list()).filter((x) => !x.enabled)) states.set(g.name, 'disabled');
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  const ownIntake = opts.inbound ? null : createIntake({ db: services.store.db, settings: services.settings });
+  const inbound = opts.inbound ?? ((name: string, m: InboundSms) => ownIntake!.take(name, m));
   // Gateways may connect before the engine has started; releasing waits for it.
   let engine: DispatchEngine | null = null;
   let releasing: Promise<number[]> | null = null;
@@ -68,17 +79,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       statusChanged();
       if (state === 'connected') void releaseApproved();
     });
-    gateway.onInbound((m) => {
-      void services.store.db
-        .run('INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at) VALUES (?, ?, ?, ?, ?)', [
-          g.name,
-          m.from,
-          m.to,
-          m.text,
-          m.receivedAt.toISOString(),
-        ])
-        .catch(() => log.warn(`gateway ${g.name}: an inbound message could not be stored`));
-    });
+    gateway.onInbound((m) => inbound(g.name, m));
     // A gateway that is down at start-up is tried again until it answers; the rest of the
     // console works meanwhile, and approved alerts wait for it.
     const connect = async (delayMs: number) => {
@@ -177,7 +178,10 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       await releasing?.catch(() => undefined);
       await started.close();
       await Promise.all([...gateways.values()].map((g) => g.close().catch(() => undefined)));
+      await ownIntake?.close();
     },
+    gateways,
+    primaryName: () => primary()?.name ?? null,
   };
 }
 
