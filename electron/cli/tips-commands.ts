@@ -4,7 +4,7 @@
  * the console; answering signs an officer in (--as).
  */
 import { TrykError } from '../../shared/bridge/result';
-import { createServices } from '../app';
+import { createServices } from '../services';
 import { redactUrl } from '../config/gateways';
 import { parseKannelUrl } from '../gateways/kannel/config';
 import { moGetUrl } from '../gateways/kannel/protocol';
@@ -118,7 +118,7 @@ export const tipsReplyCommand: Command = {
       const r = await tips.service.reply(id, ctx.values.text, officer);
       // Sent now through the gateway, like `tryk alert send`: the engine takes the answer and
       // this command waits for its receipt (bounded); a console that starts later sends it otherwise.
-      const sender = await startSender({ services, emit: () => undefined, only: [], inbound: tips.inbound });
+      const sender = await startSender({ services, only: [], inbound: tips.inbound });
       tips.attach(sender);
       let outcome = 'queued';
       try {

@@ -6,13 +6,12 @@
  */
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
-import { alertServiceFor } from '../alerts/handlers';
-import type { App, EventListener, Services } from '../app';
 import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
 import type { Gateway, InboundSms } from '../gateways/gateway';
 import { createIntake } from '../tips/intake';
 import { createGateway } from '../gateways/registry';
+import type { Services } from '../services';
 
 export interface Sender {
   engine: DispatchEngine;
@@ -28,8 +27,6 @@ export interface Sender {
 
 export interface SenderOptions {
   services: Services;
-  emit: EventListener;
-  now?: () => Date;
   /** How often approved alerts waiting for a gateway are looked at again. */
   releaseEveryMs?: number;
   /** Send through this gateway instead of the configured primary. */
@@ -48,7 +45,8 @@ export interface SenderOptions {
 export const ALERT_VALIDITY_MINUTES = 240;
 
 export async function startSender(opts: SenderOptions): Promise<Sender> {
-  const { services, emit } = opts;
+  const { services } = opts;
+  const { emit } = services;
   const log = opts.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
   const configured = (await services.gateways.list()).filter((g) => g.enabled);
   const gateways = new Map<string, Gateway>();
@@ -103,7 +101,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     void connect(2_000);
   }
 
-  const alerts = alertServiceFor(services, { emit, ...(opts.now ? { now: opts.now } : {}) });
+  const { alerts } = services;
   const onProgress = (s: SendStatus) => {
     emit('dispatch.progress', s);
     const m = s.alertRef?.match(/^alert:(\d+)$/);
@@ -184,5 +182,3 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     primaryName: () => primary()?.name ?? null,
   };
 }
-
-export type { App };

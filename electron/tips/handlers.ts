@@ -4,7 +4,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
-import type { Services } from '../app';
+import type { Services } from '../services';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers } from '../bridge/dispatcher';
 import { checkKeywords } from './keywords';

@@ -3,7 +3,7 @@
  * to, the inbox service, the reply pump over the dispatch engine, the housekeeping sweep, and
  * one aggregated 'tips.changed' event at most every quarter second however fast tips arrive.
  */
-import type { EventListener, Services } from '../app';
+import type { Services } from '../services';
 import type { InboundSms } from '../gateways/gateway';
 import type { Sender } from '../sending/sender';
 import { createIntake } from './intake';
@@ -26,7 +26,9 @@ export interface Tips {
 
 export const TIPS_EVENT_INTERVAL_MS = 250;
 
-export function createTips(services: Services, emit: EventListener = () => undefined, now: () => Date = () => new Date()): Tips {
+export function createTips(services: Services): Tips {
+  const { emit } = services;
+  const now = () => services.now();
   let dirty = false;
   let timer: NodeJS.Timeout | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;

@@ -16,7 +16,7 @@ export type BoundaryKind = z.infer<typeof BoundaryKind>;
 export const GatewayState = z.enum(['connected', 'connecting', 'disconnected', 'disabled']);
 export const GatewaySummary = z.object({
   name: z.string(),
-  kind: z.enum(['simulator', 'smpp', 'kannel', 'http']),
+  kind: z.enum(['simulator', 'smpp', 'kannel']),
   state: GatewayState,
   primary: z.boolean(),
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices } from '../../../electron/app';
-import type { Services } from '../../../electron/app';
+import { createServices } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import { verifyAudit } from '../../../electron/audit/service';
 import type { InboundSms } from '../../../electron/gateways/gateway';
 import { recordsFromText } from '../../../electron/registry/files';
@@ -22,7 +22,7 @@ describe('the inbound intake against a real store', () => {
   beforeEach(async () => {
     store = await testStore();
     clock = new Date(T0.getTime() + 60_000);
-    services = createServices({ store, host: 'headless', version: 'test', now: () => clock, sending: false });
+    services = createServices({ store, host: 'headless', version: 'test', now: () => clock });
     changed = [];
     services.registry.onChange((c) => changed.push(c.upserted));
     intake = createIntake({ db: store.db, settings: services.settings, now: () => clock, onCommitted: (e) => services.registry.notifyChanged(e.subscribers) });
