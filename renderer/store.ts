@@ -30,6 +30,8 @@ import { createMonitorSlice } from './features/monitor/monitorSlice';
 import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
+import { createTipsSlice } from './features/tips/tipsSlice';
+import type { TipsSlice } from './features/tips/tipsSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -39,7 +41,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & TipsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -61,6 +63,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createAuditSlice(set, get, deps),
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
+    ...createTipsSlice(set, get, deps),
   }));
   return store;
 }

@@ -2,12 +2,15 @@ import type { ErrorCode } from '../../shared/bridge/result';
 import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { subscribersDa } from './subscribers.da';
+// --- tips ---
+import { tipsDa } from './tips.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
   ...alertsDa,
   ...monitorDa,
   ...subscribersDa,
+  ...tipsDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',

@@ -2,12 +2,15 @@ import type { Translation } from './types';
 import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
 import { subscribersEn } from './subscribers.en';
+// --- tips ---
+import { tipsEn } from './tips.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
   ...alertsEn,
   ...monitorEn,
   ...subscribersEn,
+  ...tipsEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
