@@ -460,11 +460,17 @@ async function postcodePoint(q: Queryable, code: string): Promise<{ lat: number;
     [code],
   );
   if (!row) return null;
-  const lon = (row.min_lon + row.max_lon) / 2;
-  const lat = (row.min_lat + row.max_lat) / 2;
   const g = JSON.parse(row.geometry) as { type: 'Polygon'; coordinates: [number, number][][] } | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
-  const inside = g.type === 'Polygon' ? pointInPolygon(lon, lat, g.coordinates) : pointInMultiPolygon(lon, lat, g.coordinates);
-  if (inside) return { lat, lon };
+  const inside = (lon: number, lat: number) => (g.type === 'Polygon' ? pointInPolygon(lon, lat, g.coordinates) : pointInMultiPolygon(lon, lat, g.coordinates));
+  // The bounding box's centre when it is inside (most postcodes), else the first inside point
+  // of a grid over the box, nearest the centre first.
+  const points: [number, number][] = [];
+  for (let i = 0; i <= 8; i++) for (let j = 0; j <= 8; j++) points.push([row.min_lon + ((row.max_lon - row.min_lon) * i) / 8, row.min_lat + ((row.max_lat - row.min_lat) * j) / 8]);
+  const cx = (row.min_lon + row.max_lon) / 2;
+  const cy = (row.min_lat + row.max_lat) / 2;
+  points.sort((a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy));
+  const found = points.find(([lon, lat]) => inside(lon, lat));
+  if (found) return { lon: found[0], lat: found[1] };
   const first = g.type === 'Polygon' ? g.coordinates[0]?.[0] : g.coordinates[0]?.[0]?.[0];
   return first ? { lon: first[0], lat: first[1] } : null;
 }
