@@ -8,7 +8,7 @@ import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
-import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { benchDispatchCommand, benchImportCommand, benchInboundCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
@@ -69,6 +69,7 @@ export const commands: Command[] = [
   // --- tips ---
   gatewayShowCommand,
   ...tipsCommands,
+  benchInboundCommand,
 ];
 
 function help(): string {

@@ -130,26 +130,34 @@ export function createIntake(opts: IntakeOptions): Intake {
   }
 
   async function commitBatch(batch: Queued[]): Promise<void> {
-    const effects: IntakeEffects = { tips: 0, subscribers: [], answers: 0 };
-    const failed = new Map<Queued, unknown>();
+    let s: TipSettings;
     try {
-      const s = await tipSettings(opts.settings);
-      await db.transaction(async (tx) => {
-        for (const item of batch) {
-          await tx.exec('SAVEPOINT one');
-          try {
-            await intakeOne(tx, item.gateway, item.message, s, effects);
-            await tx.exec('RELEASE one');
-          } catch (e) {
-            await tx.exec('ROLLBACK TO one');
-            await tx.exec('RELEASE one');
-            failed.set(item, e);
-          }
-        }
-      });
+      s = await tipSettings(opts.settings);
     } catch (e) {
       for (const item of batch) item.reject(e);
       return;
+    }
+    // The whole batch in one transaction; if that fails, each message alone, so one message
+    // that cannot be stored is left to the SMSC without holding back the others.
+    let effects: IntakeEffects = { tips: 0, subscribers: [], answers: 0 };
+    const failed = new Map<Queued, unknown>();
+    try {
+      await db.transaction(async (tx) => {
+        for (const item of batch) await intakeOne(tx, item.gateway, item.message, s, effects);
+      });
+    } catch {
+      effects = { tips: 0, subscribers: [], answers: 0 };
+      for (const item of batch) {
+        const mine: IntakeEffects = { tips: 0, subscribers: [], answers: 0 };
+        try {
+          await db.transaction((tx) => intakeOne(tx, item.gateway, item.message, s, mine));
+          effects.tips += mine.tips;
+          effects.answers += mine.answers;
+          effects.subscribers.push(...mine.subscribers);
+        } catch (e) {
+          failed.set(item, e);
+        }
+      }
     }
     for (const item of batch) {
       if (failed.has(item)) item.reject(failed.get(item));
@@ -218,7 +226,8 @@ export function createIntake(opts: IntakeOptions): Intake {
       return repeat.id;
     }
     const routed = m.binary || partial ? ({ kind: 'tip' } as const) : routeMessage(text, s.keywords);
-    const kind = partial ? 'partial' : routed.kind;
+    if (routed.kind === 'tip') return storeTip(tx, gateway, m, text, partial, s, effects, null);
+    const kind = routed.kind;
     const { lastID: inboundId } = await tx.run(
       `INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, smsc_id, binary, kind, handled)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -274,7 +283,7 @@ export function createIntake(opts: IntakeOptions): Intake {
           'SELECT postcode, lat, lon FROM sms_signups WHERE phone = ? AND requested_at >= ?',
           [m.from, since],
         );
-        if (!pending) break; // "JA" with no sign-up waiting is an answer to an alert: a tip
+        if (!pending) break;
         await tx.run('DELETE FROM sms_signups WHERE phone = ?', [m.from]);
         const t = iso(now());
         let id = subscriber?.id;
@@ -309,19 +318,25 @@ export function createIntake(opts: IntakeOptions): Intake {
       case 'help':
         if (subscriber?.status !== 'opted_out') await answer('help');
         return inboundId;
-      case 'tip':
-        break;
     }
-    // A tip, tied to the most recent alert that reached this number within the window.
-    const windowStart = at.getTime() - s.windowHours * 3_600_000;
-    const reached = await tx.get<{ alert_ref: string; updated_at: number }>(
-      `SELECT s.alert_ref, o.updated_at FROM outbox o JOIN sends s ON s.id = o.send_id
+    // "JA" with no sign-up waiting is an answer to an alert: a tip.
+    await tx.run("UPDATE inbound_messages SET kind = 'tip' WHERE id = ?", [inboundId]);
+    return storeTip(tx, gateway, m, text, partial, s, effects, inboundId);
+  }
+
+  /** A tip, tied to the most recent alert that reached this number within the window. */
+  async function storeTip(tx: Queryable, gateway: string, m: InboundSms, text: string, partial: boolean, s: TipSettings, effects: IntakeEffects, stored: number | null): Promise<number> {
+    const at = m.receivedAt;
+    const reached = await tx.get<{ alert_id: number; updated_at: number; tip_ack: string | null }>(
+      `SELECT a.id AS alert_id, o.updated_at, ts.tip_ack FROM outbox o
+         JOIN sends s ON s.id = o.send_id
+         JOIN alerts a ON a.id = CAST(substr(s.alert_ref, 7) AS INTEGER)
+         LEFT JOIN alert_tip_settings ts ON ts.alert_id = a.id
         WHERE o.phone = ? AND o.state IN ('delivered', 'accepted') AND o.updated_at >= ? AND s.alert_ref LIKE 'alert:%'
         ORDER BY o.updated_at DESC LIMIT 1`,
-      [m.from, windowStart],
+      [m.from, at.getTime() - s.windowHours * 3_600_000],
     );
-    const alertId = reached ? Number(reached.alert_ref.slice('alert:'.length)) : null;
-    const alertExists = alertId !== null && (await tx.get('SELECT 1 AS x FROM alerts WHERE id = ?', [alertId])) !== undefined;
+    const alertId = reached?.alert_id ?? null;
     // More than N a minute from one number: kept, grouped as a flood, never answered.
     // Counted up to the limit only, so a flood of thousands costs the same per message.
     const minuteAgo = iso(new Date(at.getTime() - 60_000));
@@ -331,29 +346,29 @@ export function createIntake(opts: IntakeOptions): Intake {
     );
     const flood = (lastMinute?.n ?? 0) >= s.floodPerMinute;
     if (flood) await tx.run('UPDATE tips SET flood = 1 WHERE sender = ? AND flood = 0 AND received_at >= ?', [m.from, minuteAgo]);
-    await tx.run('UPDATE inbound_messages SET alert_id = ? WHERE id = ?', [alertExists ? alertId : null, inboundId]);
+    let inboundId = stored;
+    if (inboundId === null) {
+      inboundId = (
+        await tx.run(
+          `INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, smsc_id, binary, kind, handled, alert_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+          [gateway, m.from, m.to, text, iso(at), m.smscId ?? null, m.binary ? 1 : 0, partial ? 'partial' : 'tip', alertId],
+        )
+      ).lastID;
+    } else if (alertId !== null) {
+      await tx.run('UPDATE inbound_messages SET alert_id = ? WHERE id = ?', [alertId, inboundId]);
+    }
     const { lastID: tipId } = await tx.run(
       `INSERT INTO tips (inbound_id, channel, sender, gateway, text, binary, partial, received_at, alert_id, reached_at, flood, updated_at)
        VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        inboundId,
-        m.from,
-        gateway,
-        text,
-        m.binary ? 1 : 0,
-        partial ? 1 : 0,
-        iso(at),
-        alertExists ? alertId : null,
-        alertExists && reached ? iso(new Date(reached.updated_at)) : null,
-        flood ? 1 : 0,
-        iso(now()),
-      ],
+      [inboundId, m.from, gateway, text, m.binary ? 1 : 0, partial ? 1 : 0, iso(at), alertId, reached ? iso(new Date(reached.updated_at)) : null, flood ? 1 : 0, iso(now())],
     );
     effects.tips++;
-    // The automatic acknowledgement an alert may ask for ("Tak for dit tip …").
-    if (alertExists && !flood && subscriber?.status !== 'opted_out') {
-      const ack = await tx.get<{ tip_ack: string | null }>('SELECT tip_ack FROM alert_tip_settings WHERE alert_id = ?', [alertId]);
-      if (ack?.tip_ack) await recordAnswer(tx, { kind: 'tip_ack', phone: m.from, gateway, language, vars: {}, text: ack.tip_ack, tipId, at: now() }, effects);
+    // The automatic acknowledgement an alert may ask for ("Tak for dit tip …"); recordAnswer
+    // refuses opted-out numbers and applies the per-number limit.
+    if (reached?.tip_ack && !flood) {
+      const language = (await tx.get<{ language: 'da' | 'en' }>('SELECT language FROM subscribers WHERE phone = ?', [m.from]))?.language ?? 'da';
+      await recordAnswer(tx, { kind: 'tip_ack', phone: m.from, gateway, language, vars: {}, text: reached.tip_ack, tipId, at: now() }, effects);
     }
     return inboundId;
   }
