@@ -65,7 +65,10 @@ export const alertStatusCommand: Command = {
       if (!row) throw new TrykError('not_found', `Alert ${alertId} has not been sent (no send for it)`);
       const status = await storedStatus(store.db, row.id);
       const log = await readLog(store.db, row.id);
-      return { text: formatSendStatus(status), json: { ...status, log } };
+      // --- tips --- the citizens' answers to this alert
+      const tips = await store.db.get<{ n: number; fresh: number }>("SELECT count(*) AS n, coalesce(sum(state = 'new'), 0) AS fresh FROM tips WHERE alert_id = ?", [alertId]);
+      const tipCount = { total: tips?.n ?? 0, new: tips?.fresh ?? 0 };
+      return { text: `${formatSendStatus(status)}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, tips: tipCount } };
     });
   },
 };

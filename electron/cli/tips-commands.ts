@@ -182,4 +182,47 @@ export const gatewayShowCommand: Command = {
   },
 };
 
-export const tipsCommands: Command[] = [tipsListCommand, tipsShowCommand, tipsMarkCommand, tipsReplyCommand];
+function alertArg(ctx: CommandContext): number {
+  const [id, ...rest] = ctx.positionals;
+  if (!id || rest.length) throw new UsageError('give one alert ID');
+  const n = Number(id);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError('an alert ID is a whole number');
+  return n;
+}
+
+export const tipsThankCommand: Command = {
+  name: 'tips thank',
+  summary: 'case closed: one SMS to every SMS tipster of an alert (once per alert, audited; sent by the running console)',
+  usage: 'tryk tips thank ALERT --text TEXT --as USERNAME [--data-dir DIR] [--json]',
+  options: { as: { type: 'string' }, text: { type: 'string' } },
+  run: (ctx) =>
+    withStore(ctx, async (store) => {
+      const alertId = alertArg(ctx);
+      if (typeof ctx.values.text !== 'string' || !ctx.values.text.trim()) throw new UsageError('--text TEXT is required');
+      const officer = await signIn(ctx, store);
+      if (!officer.roles.some((r) => r === 'operator' || r === 'approver')) throw new TrykError('forbidden', 'Only an operator or shift leader thanks tipsters');
+      const r = await tipService(store.db).thankTipsters(alertId, ctx.values.text, officer);
+      return { text: `Thanks queued for ${r.queued} tipster(s) of alert ${alertId}${r.skipped ? ` (${r.skipped} not: opted out or no number)` : ''}; the console sends them.`, json: r };
+    }),
+};
+
+export const tipsAckCommand: Command = {
+  name: 'tips ack',
+  summary: "an alert's automatic acknowledgement to each tipster (show, set with --text, or --off)",
+  usage: 'tryk tips ack ALERT [--text TEXT | --off] --as USERNAME [--data-dir DIR] [--json]',
+  options: { as: { type: 'string' }, text: { type: 'string' }, off: { type: 'boolean' } },
+  run: (ctx) =>
+    withStore(ctx, async (store) => {
+      const alertId = alertArg(ctx);
+      const service = tipService(store.db);
+      if (typeof ctx.values.text === 'string' || ctx.values.off) {
+        const officer = await signIn(ctx, store);
+        if (!officer.roles.some((r) => r === 'operator' || r === 'approver')) throw new TrykError('forbidden', 'Only an operator or shift leader sets an acknowledgement');
+        await service.setAcknowledgement(alertId, ctx.values.off ? null : (ctx.values.text as string), officer);
+      }
+      const text = await service.acknowledgement(alertId);
+      return { text: text ? `Alert ${alertId} thanks each tipster with: ${JSON.stringify(text)}` : `Alert ${alertId} sends no automatic acknowledgement`, json: { alertId, text } };
+    }),
+};
+
+export const tipsCommands: Command[] = [tipsListCommand, tipsShowCommand, tipsMarkCommand, tipsReplyCommand, tipsThankCommand, tipsAckCommand];

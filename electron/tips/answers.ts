@@ -12,7 +12,8 @@ export type AnswerKind =
   | 'already_active'
   | 'help'
   | 'tip_reply'
-  | 'tip_ack';
+  | 'tip_ack'
+  | 'tip_thanks';
 
 const TEXTS: Record<'da' | 'en', Partial<Record<AnswerKind, string>>> = {
   da: {

@@ -10,7 +10,7 @@ import type { Caller, Handlers } from '../bridge/dispatcher';
 import { checkKeywords } from './keywords';
 import type { TipService } from './service';
 
-type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.settings';
+type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings';
 
 function officerOf(caller: Caller) {
   const o = caller.session.officer;
@@ -51,6 +51,7 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
         return { replyId: r.replyId, state: r.state };
       },
     },
+    'tips.thank': { roles: ['operator', 'approver'], handle: ({ alertId, text }, caller) => tips().thankTipsters(alertId, text, officerOf(caller)) },
     'tips.counts': { roles: ALL_ROLES, passive: true, handle: () => tips().counts() },
     'tips.acknowledgement': {
       roles: ALL_ROLES,

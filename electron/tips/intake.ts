@@ -506,9 +506,9 @@ export async function recordAnswer(
   if (!/^\+[1-9]\d{6,14}$/.test(a.phone)) reason = 'not_a_phone_number';
   const status = (await q.get<{ status: string }>('SELECT status FROM subscribers WHERE phone = ?', [a.phone]))?.status;
   if (!reason && status === 'opted_out' && a.kind !== 'stop_confirm') reason = 'opted_out';
-  if (!reason && a.kind !== 'tip_reply') {
+  if (!reason && a.kind !== 'tip_reply' && a.kind !== 'tip_thanks') {
     const recent = await q.get<{ n: number }>(
-      "SELECT count(*) AS n FROM sms_replies WHERE phone = ? AND created_at >= ? AND state <> 'suppressed' AND kind <> 'tip_reply'",
+      "SELECT count(*) AS n FROM sms_replies WHERE phone = ? AND created_at >= ? AND state <> 'suppressed' AND kind NOT IN ('tip_reply', 'tip_thanks')",
       [a.phone, new Date(a.at.getTime() - 3_600_000).toISOString()],
     );
     if ((recent?.n ?? 0) >= AUTO_ANSWERS_PER_HOUR) reason = 'rate_limited';

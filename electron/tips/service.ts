@@ -73,6 +73,11 @@ export interface TipService {
   /** The automatic acknowledgement for an alert's tipsters (null: none). */
   setAcknowledgement(alertId: number, text: string | null, officer: Officer): Promise<void>;
   acknowledgement(alertId: number): Promise<string | null>;
+  /**
+   * "Case closed, thank you": one SMS to every number that sent an SMS tip on the alert (each
+   * once, never to an opted-out number), through the gateway their tip came in on. Audited.
+   */
+  thankTipsters(alertId: number, text: string, officer: Officer): Promise<{ queued: number; skipped: number }>;
 }
 
 interface TipRow {
@@ -280,6 +285,31 @@ export function tipService(db: Db, now: () => Date = () => new Date(), onChange:
         await tx.run('INSERT INTO alert_tip_settings (alert_id, tip_ack) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET tip_ack = excluded.tip_ack', [alertId, body]);
         await appendAudit(tx, { at: now(), officer: officer.username, action: 'settings_changed', subject: `alert:${alertId}`, details: { tipAcknowledgement: body !== null } });
       });
+    },
+
+    async thankTipsters(alertId, text, officer) {
+      if (!(await db.get('SELECT 1 AS x FROM alerts WHERE id = ?', [alertId]))) throw new TrykError('not_found', `No alert ${alertId}`);
+      const body = text.trim();
+      if (!body) throw new TrykError('bad_request', 'The thank-you is empty');
+      if (analyzeSms(body).segments > 2) throw new TrykError('bad_request', 'The thank-you must fit in two SMS parts');
+      const result = await db.transaction(async (tx) => {
+        if (await tx.get("SELECT 1 AS x FROM sms_replies r JOIN tips t ON t.id = r.tip_id WHERE r.kind = 'tip_thanks' AND t.alert_id = ?", [alertId])) {
+          throw new TrykError('conflict', 'The tipsters of this alert have already been thanked');
+        }
+        const senders = await tx.all<{ sender: string; gateway: string; tip_id: number }>(
+          "SELECT sender, gateway, min(id) AS tip_id FROM tips WHERE alert_id = ? AND channel = 'sms' AND gateway IS NOT NULL AND flood = 0 GROUP BY sender",
+          [alertId],
+        );
+        let queued = 0;
+        for (const s of senders) {
+          const r = await recordAnswer(tx, { kind: 'tip_thanks', phone: s.sender, gateway: s.gateway, language: 'da', vars: {}, text: body, tipId: s.tip_id, officer: officer.username, at: now() }, { answers: 0 });
+          if (r.state === 'pending') queued++;
+        }
+        await appendAudit(tx, { at: now(), officer: officer.username, action: 'tip_replied', subject: `alert:${alertId}`, details: { thanks: queued, skipped: senders.length - queued } });
+        return { queued, skipped: senders.length - queued };
+      });
+      if (result.queued > 0) onChange();
+      return result;
     },
 
     async acknowledgement(alertId) {

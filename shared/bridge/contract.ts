@@ -185,6 +185,11 @@ const tipChannels = {
     request: z.object({ alertId: z.number().int(), set: z.string().max(200).nullable().optional() }).strict(),
     response: z.object({ alertId: z.number().int(), text: z.string().nullable() }),
   },
+  /** "Case closed, thank you": one SMS to every SMS tipster of the alert (audited, once per alert). */
+  'tips.thank': {
+    request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
+    response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
+  },
   /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
   'tips.settings': {
     request: z

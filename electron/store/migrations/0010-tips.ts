@@ -79,7 +79,7 @@ export const migration0010: Migration = {
       -- restart sends none twice.
       CREATE TABLE sms_replies (
         id         INTEGER PRIMARY KEY,
-        kind       TEXT NOT NULL CHECK (kind IN ('stop_confirm', 'signup_confirm', 'signup_done', 'signup_refused', 'help', 'tip_reply', 'tip_ack')),
+        kind       TEXT NOT NULL CHECK (kind IN ('stop_confirm', 'signup_confirm', 'signup_done', 'signup_refused', 'help', 'tip_reply', 'tip_ack', 'tip_thanks')),
         phone      TEXT NOT NULL, -- personal data
         gateway    TEXT NOT NULL,
         text       TEXT NOT NULL,

@@ -167,4 +167,29 @@ describe('the inbound intake against a real store', () => {
     expect(n).toEqual({ n: 10_000, flood: 10_000 });
     expect((await replies()).filter((r) => r.state === 'pending')).toHaveLength(1); // HELP answered once, repeats counted
   }, 120_000);
+
+  it('acknowledges each tipster once when the alert asks for it, and thanks them all once when the case is closed', async () => {
+    const officer = { username: 'jensen' };
+    const inbox = tipService(store.db, () => clock);
+    await inbox.setAcknowledgement(7, 'Tak for dit tip', officer);
+    await intake.take('sim', sms('+4520123410', 'Bilen holdt ved skolen'));
+    await intake.take('sim', sms('+4520123410', 'Den var rød'));
+    const acks = (await replies()).filter((r) => r.kind === 'tip_ack');
+    expect(acks.map((r) => r.state)).toEqual(['pending', 'pending']);
+    await intake.take('sim', sms('+4520123410', 'og den kørte mod nord'));
+    await intake.take('sim', sms('+4520123410', 'så en mand'));
+    // At most three automatic answers an hour to one number.
+    expect((await replies()).filter((r) => r.kind === 'tip_ack').map((r) => r.state)).toEqual(['pending', 'pending', 'pending', 'suppressed']);
+    expect(await inbox.thankTipsters(7, 'Sagen er opklaret. Tak for hjælpen!', officer)).toEqual({ queued: 1, skipped: 0 });
+    await expect(inbox.thankTipsters(7, 'Igen', officer)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('deletes tips and messages older than the retention, in the audit trail', async () => {
+    await intake.take('sim', sms('+4520123420', 'gammelt tip'));
+    clock = new Date(clock.getTime() + 91 * 86_400_000);
+    await intake.take('sim', sms('+4520123420', 'nyt tip', { receivedAt: clock }));
+    expect((await intake.sweep()).deleted).toBe(1);
+    expect((await tips()).map((t) => t.text)).toEqual(['nyt tip']);
+    expect(await store.db.get("SELECT count(*) AS n FROM audit_log WHERE action = 'tips_deleted'")).toEqual({ n: 1 });
+  });
 });
