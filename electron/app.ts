@@ -22,6 +22,11 @@ import { tipHandlers } from './tips/handlers';
 import { createTips } from './tips/runtime';
 import type { Tips } from './tips/runtime';
 import { tipService } from './tips/service';
+// --- social ---
+import { socialHandlers } from './social/handlers';
+import { areaPictureFor } from './social/picture';
+import { startSocialRunner } from './social/service';
+import type { SocialRunner } from './social/service';
 
 export interface App {
   dispatch: Dispatch;
@@ -30,6 +35,8 @@ export interface App {
   sender: Sender | null;
   /** The inbound pipeline: intake, tip inbox, answers to citizens. */
   tips: Tips;
+  /** Facebook and X posting and reach polling, when this console sends. */
+  social: SocialRunner | null;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -55,6 +62,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
     ...tipHandlers(services, () => tips()?.service ?? plainTips),
+    // --- social ---
+    ...socialHandlers(services.store.db, services.now),
   };
 }
 
@@ -69,6 +78,16 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const sender = opts.sending === false ? null : await startSender({ services, inbound: tips.inbound });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
   tips.attach(sender);
+  // --- social ---
+  const social =
+    opts.sending === false
+      ? null
+      : startSocialRunner({
+          db: services.store.db,
+          now: services.now,
+          onChange: (alertIds) => services.emit('social.changed', { alertIds }),
+          imageFor: (alertId) => areaPictureFor(services, alertId),
+        });
   return {
     tips,
     dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log ?? consoleLog, {
@@ -76,11 +95,14 @@ export async function startApp(opts: AppOptions): Promise<App> {
     }),
     services,
     sender,
+    social,
     subscribe: services.subscribe,
     emit: services.emit,
     async close() {
+      await social?.close();
       await sender?.close();
       await tips.close();
+      await services.liveTargeting.close();
       await opts.store.close();
     },
   };

@@ -44,6 +44,7 @@ export const auditActions = [
   'tip_changed',
   'tip_replied',
   'tips_deleted',
+  'social_channel_added',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

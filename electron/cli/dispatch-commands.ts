@@ -3,6 +3,7 @@
  * it while no console has the store open (the store has one writer: a running console holds
  * it, and its own bridge does these). The console picks the change up when it next starts.
  */
+import { alertPosts } from '../social/service';
 import { TrykError } from '../../shared/bridge/result';
 import { cancelInStore, pauseInStore, readLog, resumeInStore, storedStatus } from '../dispatch/outbox';
 import type { SendStatus } from '../dispatch/outbox';
@@ -68,7 +69,10 @@ export const alertStatusCommand: Command = {
       // --- tips --- the citizens' answers to this alert
       const tips = await store.db.get<{ n: number; fresh: number }>("SELECT count(*) AS n, coalesce(sum(state = 'new'), 0) AS fresh FROM tips WHERE alert_id = ?", [alertId]);
       const tipCount = { total: tips?.n ?? 0, new: tips?.fresh ?? 0 };
-      return { text: `${formatSendStatus(status)}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, tips: tipCount } };
+      // --- social ---
+      const social = await alertPosts(store.db, alertId);
+      const socialText = social.map((p) => `\n${p.channel} (${p.kind}): ${p.status}${p.remoteId ? ` ${p.remoteId}` : ''}${Object.keys(p.figures).length ? ` · ${Object.entries(p.figures).map(([m, v]) => `${v} ${m}`).join(' · ')}` : ''}`).join('');
+      return { text: `${formatSendStatus(status)}${socialText}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, social, tips: tipCount } };
     });
   },
 };

@@ -31,6 +31,8 @@ import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand 
 import { VERSION } from './version';
 // --- tips ---
 import { gatewayShowCommand, tipsCommands } from './tips-commands';
+// --- social ---
+import { socialCommands } from './social-commands';
 
 export const commands: Command[] = [
   initCommand,
@@ -70,6 +72,8 @@ export const commands: Command[] = [
   gatewayShowCommand,
   ...tipsCommands,
   benchInboundCommand,
+  // --- social ---
+  ...socialCommands,
 ];
 
 function help(): string {
