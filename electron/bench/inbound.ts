@@ -54,11 +54,20 @@ export async function runInboundHost(opts: { smscUrl: string; dataDir: string; p
   app.subscribe((event) => {
     if (event === 'tips.changed') void read();
   });
+  // CPU this process has used, every second: a figure that a loaded machine distorts less
+  // than the rate (the runner keeps the last line of each run, the killed one included).
+  const cpuTimer = setInterval(() => {
+    const u = process.cpuUsage();
+    opts.print(`cpu ${Math.round((u.user + u.system) / 1000)}`);
+  }, 1000);
   opts.print('ready');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  clearInterval(cpuTimer);
   await read();
+  const u = process.cpuUsage();
+  opts.print(`cpu ${Math.round((u.user + u.system) / 1000)}`);
   await app.close();
 }

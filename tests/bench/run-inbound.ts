@@ -25,12 +25,17 @@ const tryk = join(root, 'bin', 'tryk.js');
 const smsc = await TestSmsc.start({ record: false });
 const dir = mkdtempSync(join(tmpdir(), 'tryk-inbound-bench-'));
 const seenAt = new Float64Array(total);
+/** CPU milliseconds of each run of the console (the last report before it ended). */
+const cpuOfRun: number[] = [];
 
 function startHost(): Promise<ChildProcess> {
+  const run = cpuOfRun.push(0) - 1;
   const child = spawn(process.execPath, [tryk, 'bench', 'inbound', '--smsc', smsc.url(), '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolveReady, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line === 'ready') resolveReady(child);
+      const cpu = /^cpu (\d+)$/.exec(line);
+      if (cpu) cpuOfRun[run] = Number(cpu[1]);
       const m = /^seen (\d+) ([\d,]*)$/.exec(line);
       if (!m) return;
       const at = Number(m[1]);
@@ -108,6 +113,8 @@ console.log(`inbound over SMPP on loopback: ${fmt(total)} messages offered at ${
 console.log(`  SIGKILL of the console after ${fmt(ackedAtKill)} acknowledged; restarted and bound again in ${fmt(downtime, 1)} s`);
 console.log(`  rate: ${fmt(total / secs)} msg/s overall (${fmt(secs, 1)} s, the restart included); ${fmt(ackedAtKill / ((killedAt - started) / 1000))} msg/s before the kill`);
 console.log(`  deliver_sm → tip on the bridge (tips.changed, then read): p50 ${fmt(q(0.5))} ms, p95 ${fmt(q(0.95))} ms, max ${fmt(q(1))} ms over ${fmt(latencies.length)} tips seen live`);
+const cpuMs = cpuOfRun.reduce((a, b) => a + b, 0);
+console.log(`  console CPU: ${fmt(cpuMs / 1000, 1)} s in all (start-ups included): ${fmt((cpuMs / total) * 1000)} ms per 1,000 messages`);
 console.log(`  peer: ${fmt(stream.redelivered)} redelivered (unacknowledged at the kill), ${fmt(stream.refused)} refused with a temporary error`);
 console.log(`  store: ${fmt(rows?.n ?? 0)} inbound messages, ${fmt(rows?.distinct ?? 0)} distinct, ${fmt(tips)} tips; duplicates stored: ${fmt((rows?.n ?? 0) - (rows?.distinct ?? 0))}; lost: ${fmt(total - (rows?.distinct ?? 0))}; redeliveries recognised: ${fmt(rows?.repeats ?? 0)}`);
 process.exit((rows?.n ?? 0) === total && (rows?.distinct ?? 0) === total ? 0 : 1);

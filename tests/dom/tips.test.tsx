@@ -105,4 +105,15 @@ describe('Tips: the inbox', () => {
     fireEvent.click(within(detail).getByTestId('tip-reply-send'));
     expect((await within(detail).findByTestId('error-note')).dataset.code).toBe('bad_request');
   });
+
+  it('opens the inbox filtered to one alert from elsewhere (the alert and monitor screens)', async () => {
+    const { host } = inboxHost();
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    await screen.findByTestId('screen-map');
+    act(() => r.store.getState().showTipsOf(7));
+    expect((await screen.findByTestId('tips-alert-filter')).textContent).toContain('Varsel 7');
+    await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(1));
+    expect(host.calls.filter((c) => c.channel === 'tips.list').at(-1)?.payload).toMatchObject({ alertId: 7 });
+  });
 });
