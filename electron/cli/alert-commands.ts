@@ -23,7 +23,7 @@ async function withAlerts<T>(ctx: CommandContext, fn: (alerts: AlertService, sto
   return withStore(ctx, (store) => fn(createServices({ store, host: 'headless', version: VERSION }).alerts, store));
 }
 
-async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
+export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
   const officer = await signInAs(ctx, createServices({ store, host: 'headless', version: VERSION }).officers);
   return { id: officer.id, username: officer.username, roles: officer.roles };
 }

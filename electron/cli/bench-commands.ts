@@ -70,3 +70,23 @@ export const benchDispatchCommand: Command = {
     return { text: '', json: { lines } };
   },
 };
+
+// --- tips ---
+export const benchInboundCommand: Command = {
+  name: 'bench inbound',
+  summary: 'the console half of the inbound benchmark (npm run bench:inbound brings the SMPP peer, the kill and the figures)',
+  usage:
+    'tryk bench inbound --smsc smpp://system_id:password@127.0.0.1:PORT --data-dir DIR\n' +
+    '  binds to the peer, takes inbound messages until SIGTERM and prints when each tip reached the bridge',
+  options: { smsc: { type: 'string' } },
+  async run(ctx) {
+    const base = ctx.values.smsc;
+    if (typeof base !== 'string' || !/^smpp:\/\/[^@]+@(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/?(\?[\w=&]*)?$/.test(base)) {
+      throw new UsageError('--smsc is an smpp:// URL on 127.0.0.1 (or localhost) with a port');
+    }
+    if (typeof ctx.values['data-dir'] !== 'string') throw new UsageError('--data-dir DIR is required (the benchmark makes its own store there)');
+    const { runInboundHost } = await import('../bench/inbound');
+    await runInboundHost({ smscUrl: base, dataDir: ctx.values['data-dir'], print: (l) => console.log(l) });
+    return { text: '', json: {} };
+  },
+};

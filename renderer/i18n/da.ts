@@ -3,6 +3,8 @@ import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
+// --- tips ---
+import { tipsDa } from './tips.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -10,6 +12,7 @@ export const da = {
   ...monitorDa,
   ...socialDa,
   ...subscribersDa,
+  ...tipsDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',

@@ -3,6 +3,8 @@ import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
 import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
+// --- tips ---
+import { tipsEn } from './tips.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -10,6 +12,7 @@ export const en: Translation = {
   ...monitorEn,
   ...socialEn,
   ...subscribersEn,
+  ...tipsEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
