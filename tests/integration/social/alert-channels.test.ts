@@ -6,8 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertPatch } from '../../../shared/alerts/schema';
 import type { TargetArea } from '../../../shared/targeting/area';
-import { createServices } from '../../../electron/app';
-import { alertServiceFor } from '../../../electron/alerts/handlers';
+import { createServices } from '../../../electron/services';
 import type { Actor, AlertService } from '../../../electron/alerts/service';
 import { officerService } from '../../../electron/officers/service';
 import { recordsFromText } from '../../../electron/registry/files';
@@ -38,7 +37,7 @@ describe('an alert’s channels', () => {
     const social = socialChannelService(store.db, () => new Date(Date.now() - 60_000));
     await social.add('fb', `facebook://112233?token=t&api=${sim.url}`);
     await social.add('x', `x://?token=t&api=${sim.url}`);
-    alerts = alertServiceFor(services);
+    alerts = services.alerts;
   });
   afterEach(async () => {
     await sim.close();

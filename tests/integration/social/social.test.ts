@@ -8,6 +8,7 @@ import { socialChannelService } from '../../../electron/social/channels';
 import { alertPosts, alertTimeline, listComments, startSocialRunner, testSocialChannel } from '../../../electron/social/service';
 import type { SocialRunner } from '../../../electron/social/service';
 import { startSocialSimulator } from '../../../electron/social/simulator';
+import { drawAreaPng } from '../../../electron/social/picture';
 import type { SocialSimulator } from '../../../electron/social/simulator';
 import { testStore } from '../../support/store';
 import { releasedAlert } from './helpers';
@@ -27,7 +28,7 @@ interface Rig {
   until(done: () => Promise<boolean>, ticks?: number): Promise<void>;
 }
 
-async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; speedup?: number; addChannelsBeforeAlerts?: boolean } = {}): Promise<Rig> {
+async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; speedup?: number; image?: Uint8Array } = {}): Promise<Rig> {
   const store = await testStore();
   cleanups.push(() => store.remove());
   const sim = await startSocialSimulator({ speedup: opts.speedup ?? 3600 });
@@ -42,6 +43,7 @@ async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; 
     tickMs: 3_600_000, // the test drives the ticks
     timeoutMs: opts.timeoutMs ?? 3000,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    ...(opts.image ? { imageFor: async () => opts.image! } : {}),
   });
   cleanups.push(() => runner.close());
   return {
@@ -211,6 +213,18 @@ describe('social outbox and reach against the simulators', () => {
     const posts = await alertPosts(r.store.db, id);
     expect(posts.find((p) => p.kind === 'facebook')!.status).toBe('posted');
     expect(posts.find((p) => p.kind === 'x')!.lastError).toMatch(/no answer within 400 ms/);
+  });
+
+  it('posts the area picture with the Facebook post (a photo post), text only on X', async () => {
+    const png = (await drawAreaPng([{ mode: 'include', rings: [[[12.2, 55.9], [12.4, 55.9], [12.4, 56], [12.2, 55.9]]] }]))!;
+    const r = await rig({ image: png });
+    const id = await releasedAlert(r.store.db, { text: TEXT, channels: ['sms', 'facebook', 'x', 'picture'] });
+    await r.until(posted(r, id, 2));
+    const fb = r.sim.ourPosts().find((p) => p.api === 'facebook')!;
+    expect(fb.hasImage).toBe(true);
+    expect(r.sim.calls.filter((c) => c.method === 'POST').map((c) => c.path).sort()).toEqual(['/2/tweets', '/v21.0/112233/photos']);
+    // The post (not the photo object) is what is measured.
+    expect((await alertPosts(r.store.db, id)).find((p) => p.kind === 'facebook')!.remoteId).toBe(fb.id);
   });
 
   it('tests a channel: names the account, never the token', async () => {
