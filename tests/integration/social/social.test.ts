@@ -234,3 +234,32 @@ describe('social outbox and reach against the simulators', () => {
     expect(await testSocialChannel(channels, 'x')).toMatchObject({ ok: true, account: '@nsjpoliti_sim' });
   });
 });
+
+describe('X OAuth 2.0 refresh', () => {
+  it('renews an expired access token once, stores the new pair, and posts; a revoked refresh token means a new login', async () => {
+    const store = await testStore();
+    cleanups.push(() => store.remove());
+    const sim = await startSocialSimulator();
+    cleanups.push(() => sim.close());
+    const channels = socialChannelService(store.db, () => new Date(Date.now() - 60_000));
+    await channels.add('x', `x://?token=old-access&refresh=old-refresh&client=app-id&secret=app-secret&api=${sim.url}`);
+    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: { info: () => undefined, warn: () => undefined } });
+    cleanups.push(() => runner.close());
+    sim.faults.tokenExpired = true;
+    const id = await releasedAlert(store.db, { text: TEXT, channels: ['x'] });
+    await runner.tick();
+    expect((await alertPosts(store.db, id)).map((p) => p.status)).toEqual(['posted']);
+    const url = new URL((await channels.get('x'))!.url);
+    expect(url.searchParams.get('token')).toMatch(/^sim-access-/);
+    expect(url.searchParams.get('refresh')).toMatch(/^sim-refresh-/);
+    expect((await channels.get('x'))!.state).toBe('ok');
+
+    // Both tokens dead: the channel needs a new login, and nothing else changes.
+    sim.faults.refreshRevoked = true;
+    await store.db.run("UPDATE social_channels SET url = ? WHERE name = 'x'", [`x://?token=dead&refresh=dead&client=app-id&api=${sim.url}`]);
+    const second = await releasedAlert(store.db, { text: 'Savnet: 82-årig mand i Gilleleje. Ring 114.', channels: ['x'] });
+    await runner.tick();
+    expect((await channels.get('x'))!.state).toBe('needs_login');
+    expect((await alertPosts(store.db, second)).map((p) => p.status)).toEqual(['needs_login']);
+  });
+});

@@ -33,6 +33,8 @@ describe('channel URLs', () => {
     ['facebook://p?token=t&frob=1', /Unknown channel setting frob/],
     ['instagram://p?token=t', /Unknown channel scheme/],
     ['not a url', /not a URL/],
+    ['x://?token=t&refresh=r', /needs client=/],
+    ['facebook://p?token=t&refresh=r&client=c', /refresh= is for X/],
   ])('refuses %s with its reason', (url, reason) => {
     expect(() => parseSocialUrl(url)).toThrow(reason);
   });
