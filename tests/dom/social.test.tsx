@@ -30,11 +30,11 @@ function timeline(views: number): AlertTimeline {
 }
 
 describe('an alert’s timeline on the monitor', () => {
-  it('aligns series with their own times onto one axis, carrying each value forward', () => {
+  it('aligns series with their own times onto one axis, null where a series has no sample', () => {
     expect(alignSeries([[[1000, 1], [3000, 5]], [[2000, 7]]])).toEqual([
       [1, 2, 3],
-      [1, 1, 5],
-      [null, 7, 7],
+      [1, null, 5],
+      [null, 7, null],
     ]);
   });
 
