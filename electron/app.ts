@@ -89,6 +89,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     async close() {
       await social?.close();
       await sender?.close();
+      await services.liveTargeting.close();
       await opts.store.close();
     },
   };

@@ -53,7 +53,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
   /** Counted when the area changes, not per keystroke: the 'above N' rule reads it for drafts. */
   async function estimate(area: TargetArea | null, filter: TargetFilterInput | null): Promise<number | null> {
     if (!area) return null;
-    const r = (await ctx.deps.targeting()).count(area, filter ?? undefined);
+    const r = await (await ctx.deps.targeting()).count(area, filter ?? undefined);
     return r.ok ? r.value.total : null; // a half-drawn area must not fail the autosave
   }
 
@@ -216,7 +216,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
   async function recipientCount(r: Row): Promise<number> {
     if (r.parent_id !== null) return ctx.frozenActiveCount(ctx.db, r.parent_id);
     if (r.area === null) throw new TrykError('bad_request', 'Draw or pick the area the alert goes to', { field: 'area' });
-    const c = (await ctx.deps.targeting()).count(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+    const c = await (await ctx.deps.targeting()).count(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
     if (!c.ok) throw new TrykError('bad_request', c.error.message, { area: c.error.code });
     return c.value.total;
   }

@@ -50,7 +50,7 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
         delayed = d?.n ?? 0;
       }
     } else if (r.area !== null) {
-      const sel = (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      const sel = await (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       const ids = sel.value;
       recipients = ids.length;

@@ -181,6 +181,7 @@ export const da = {
       degenerate: 'Området er for smalt eller for lille – tegn det igen',
       too_few_points: 'Området har for få punkter – tegn mindst tre',
       out_of_range: 'Et punkt ligger uden for kortet',
+      too_many_points: 'Området har for mange punkter (højst 10.000 pr. figur og 20.000 i alt) – forenkl det eller vælg grænsen',
       unknown_boundary: 'Et valgt område findes ikke i lageret',
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',

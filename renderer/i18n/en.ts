@@ -181,6 +181,7 @@ export const en: Translation = {
       degenerate: 'The area is too thin or too small – draw it again',
       too_few_points: 'The area has too few points – draw at least three',
       out_of_range: 'A point lies outside the map',
+      too_many_points: 'The area has too many points (at most 10,000 per shape and 20,000 in all) – simplify it or pick the boundary',
       unknown_boundary: 'A picked area is not in the store',
       invalid_area: 'The area is not valid',
       invalid_geojson: 'The area could not be read',
