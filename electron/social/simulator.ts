@@ -195,6 +195,7 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     calls.push({ method, path: url.pathname });
+    if (calls.length > 10_000) calls.splice(0, calls.length - 5_000); // the embedded one runs for days
     const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0);
     if (faults.slowMs) await new Promise((r) => setTimeout(r, faults.slowMs));
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
