@@ -45,6 +45,8 @@ export interface SimFaults {
   nonJson: boolean;
   /** Every answer waits this long. */
   slowMs: number;
+  /** What X's x-rate-limit-remaining says on answers that succeed (default 250). */
+  xRemaining: number;
   /** A post call makes the post at once, then waits this long before answering (a crash test kills the caller meanwhile). */
   holdAfterLandingMs: number;
 }
@@ -99,7 +101,7 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
   const xPeak = opts.xPeak ?? 240_000;
   const posts = new Map<string, SimPost>();
   const calls: SocialSimulator['calls'] = [];
-  const faults: SimFaults = { rateLimitNext: 0, rateLimitSeconds: 2, failAfterLanding: 0, tokenExpired: false, refreshRevoked: false, retiredMetrics: new Set(), huge: false, nonJson: false, slowMs: 0, holdAfterLandingMs: 0 };
+  const faults: SimFaults = { rateLimitNext: 0, rateLimitSeconds: 2, failAfterLanding: 0, tokenExpired: false, refreshRevoked: false, retiredMetrics: new Set(), huge: false, nonJson: false, slowMs: 0, holdAfterLandingMs: 0, xRemaining: 250 };
   const landed = () => (faults.holdAfterLandingMs ? new Promise((r) => setTimeout(r, faults.holdAfterLandingMs)) : Promise.resolve());
   let counter = 0;
   /** X access tokens handed out by refresh: valid even when the old ones have expired. */
@@ -326,7 +328,7 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
       faults.rateLimitNext--;
       return problem(429, 'Too Many Requests', 'Too Many Requests', 'about:blank', limits(0));
     }
-    const ok = (status: number, body: unknown) => send(res, status, body, limits(250));
+    const ok = (status: number, body: unknown) => send(res, status, body, limits(faults.xRemaining));
     const [a, b, c] = parts;
     if (method === 'GET' && a === 'users' && b === 'me') return ok(200, { data: X_USER });
     if (method === 'POST' && a === 'tweets' && !b) {

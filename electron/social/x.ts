@@ -79,8 +79,14 @@ export function xConnector(o: XOptions): SocialConnector {
     await o.onTokens?.(token, next);
     return true;
   }
+  /** When X said the window is used up (x-rate-limit-remaining: 0), nothing is asked until its reset. */
+  let quietUntil = 0;
   const call = async (path: string, params: Record<string, string> = {}, opts: RequestOptions = {}) => {
+    if (now().getTime() < quietUntil) throw new SocialError('rate_limited', 'X: the rate-limit window is used up', new Date(quietUntil));
     const a = await once(path, params, opts);
+    const remaining = a.headers.get('x-rate-limit-remaining');
+    const reset = Number(a.headers.get('x-rate-limit-reset') ?? NaN);
+    if (remaining === '0' && Number.isFinite(reset) && a.status < 300) quietUntil = Math.min(reset * 1000, now().getTime() + 15 * 60_000);
     // An expired access token is renewed once; a POST is safe to repeat here: X refused it with 401, nothing was made.
     if (a.status === 401 && (await renew())) return once(path, params, opts);
     return a;

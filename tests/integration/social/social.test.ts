@@ -135,6 +135,22 @@ describe('social outbox and reach against the simulators', () => {
     expect(r.sim.ourPosts()).toHaveLength(2);
   });
 
+  it('X says its window is used up (x-rate-limit-remaining: 0): nothing more is asked until the reset', async () => {
+    const r = await rig({ kinds: ['x'] });
+    r.sim.faults.xRemaining = 0;
+    r.sim.faults.rateLimitSeconds = 600;
+    const first = await releasedAlert(r.store.db, { text: TEXT, channels: ['x'] });
+    await r.runner.tick();
+    expect((await alertPosts(r.store.db, first))[0]!.status).toBe('posted');
+    await releasedAlert(r.store.db, { text: 'Savnet: 82-årig mand i Gilleleje. Ring 114.', channels: ['x'] });
+    const before = r.sim.calls.length;
+    await r.runner.tick();
+    expect(r.sim.calls.length).toBe(before);
+    const waiting = await r.store.db.get<{ status: string; next_attempt_at: string }>("SELECT status, next_attempt_at FROM social_posts WHERE status <> 'posted'");
+    expect(waiting!.status).toBe('queued');
+    expect(Date.parse(waiting!.next_attempt_at)).toBeGreaterThan(Date.now() + 500_000);
+  });
+
   it('a token expiring mid-campaign marks only that channel "needs new login"; a new token resumes it', async () => {
     const r = await rig();
     const first = await releasedAlert(r.store.db, { text: TEXT, channels: ['facebook', 'x'] });
