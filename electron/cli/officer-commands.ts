@@ -1,6 +1,7 @@
 import { TrykError } from '../../shared/bridge/result';
 import type { Role } from '../bridge/dispatcher';
-import { officerService, roles as allRoles } from '../officers/service';
+import { officerService, roles as allRoles, STORE_PASSPHRASE } from '../officers/service';
+import { signInWithRole } from './sign-in';
 import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
@@ -15,8 +16,11 @@ async function officerPassphrase(env: NodeJS.ProcessEnv): Promise<string> {
 export const officerAddCommand: Command = {
   name: 'officer add',
   summary: 'create an officer account (roles: operator, approver, admin)',
-  usage: 'tryk officer add USERNAME --roles operator[,approver,admin] [--name "Display Name"] [--data-dir DIR]\n  the passphrase comes from $TRYK_OFFICER_PASSPHRASE or is asked for',
-  options: { roles: { type: 'string' }, name: { type: 'string' } },
+  usage:
+    'tryk officer add USERNAME --roles operator[,approver,admin] [--name "Display Name"] [--as ADMIN] [--data-dir DIR]\n' +
+    "  the new officer's passphrase comes from $TRYK_NEW_OFFICER_PASSPHRASE (or $TRYK_OFFICER_PASSPHRASE without --as) or is asked for;\n" +
+    '  with --as an administrator signs in ($TRYK_OFFICER_PASSPHRASE); without it the audit trail records the store passphrase',
+  options: { roles: { type: 'string' }, name: { type: 'string' }, as: { type: 'string' } },
   async run(ctx) {
     const [username] = ctx.positionals;
     if (!username || ctx.positionals.length > 1) throw new UsageError('give one USERNAME');
@@ -26,13 +30,17 @@ export const officerAddCommand: Command = {
       .filter(Boolean) as Role[];
     if (roles.length === 0 || roles.some((r) => !allRoles.includes(r))) throw new UsageError(`--roles is one or more of ${allRoles.join(', ')}`);
     return withStore(ctx, async (store) => {
-      const passphrase = await officerPassphrase(ctx.env);
-      const officer = await officerService(store.db).create({
-        username,
-        displayName: (ctx.values.name as string | undefined) ?? username,
-        roles,
-        passphrase,
-      });
+      const officers = officerService(store.db);
+      // The first admin of a new store can only come from the store passphrase; later ones
+      // should come from an admin (--as), and either way the trail says which.
+      const actor = ctx.values.as === undefined ? STORE_PASSPHRASE : { officer: (await signInWithRole(ctx, officers, ['admin'], 'create officers')).username };
+      const passphrase =
+        ctx.values.as === undefined ? await officerPassphrase(ctx.env) : await officerPassphrase({ ...ctx.env, TRYK_OFFICER_PASSPHRASE: ctx.env.TRYK_NEW_OFFICER_PASSPHRASE ?? '' });
+      const officer = await officers.create(
+        { username, displayName: (ctx.values.name as string | undefined) ?? username, roles, passphrase },
+        actor,
+        { host: 'cli' },
+      );
       return { text: `Created officer ${officer.username} (${officer.roles.join(', ')}).`, json: officer };
     });
   },
