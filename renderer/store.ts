@@ -31,6 +31,8 @@ import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createDeliverySlice } from './features/alerts/deliverySlice';
 import type { DeliverySlice } from './features/alerts/deliverySlice';
+import { createTestSmsSlice } from './features/alerts/testSmsSlice';
+import type { TestSmsSlice } from './features/alerts/testSmsSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
 // --- social ---
 import { createSocialSlice } from './features/social/socialSlice';
@@ -46,7 +48,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -69,6 +71,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
+    ...createTestSmsSlice(set, get, deps),
     ...createSocialSlice(set, get, deps),
   }));
   return store;

@@ -45,6 +45,9 @@ export const auditActions = [
   'send_resumed',
   'send_cancelled',
   'lookup',
+  // --- session helper: test SMS to an officer's own phone ---
+  'officer_phone_set',
+  'test_sms',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

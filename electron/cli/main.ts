@@ -17,7 +17,7 @@ import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './sen
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
-import { officerAddCommand, officerListCommand } from './officer-commands';
+import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
@@ -51,6 +51,7 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  officerSetPhoneCommand,
   ...alertCommands,
   alertSendCommand,
   alertRuleCommand,

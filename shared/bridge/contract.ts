@@ -313,6 +313,19 @@ export const channels = {
       }),
     ),
   },
+  // --- test SMS to the signed-in officer's own phone ---
+  /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */
+  'alerts.sendTest': {
+    request: z.object({ id: z.number().int() }).strict(),
+    response: z.object({
+      /** The officer's number masked ('+45 •• •• •• 78'): enough to recognise it. */
+      to: z.string(),
+      gateway: z.string(),
+      accepted: z.boolean(),
+      /** Why the gateway refused it, as its code. */
+      code: z.string().nullable(),
+    }),
+  },
 } as const;
 
 export const events = {
