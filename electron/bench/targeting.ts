@@ -7,18 +7,19 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createStore } from '../store/store';
 import { buildIndexFromStore } from '../targeting/fromStore';
 import { readSnapshot, registryVersion, saveIndex } from '../targeting/snapshot';
 import { PlaceIndex } from '../targeting/placeIndex';
 import { compileArea } from '../../shared/targeting/compile';
 import { TargetingEngine } from '../targeting/engine';
-import { boundaryResolver, districtByName, loadDagiBoundaries } from '../demo/dagi';
+import { boundaryResolver, districtByName, loadBundledBoundaries, loadDagiBoundaries } from '../demo/dagi';
 import { insertSubscribers, synthesizeSubscribers } from '../demo/synthesize';
 import type { TargetArea, TargetFilter } from '../../shared/targeting/area';
 import type { Position } from '../../shared/geo/types';
 import { dagiPaths, readBoundaryFiles } from '../cli/store-commands';
+import { readBundledBoundaries } from '../boundaries/bundled';
 import { runBridgeBench } from './bridge';
 
 export interface TargetingBenchOptions {
@@ -26,7 +27,7 @@ export interface TargetingBenchOptions {
   runs: number;
   /** Where the temporary stores go (a temp dir when absent); removed afterwards. */
   dataDir?: string;
-  /** Folder with the DAGI boundary files; defaults to ../shared/data/dagi from the working directory. */
+  /** Folder with the DAGI boundary files; defaults to the console's own (simplified) boundaries. */
   boundariesDir?: string;
   seed?: number;
   /** false: only the in-process figures (no console, bridge or send). */
@@ -55,7 +56,7 @@ const lpad = (s: string, n: number) => s.padStart(n);
 
 export async function runTargetingBench(opts: TargetingBenchOptions): Promise<void> {
   const { print } = opts;
-  const boundaries = loadDagiBoundaries(opts.boundariesDir ?? resolve(process.cwd(), '../shared/data/dagi'));
+  const boundaries = opts.boundariesDir ? loadDagiBoundaries(opts.boundariesDir) : loadBundledBoundaries();
   const district = districtByName(boundaries, 'Nordsjællands Politi');
   if (!district) throw new Error('Nordsjællands Politi is missing from the boundary files');
   const shapes: { name: string; area: TargetArea }[] = [
@@ -154,7 +155,8 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
           store = await runBridgeBench({
             store,
             key,
-            boundaries: readBoundaryFiles(dagiPaths(opts.boundariesDir ?? resolve(process.cwd(), '../shared/data/dagi'))),
+            // The same boundaries the in-process counts used, imported into the console's store.
+            boundaries: opts.boundariesDir ? readBoundaryFiles(dagiPaths(opts.boundariesDir)) : readBundledBoundaries(),
             shapes,
             filter,
             expected,

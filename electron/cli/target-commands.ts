@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { TrykError } from '../../shared/bridge/result';
+import { readBoundedJson } from './read-file';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
-import { createServices, unwrapArea } from '../app';
+import { createServices } from '../services';
+import { unwrapArea } from '../targeting/area';
 import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
@@ -23,13 +23,7 @@ export const targetCountCommand: Command = {
   async run(ctx) {
     const file = ctx.values.area as string | undefined;
     if (!file) throw new UsageError('--area FILE is required');
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-    }
+    const json = readBoundedJson(file, 'area');
     const area = unwrapArea(areaFromGeoJSON(json));
     const groups = list(ctx.values.groups);
     const categories = list(ctx.values.categories);

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Alert as AlertSchema, AlertPreview } from '../../../shared/alerts/schema';
 import type { Alert } from '../../../shared/alerts/schema';
 import type { TargetArea } from '../../../shared/targeting/area';
-import { createServices, handlersFor } from '../../../electron/app';
-import type { Services } from '../../../electron/app';
-import { alertHandlers, alertServiceFor } from '../../../electron/alerts/handlers';
+import { handlersFor } from '../../../electron/app';
+import { createServices } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import type { Actor, AlertChange, AlertService } from '../../../electron/alerts/service';
 import { verifyAudit } from '../../../electron/audit/service';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
@@ -71,7 +71,10 @@ describe('alerts against a real store', () => {
     expect(await services.registry.importRecords(registryRows, 'all_or_nothing', { officer: null, via: 'cli' })).toMatchObject({ imported: true, created: 9 });
     await services.gateways.add('sim', 'simulator://?tps=50');
     changes = [];
-    alerts = alertServiceFor(services, { now: () => clock, emit: (_event, payload) => changes.push(payload as AlertChange) });
+    alerts = services.alerts;
+    services.subscribe((event, payload) => {
+      if (event === 'alerts.changed') changes.push(payload as AlertChange);
+    });
   });
   afterEach(() => store.remove());
 
@@ -181,8 +184,8 @@ describe('alerts against a real store', () => {
 
   it('emits alerts.changed through the host\'s event sink for every committed change over the bridge', async () => {
     const events: [string, unknown][] = [];
-    const handlers = { ...handlersFor(services), ...alertHandlers(services, { emit: (e, p) => events.push([e, p]) }) };
-    const dispatch = createDispatcher(handlers, silent);
+    services.subscribe((e, p) => events.push([e, p]));
+    const dispatch = createDispatcher(handlersFor(services), silent);
     const caller: Caller = { host: 'headless', session: { officer: op, lastActivity: Date.now() } };
     const created = await dispatch(caller, 'alerts.create', { category: 'traffic' });
     expect(created.ok).toBe(true);
@@ -305,6 +308,7 @@ describe('alerts against a real store', () => {
       totalParts: 12,
       costEstimateOre: 12 * 25,
       sendSeconds: 12 / 50,
+      release: null,
     });
     expect(AlertPreview.safeParse(await alerts.preview(d.id)).success).toBe(true);
     await alerts.update(op, d.id, routine.revision, { urgency: 'urgent', smsText: 'Savnet dreng, 8 år, rød jakke' });
@@ -314,6 +318,22 @@ describe('alerts against a real store', () => {
     const r = await alerts.get(d.id);
     await alerts.update(op, d.id, r.revision, { urgency: 'routine' });
     expect(await alerts.preview(d.id)).toMatchObject({ recipients: 6, delayedByQuietHours: 1, costEstimateOre: 180 });
+  });
+
+  it('shows a released alert with the recipients frozen at release, not a fresh count of its area', async () => {
+    const d = await readyDraft(op);
+    await alerts.submit(op, d.id, d.revision);
+    await alerts.approve(boss, d.id, d.revision);
+    expect((await alerts.preview(d.id)).release).toBeNull();
+    await alerts.release(d.id, null);
+    const more = csv([
+      ['20123410', 'active', '', INSIDE],
+      ['20123411', 'active', '', INSIDE],
+    ]);
+    await services.registry.importRecords(more, 'all_or_nothing', { officer: null, via: 'cli' });
+    const preview = await alerts.preview(d.id);
+    expect(preview).toMatchObject({ recipients: 6, totalParts: 6, release: { sendId: null, releasedAt: expect.any(String) } });
+    expect(AlertPreview.safeParse(preview).success).toBe(true);
   });
 
   it('sends a follow-up to exactly the original recipients, even after the registry changed', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { createServices, handlersFor } from '../../../electron/app';
-import type { Services } from '../../../electron/app';
+import { handlersFor } from '../../../electron/app';
+import { createServices } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
 import type { Caller, DispatchLog } from '../../../electron/bridge/dispatcher';
 import { insertSubscribers, synthesizeSubscribers } from '../../../electron/demo/synthesize';

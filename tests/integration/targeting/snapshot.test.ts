@@ -1,7 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { insertSubscribers, synthesizeSubscribers } from '../../../electron/demo/synthesize';
-import { boundaryResolver, districtByName, loadDagiBoundaries } from '../../../electron/demo/dagi';
+import { boundaryResolver, districtByName, loadBundledBoundaries } from '../../../electron/demo/dagi';
 import type { Boundaries } from '../../../electron/demo/dagi';
 import { registryService } from '../../../electron/registry/service';
 import { buildIndexFromStore } from '../../../electron/targeting/fromStore';
@@ -12,7 +11,6 @@ import type { TargetArea, TargetFilterInput } from '../../../shared/targeting/ar
 import type { Db, Params } from '../../../electron/store/db';
 import { testStore } from '../../support/store';
 
-const repoRoot = resolve(__dirname, '../../..');
 const NS = 'Nordsjællands Politi';
 const ALL_STATUSES: TargetFilterInput = { statuses: ['active', 'paused', 'opted_out'] };
 const actor = { officer: null, via: 'cli' as const };
@@ -20,7 +18,7 @@ const actor = { officer: null, via: 'cli' as const };
 let boundaries: Boundaries;
 let areas: TargetArea[];
 beforeAll(() => {
-  boundaries = loadDagiBoundaries(resolve(repoRoot, '../shared/data/dagi'));
+  boundaries = loadBundledBoundaries();
   areas = [
     { parts: [{ mode: 'include', shape: { type: 'boundary', kind: 'district', code: districtByName(boundaries, NS)!.code } }] },
     { parts: [{ mode: 'include', shape: { type: 'boundary', kind: 'postcode', code: '3400' } }] },
