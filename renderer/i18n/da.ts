@@ -198,6 +198,7 @@ export const da = {
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
       unsupported_geometry: 'Området indeholder en form, der ikke kan tælles',
+      index_unavailable: 'Optællingen mislykkedes to gange i træk – prøv igen om et øjeblik',
     },
     filter: {
       legend: 'Målgrupper',

@@ -198,6 +198,7 @@ export const en: Translation = {
       invalid_area: 'The area is not valid',
       invalid_geojson: 'The area could not be read',
       unsupported_geometry: 'The area holds a shape that cannot be counted',
+      index_unavailable: 'Counting failed twice in a row – try again in a moment',
     },
     filter: {
       legend: 'Audience groups',
