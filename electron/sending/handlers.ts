@@ -1,5 +1,6 @@
 /** The dispatch channels: the monitor's view of sends and their control, over the running sender. */
 import { TrykError } from '../../shared/bridge/result';
+import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { DomainHandlers } from '../bridge/dispatcher';
 import type { Services } from '../services';
@@ -9,7 +10,7 @@ import type { Sender } from './sender';
 /** Recent sends for the monitor. */
 const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 
-type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.cells';
+type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
 
 export function dispatchHandlers(services: Services, sender: () => Sender | null): DomainHandlers<DispatchChannel> {
   const engine = () => {
@@ -32,6 +33,14 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     'dispatch.resume': { roles: ['operator', 'approver'], handle: ({ sendId }) => engine().resume(sendId) },
     // Stopping an approved alert half-way is the shift leader's call.
     'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }) => engine().cancel(sendId) },
+    // Sending again after a gateway fix is the shift leader's call too; never to anyone delivered.
+    'dispatch.resend': {
+      roles: ['approver'],
+      handle: ({ sendId }, caller) =>
+        engine().resendFailed(sendId, (tx, resent) =>
+          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'send_resent', subject: `send:${sendId}`, details: { resent, via: 'console' } }).then(() => undefined),
+        ),
+    },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
   };
 }

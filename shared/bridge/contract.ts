@@ -234,6 +234,8 @@ export const channels = {
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.cancel': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  // --- core: resend to a send's failed recipients (never a delivered one); the shift leader's, audited ---
+  'dispatch.resend': { request: z.object({ sendId: z.number().int(), failed: z.literal(true) }).strict(), response: SendStatus },
   /** Delivery by area cell for the monitor's map: shares per cell, never single recipients. */
   'dispatch.cells': {
     request: z.object({ sendId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
