@@ -8,6 +8,7 @@ import { analyzeSms } from '../../shared/sms';
 import { localTime } from '../dispatch/quiet';
 import { describeGateway } from '../gateways/registry';
 import type { AlertContext } from './records';
+import { releasedFacts } from './released';
 
 /** Routine alerts wait for the end of a recipient's quiet hours: how many would wait now. */
 const QUIET_NOW = `quiet_start IS NOT NULL AND quiet_end IS NOT NULL AND (
@@ -34,7 +35,11 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
     const routine = r.urgency === 'routine';
     let recipients = 0;
     let delayed = 0;
-    if (r.parent_id !== null) {
+    // Released: the recipients frozen then, whatever the area counts today.
+    const release = await releasedFacts(ctx.db, r);
+    if (release) {
+      recipients = release.frozenRecipients;
+    } else if (r.parent_id !== null) {
       recipients = await ctx.frozenActiveCount(ctx.db, r.parent_id);
       if (routine) {
         const d = await ctx.db.get<{ n: number }>(
@@ -45,7 +50,7 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
         delayed = d?.n ?? 0;
       }
     } else if (r.area !== null) {
-      const sel = (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      const sel = await (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       const ids = sel.value;
       recipients = ids.length;
@@ -72,6 +77,7 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
       totalParts,
       costEstimateOre: Math.round(totalParts * price),
       sendSeconds: tps ? totalParts / tps : 0,
+      release: release ? { sendId: release.sendId, releasedAt: release.releasedAt } : null,
     };
   }
 

@@ -57,7 +57,7 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
       recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [r.parent_id])).map((x) => x.s);
     } else {
       if (r.area === null) throw new TrykError('bad_request', 'The alert has no area', { field: 'area' });
-      const sel = (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      const sel = await (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       recipients = Array.from(sel.value);
     }

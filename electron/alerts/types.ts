@@ -20,8 +20,8 @@ export interface Actor {
 
 /** The part of the targeting engine alerts use. */
 export interface AlertTargeting {
-  count(area: unknown, filter?: TargetFilterInput): AreaResult<{ total: number }>;
-  selectRecipients(area: unknown, filter?: TargetFilterInput): AreaResult<Int32Array>;
+  count(area: unknown, filter?: TargetFilterInput): Promise<AreaResult<{ total: number }>>;
+  selectRecipients(area: unknown, filter?: TargetFilterInput): Promise<AreaResult<Int32Array>>;
 }
 
 export interface AlertChange {

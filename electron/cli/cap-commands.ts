@@ -1,35 +1,11 @@
-import { openSync, closeSync, fstatSync, readSync } from 'node:fs';
+import { readBoundedText } from './read-file';
 import { targetAreaFromCap } from '../../shared/cap';
 import { readCap } from '../alerts/cap-schema/check';
 import { TrykError } from '../../shared/bridge/result';
 import type { Command } from './command';
 import { UsageError } from './command';
 
-const MAX_BYTES = 1024 * 1024;
-
-/** Reads at most one byte more than the limit, so a huge file is refused without being loaded. */
-function readCapFile(file: string): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new TrykError('bad_request', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    if (!fstatSync(fd).isFile()) throw new TrykError('bad_request', `${file}: not a file`);
-    const buf = Buffer.alloc(MAX_BYTES + 1);
-    let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    if (n > MAX_BYTES) throw new TrykError('too_large', `${file}: the document is larger than 1024 KiB`);
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n));
-    } catch {
-      throw new TrykError('bad_request', `${file}: not UTF-8 text`);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
+const readCapFile = (file: string) => readBoundedText(file, 'cap');
 
 export const capCheckCommand: Command = {
   name: 'cap check',

@@ -42,9 +42,9 @@ export interface RunningConsole {
   stop(): Promise<void>;
 }
 
-/** `tryk serve` on an ephemeral port; resolves with the URL it prints (token included). */
-export function serve(dataDir: string): Promise<RunningConsole> {
-  const child = spawn(process.execPath, [tryk, 'serve', '--port', '0', '--data-dir', dataDir], {
+/** `tryk serve` on an ephemeral port (or `port`); resolves with the URL it prints (token included). */
+export function serve(dataDir: string, port = 0): Promise<RunningConsole> {
+  const child = spawn(process.execPath, [tryk, 'serve', '--port', String(port), '--data-dir', dataDir], {
     env: consoleEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
