@@ -66,7 +66,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const sender = opts.sending === false ? null : await startSender({ services });
-  if (sender) services.liveGatewayStates = sender.gatewayStates;
+  if (sender) {
+    services.liveGatewayStates = sender.gatewayStates;
+    services.liveGatewayProblems = sender.gatewayProblems;
+  }
   // --- social ---
   const social =
     opts.sending === false

@@ -72,6 +72,8 @@ export interface DispatchEngine {
   status(sendId: number): Promise<SendStatus>;
   /** Sends not yet done (sending, paused, or cancelled with messages still out). */
   active(): number[];
+  /** Gateways refusing every message (sends on them paused), with the code and their own words. */
+  gatewayProblems(): Map<string, { code: string; reason: string }>;
   /** Aggregated progress, a few events per second per send at most; returns the unsubscribe. */
   onProgress(listener: (status: SendStatus) => void): Unsubscribe;
   /** Resolves when the send is done or cancelled and has nothing out any more. */
@@ -502,6 +504,8 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       return s ? snapshot(s) : storedStatus(db, sendId);
     },
     active: () => [...sends.values()].filter(isOpen).map((s) => s.row.id),
+    gatewayProblems: () =>
+      new Map([...lanes.values()].filter((l) => l.attention).map((l) => [l.name, { code: l.attention!.code, reason: l.attention!.reason }])),
     onProgress(listener) {
       listeners.add(listener);
       return () => {
