@@ -94,6 +94,7 @@ export const monitorDa = {
       pause: 'Sæt på pause',
       resume: 'Fortsæt',
       cancel: 'Stop udsendelsen',
+      shiftLeaderOnly: 'Kun vagtchefen (godkender) kan sætte på pause, fortsætte og stoppe en udsendelse',
       working: {
         pause: 'Sætter på pause …',
         resume: 'Fortsætter …',

@@ -96,6 +96,7 @@ export const monitorEn: typeof monitorDa = {
       pause: 'Pause',
       resume: 'Resume',
       cancel: 'Stop the send',
+      shiftLeaderOnly: 'Only the shift leader (approver) can pause, resume or stop a send',
       working: {
         pause: 'Pausing …',
         resume: 'Resuming …',

@@ -82,6 +82,16 @@ describe('the delivery monitor', () => {
     await waitFor(() => expect(d.host.callsTo('dispatch.list').length).toBeGreaterThanOrEqual(2));
   });
 
+  it("offers pause, resume and stop only to the shift leader (the bridge's rule), saying why", async () => {
+    const d = dispatchHost([makeSend({ sendId: 8 })]);
+    const r = await openMonitor(d);
+    act(() => r.store.setState({ officer: { id: 2, username: 'jensen', displayName: 'Betjent Jensen', roles: ['operator'] } }));
+    const c = await card(8);
+    const button = (id: string) => within(c).getByTestId(id) as HTMLButtonElement;
+    expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([true, true, true]);
+    expect(button('send-pause').title).toMatch(/Kun vagtchefen/);
+  });
+
   it('pauses and resumes, with each button enabled only where the state allows it', async () => {
     const d = dispatchHost([makeSend({ sendId: 7 })]);
     await openMonitor(d);

@@ -21,7 +21,10 @@ export function SendControls({ status }: { status: SendStatus }) {
   const cancelButton = useRef<HTMLButtonElement>(null);
   const keepButton = useRef<HTMLButtonElement>(null);
   const allowed = allowedActions(status.state);
-  const busy = control.pending !== null;
+  // The bridge refuses these to anyone but the shift leader; say so instead of offering them.
+  const mayControl = useAppStore((s) => !s.officer || s.officer.roles.includes('approver'));
+  const busy = control.pending !== null || !mayControl;
+  const roleHint = mayControl ? undefined : t('monitor.actions.shiftLeaderOnly');
 
   // The question takes focus (on the safe answer), and closes by itself if the send ends meanwhile.
   useEffect(() => {
@@ -45,6 +48,7 @@ export function SendControls({ status }: { status: SendStatus }) {
           type="button"
           className="button"
           data-testid="send-pause"
+          title={roleHint}
           disabled={!allowed.pause || busy}
           onClick={() => void pause(sendId)}
         >
@@ -54,6 +58,7 @@ export function SendControls({ status }: { status: SendStatus }) {
           type="button"
           className="button"
           data-testid="send-resume"
+          title={roleHint}
           disabled={!allowed.resume || busy}
           onClick={() => void resume(sendId)}
         >
@@ -63,6 +68,7 @@ export function SendControls({ status }: { status: SendStatus }) {
           type="button"
           className="button monitor-danger"
           data-testid="send-cancel"
+          title={roleHint}
           ref={cancelButton}
           disabled={!allowed.cancel || busy || confirming}
           aria-expanded={confirming}
