@@ -5,6 +5,7 @@
  */
 import type { EventName } from '../shared/bridge/contract';
 import { alertHandlers } from './alerts/handlers';
+import { appendAudit } from './audit/service';
 import { boundaryHandlers } from './boundaries/handlers';
 import { createDispatcher, consoleLog } from './bridge/dispatcher';
 import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
@@ -97,6 +98,11 @@ export async function startApp(opts: AppOptions): Promise<App> {
     tips,
     dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
+      // --- harden: the idle lock is a sign-out the officer did not ask for: audited ---
+      onIdleLock: (officer, caller) =>
+        services.store.db.transaction(async (tx) => {
+          await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'lock', subject: 'session', details: { host: caller.host, reason: 'idle' } });
+        }),
     }),
     services,
     sender,

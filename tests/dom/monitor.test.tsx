@@ -111,6 +111,15 @@ describe('the delivery monitor', () => {
     await waitFor(() => expect(d.host.callsTo('dispatch.list').length).toBeGreaterThanOrEqual(2));
   });
 
+  it("offers pause, resume and stop only to the shift leader (the bridge's rule), saying why", async () => {
+    const d = dispatchHost([makeSend({ sendId: 8 })]);
+    const r = await openMonitor(d);
+    act(() => r.store.setState({ officer: { id: 2, username: 'jensen', displayName: 'Betjent Jensen', roles: ['operator'] } }));
+    const c = await card(8);
+    for (const id of ['send-pause', 'send-resume', 'send-cancel', 'send-resend']) expect(within(c).queryByTestId(id)).toBeNull();
+    expect(within(c).getByTestId('send-controls-role').textContent).toMatch(/kun en vagtchef/);
+  });
+
   it('pauses and resumes, with each button enabled only where the state allows it', async () => {
     const d = dispatchHost([makeSend({ sendId: 7 })]);
     await openMonitor(d);

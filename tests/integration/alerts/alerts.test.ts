@@ -119,7 +119,7 @@ describe('alerts against a real store', () => {
     const [submittedEntry] = await alerts.audit({ subject: `alert:${created.id}`, action: 'submitted' });
     expect(submittedEntry).toMatchObject({ officer: 'olsen', details: { recipients: 6, needsApproval: true, rule: 'always', fields: ['smsText'], revision: 3 } });
     expect((await alerts.audit({ action: 'approved' }))[0]).toMatchObject({ officer: 'vagtchef', details: { comment: 'OK, send' } });
-    expect(await verifyAudit(store.db)).toEqual({ ok: true, entries: 5 }); // and the registry import
+    expect(await verifyAudit(store.db)).toEqual({ ok: true, entries: 10 }); // and the registry import and the five officers created
 
     expect(changes.map((c) => [c.status, c.revision])).toEqual([
       ['draft', 1],
