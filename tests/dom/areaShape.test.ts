@@ -84,3 +84,13 @@ describe('tile back-off', () => {
     expect(tileBackoffMs(20)).toBe(600_000);
   });
 });
+
+describe('density labels', () => {
+  it('show only where the number fits inside its cell as drawn', async () => {
+    const { labelFitsCell } = await import('../../renderer/features/map/density');
+    // Country zoom: cells of a few pixels get no number, only their colour.
+    expect(labelFitsCell('1.234', 6, 6)).toBe(false);
+    expect(labelFitsCell('1.234', 60, 40)).toBe(true);
+    expect(labelFitsCell('12', 20, 12)).toBe(false);
+  });
+});

@@ -8,12 +8,15 @@ import { Funnel } from './Funnel';
 import { SendControls } from './SendControls';
 import { Sparkline } from './Sparkline';
 import { etaParts, formatNumber, locale } from './format';
-import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+import { alertIdOf, selectSamples, selectSend, selectTitle } from './monitorSlice';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
   const { t } = useTranslation();
   const title = useAppStore(selectTitle(sendId));
+  const alertId = alertIdOf(useAppStore(selectSend(sendId))?.alertRef ?? null);
+  // An officer who may not read alerts (an administrator) still sees which alert it is.
+  if (!title && alertId !== null) return <>{t('monitor.alertOnly', { alertId })}</>;
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>
