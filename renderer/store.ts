@@ -32,6 +32,9 @@ import { createSubscribersSlice } from './features/subscribers/subscribersSlice'
 import { createDeliverySlice } from './features/alerts/deliverySlice';
 import type { DeliverySlice } from './features/alerts/deliverySlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
+// --- social ---
+import { createSocialSlice } from './features/social/socialSlice';
+import type { SocialSlice } from './features/social/socialSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -43,7 +46,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -66,6 +69,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
+    ...createSocialSlice(set, get, deps),
   }));
   return store;
 }

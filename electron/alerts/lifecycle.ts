@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { TrykError } from '../../shared/bridge/result';
 import { X_MAX_LENGTH } from '../../shared/alerts/schema';
+import type { AlertChannel } from '../../shared/alerts/schema';
+import { xTextFacts } from '../../shared/social/xtext';
 import type { Alert, AlertPatch, AlertStatus, ApprovalRule, Template } from '../../shared/alerts/schema';
 import { defaultFields, fillTemplate, TemplateOverrides, unfilledFields } from '../../shared/alerts/templates';
 import { analyzeSms } from '../../shared/sms';
@@ -134,6 +136,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     if (patch.fields !== undefined) set('fields', JSON.stringify(patch.fields));
     if (patch.smsText !== undefined) set('sms_text', patch.smsText);
     if (patch.socialText !== undefined) set('social_text', patch.socialText);
+    if (patch.channels !== undefined) set('channels', JSON.stringify(patch.channels));
     if (patch.capEnabled !== undefined) set('cap_enabled', patch.capEnabled ? 1 : 0);
     if (patch.capStatus !== undefined) set('cap_status', patch.capStatus);
     if (patch.urgency !== undefined) set('urgency', patch.urgency);
@@ -240,8 +243,13 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       const template = current.template_id ? all.find((t) => t.id === current.template_id) : undefined;
       const missing = template ? unfilledFields(template, current.sms_text) : [];
       if (missing.length) throw new TrykError('bad_request', `Fill in ${missing.join(', ')} before submitting`, { field: 'fields', missing });
-      if (current.social_text.length > X_MAX_LENGTH) {
-        throw new TrykError('bad_request', `The social text is longer than X allows (${current.social_text.length} of ${X_MAX_LENGTH})`, { field: 'socialText' });
+      const chosen = JSON.parse(current.channels) as AlertChannel[];
+      const x = xTextFacts(current.social_text);
+      if (x.weighted > X_MAX_LENGTH) {
+        throw new TrykError('bad_request', `The social text is longer than X allows (${x.weighted} of ${X_MAX_LENGTH}, as X counts)`, { field: 'socialText' });
+      }
+      if ((chosen.includes('facebook') || chosen.includes('x')) && !current.social_text.trim()) {
+        throw new TrykError('bad_request', 'The social text is empty, but Facebook or X is chosen', { field: 'socialText' });
       }
       if (recipients === 0) throw new TrykError('bad_request', 'Nobody would receive this alert: no active subscribers in the area', { recipients });
       const needs = ruleNeedsApproval(rule, current.category, recipients);

@@ -3,6 +3,7 @@
  * reading a row, turning it into the contract's Alert, the approval rule, templates, the
  * audit entry of a change and the change event.
  */
+import type { AlertChannel } from '../../shared/alerts/schema';
 import { createHash } from 'node:crypto';
 import { TrykError } from '../../shared/bridge/result';
 import type { Alert, AlertKind, AlertStatus, ApprovalRule, Template } from '../../shared/alerts/schema';
@@ -25,6 +26,8 @@ export interface Row {
   fields: string;
   sms_text: string;
   social_text: string;
+  /** JSON array of the chosen channels (migration 0010). */
+  channels: string;
   cap_enabled: number;
   cap_status: Alert['capStatus'];
   urgency: Alert['urgency'];
@@ -113,6 +116,7 @@ export function alertContext(deps: AlertServiceDeps): AlertContext {
       fields: JSON.parse(r.fields) as Record<string, string>,
       smsText: r.sms_text,
       socialText: r.social_text,
+      channels: JSON.parse(r.channels) as AlertChannel[],
       capEnabled: r.cap_enabled === 1,
       capStatus: r.cap_status,
       urgency: r.urgency,

@@ -37,6 +37,7 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  'social_channel_added',
   'gateway_removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

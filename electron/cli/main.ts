@@ -29,6 +29,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- social ---
+import { socialCommands } from './social-commands';
 
 export const commands: Command[] = [
   initCommand,
@@ -65,6 +67,8 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- social ---
+  ...socialCommands,
 ];
 
 function help(): string {

@@ -213,6 +213,7 @@ export const alertsDa = {
     blockers: {
       smsEmpty: 'SMS-teksten er tom.',
       xTooLong: 'Teksten til X er for lang.',
+      socialEmpty: 'Teksten til Facebook og X er tom.',
       noArea: 'Vælg et område.',
       requiredField: 'Udfyld de felter, der er markeret med *.',
       placeholders: 'SMS-teksten har stadig felter i {krølleparenteser}, der ikke er udfyldt.',

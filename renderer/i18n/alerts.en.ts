@@ -213,6 +213,7 @@ export const alertsEn: typeof alertsDa = {
     blockers: {
       smsEmpty: 'The SMS text is empty.',
       xTooLong: 'The text for X is too long.',
+      socialEmpty: 'The text for Facebook and X is empty.',
       noArea: 'Choose an area.',
       requiredField: 'Fill in the fields marked with *.',
       placeholders: 'The SMS text still has fields in {braces} that are not filled in.',

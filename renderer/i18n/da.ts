@@ -1,12 +1,14 @@
 import type { ErrorCode } from '../../shared/bridge/result';
 import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
+import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
   ...alertsDa,
   ...monitorDa,
+  ...socialDa,
   ...subscribersDa,
   app: {
     name: 'Tryk',

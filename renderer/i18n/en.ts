@@ -1,12 +1,14 @@
 import type { Translation } from './types';
 import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
+import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
   ...alertsEn,
   ...monitorEn,
+  ...socialEn,
   ...subscribersEn,
   app: {
     name: 'Tryk',

@@ -154,9 +154,13 @@ describe('the composer', () => {
     expect(screen.getByTestId('x-count').textContent).toBe('280 af 280 tegn på X');
     expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(false);
 
-    // Code points, not UTF-16 units: an emoji is one character to X.
-    type(social, `${'x'.repeat(279)}🚓`);
+    // As X weighs text (twitter-text): an emoji weighs 2, a link 23 whatever its length.
+    type(social, `${'x'.repeat(278)}🚓`);
     expect(screen.getByTestId('x-count').dataset.over).toBe('false');
+    type(social, `${'x'.repeat(279)}🚓`);
+    expect(screen.getByTestId('x-count').dataset.over).toBe('true');
+    type(social, `${'x'.repeat(256)} https://politi.dk/${'a'.repeat(100)}`);
+    expect(screen.getByTestId('x-count').textContent).toBe('280 af 280 tegn på X');
 
     type(social, 'x'.repeat(283));
     expect(screen.getByTestId('x-count').textContent).toBe('3 tegn for meget til X (højst 280). Forkort teksten.');
