@@ -14,6 +14,7 @@ import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
+import { mapTestTilesCommand } from './map-commands';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand } from './officer-commands';
@@ -56,6 +57,7 @@ export const commands: Command[] = [
   alertImportCapCommand,
   smsAnalyzeCommand,
   settingsCommand,
+  mapTestTilesCommand,
   alertStatusCommand,
   sendStatusCommand,
   sendPauseCommand,
