@@ -52,6 +52,9 @@ describe('the target area drawn with its parts, in Chromium', () => {
     const drawn = operator.locator('path.area-part--include[data-part="postcode:3400"]');
     await drawn.waitFor({ state: 'attached', timeout: 15_000 });
     expect(await operator.locator('path.area-result').count()).toBe(1);
+    // No tiles here (TRYK_MAP_TILES=off): the offline map, with towns named.
+    expect(await operator.getByTestId('basemap-state').innerText()).toMatch(/^Offlinekort/);
+    await expect.poll(() => operator.getByTestId('map-labels').locator('.map-label--town').allInnerTexts(), { timeout: 15_000 }).toContain('Hillerød');
     await operator.getByTestId('part-remove-boundary:postcode:3400').click();
     await expect.poll(() => drawn.count()).toBe(0);
     await result.getByRole('button', { name: /Vis Postnummer 3400/ }).click();
