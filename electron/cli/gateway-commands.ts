@@ -5,9 +5,8 @@ import { describeGateway } from '../gateways/registry';
 import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { withStore } from './store-commands';
+import { signInWithRole } from './sign-in';
 import { VERSION } from './version';
-import { readPassphrase } from './passphrase';
-import { TrykError } from '../../shared/bridge/result';
 
 export const gatewayListCommand: Command = {
   name: 'gateway list',
@@ -60,14 +59,9 @@ export const gatewayRemoveCommand: Command = {
   async run(ctx) {
     const [name, ...rest] = ctx.positionals;
     if (!name || rest.length) throw new UsageError('name one gateway');
-    const username = ctx.values.as;
-    if (typeof username !== 'string' || !username.trim()) throw new UsageError('--as ADMIN is required: a gateway is removed by a signed-in administrator');
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
-      const passphrase =
-        ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-      const officer = await services.officers.signIn(username, passphrase);
-      if (!officer.roles.includes('admin')) throw new TrykError('forbidden', `${officer.username} is not an administrator`);
+      const officer = await signInWithRole(ctx, services.officers, ['admin'], 'remove a gateway');
       const r = await services.gateways.remove(name, { officer: officer.username });
       return {
         text: `Removed gateway ${r.name}.${r.primary ? ` The primary gateway is ${r.primary}.` : ' No gateway is left: add one with tryk gateway add NAME URL.'}`,

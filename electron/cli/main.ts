@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
+import { systemError } from '../store/store';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
-import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { benchDispatchCommand, benchImportCommand, benchInboundCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
@@ -16,8 +17,8 @@ import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './sen
 import { settingsCommand } from './settings-command';
 import { mapTestTilesCommand } from './map-commands';
 import { smsAnalyzeCommand } from './sms-command';
-import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
-import { officerAddCommand, officerListCommand } from './officer-commands';
+import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
+import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
@@ -30,6 +31,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- tips ---
+import { gatewayShowCommand, tipsCommands } from './tips-commands';
 // --- social ---
 import { socialCommands } from './social-commands';
 
@@ -51,6 +54,7 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  officerSetPhoneCommand,
   ...alertCommands,
   alertSendCommand,
   alertRuleCommand,
@@ -62,6 +66,7 @@ export const commands: Command[] = [
   sendStatusCommand,
   sendPauseCommand,
   sendResumeCommand,
+  sendResendCommand,
   sendCancelCommand,
   auditVerifyCommand,
   auditListCommand,
@@ -69,6 +74,10 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- tips ---
+  gatewayShowCommand,
+  ...tipsCommands,
+  benchInboundCommand,
   // --- social ---
   ...socialCommands,
 ];
@@ -150,6 +159,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   } catch (e) {
     if (e instanceof UsageError) return fail(2, `${e.message} (usage: ${command.usage})`, 'usage');
     if (isTrykError(e)) return fail(1, e.message, e.code, e.details);
+    // A store or disk fault (damaged page, full disk, no permission, read-only) in the middle of a command.
+    const known = systemError(e, ctx.dataDir);
+    if (known) return fail(1, known.message, known.code);
     // Unexpected: say what kind, never dump data that could be personal.
     return fail(1, `${command.name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, 'internal');
   }

@@ -1,6 +1,7 @@
+import { appendAudit } from '../audit/service';
+import type { AuditBy } from '../audit/service';
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
-import { appendAudit } from '../audit/service';
 import type { Db } from '../store/db';
 
 export type GatewayKind = GatewaySummary['kind'];
@@ -48,12 +49,13 @@ export function redactUrl(url: string): string {
 
 export interface GatewayConfigService {
   list(): Promise<GatewayConfig[]>;
-  add(name: string, url: string, opts?: { primary?: boolean }): Promise<GatewayConfig>;
   /**
    * Removes a gateway, audited in the same transaction; refused while a send that is not
    * finished uses it. When it was the primary, the first remaining one (by name) becomes primary.
    */
   remove(name: string, by: { officer: string }): Promise<{ name: string; primary: string | null }>;
+  /** With `by`, audited (gateway_added, never the URL's password) in the same transaction. */
+  add(name: string, url: string, opts?: { primary?: boolean }, by?: AuditBy): Promise<GatewayConfig>;
 }
 
 export function gatewayConfigService(db: Db, now: () => Date = () => new Date()): GatewayConfigService {
@@ -65,7 +67,7 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
     ).map((r) => ({ id: r.id, name: r.name, kind: r.kind, url: r.url, primary: r.is_primary === 1, enabled: r.enabled === 1 }));
   return {
     list,
-    async add(name, url, opts = {}) {
+    async add(name, url, opts = {}, by) {
       if (!/^[\w.-]{1,40}$/.test(name)) {
         throw new TrykError('bad_request', 'A gateway name is 1–40 letters, digits, dots, dashes or underscores');
       }
@@ -81,6 +83,7 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
           'INSERT INTO gateways (name, kind, url, is_primary, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)',
           [name, kind, url, primary ? 1 : 0, now().toISOString()],
         );
+        if (by) await appendAudit(tx, { at: now(), officer: by.officer, action: 'gateway_added', subject: `gateway:${name}`, details: { ...by.details, kind, primary } });
         return { id: lastID, name, kind, url, primary, enabled: true };
       });
     },

@@ -1,5 +1,4 @@
 /** The gateway channels: the configured gateways with their live state (passwords hidden), add and test. */
-import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { DomainHandlers } from '../bridge/dispatcher';
 import { redactUrl } from '../config/gateways';
@@ -32,10 +31,7 @@ export function gatewayHandlers(
       handle: async ({ name, url, primary }, caller) => {
         // Checked by the connector's own parser first, so a mistyped URL is refused with its reason.
         describeGateway(url);
-        const g = await services.gateways.add(name, url, { primary });
-        await services.store.db.transaction((tx) =>
-          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'gateway_added', subject: `gateway:${g.name}`, details: { kind: g.kind, primary: g.primary } }),
-        );
+        const g = await services.gateways.add(name, url, { primary }, { officer: caller.session.officer!.username, details: { host: caller.host } });
         return { name: g.name, kind: g.kind, primary: g.primary };
       },
     },

@@ -3,6 +3,8 @@ import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
+// --- tips ---
+import { tipsDa } from './tips.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -10,6 +12,7 @@ export const da = {
   ...monitorDa,
   ...socialDa,
   ...subscribersDa,
+  ...tipsDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -206,6 +209,7 @@ export const da = {
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
       unsupported_geometry: 'Området indeholder en form, der ikke kan tælles',
+      index_unavailable: 'Optællingen mislykkedes to gange i træk – prøv igen om et øjeblik',
     },
     filter: {
       legend: 'Målgrupper',
@@ -282,6 +286,7 @@ export const da = {
     connecting: 'forbinder',
     disconnected: 'afbrudt',
     disabled: 'slået fra',
+    attention: 'kræver handling',
   },
   connection: {
     connecting: 'forbinder',

@@ -87,7 +87,7 @@ describe('the gateways in settings', () => {
 describe('the tile server in settings', () => {
   it('lets an admin test the configured or another address, and says why one is not usable', async () => {
     const r = await openSettings(admin, {
-      'map.testTiles': (p) =>
+      'map.testTiles': (p: unknown) =>
         (p as { url?: string }).url
           ? { ok: true, value: { ok: false, url: 'http://tiles.intern/7/68/39.png', status: 503, contentType: null, bytes: 0, ms: 12, problem: 'HTTP 503' } }
           : { ok: true, value: { ok: true, url: 'https://tile/7/68/39.png', status: 200, contentType: 'image/png', bytes: 1234, ms: 40, problem: null } },
