@@ -15,6 +15,7 @@ import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
+import { mapTestTilesCommand } from './map-commands';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
@@ -60,6 +61,7 @@ export const commands: Command[] = [
   alertImportCapCommand,
   smsAnalyzeCommand,
   settingsCommand,
+  mapTestTilesCommand,
   alertStatusCommand,
   sendStatusCommand,
   sendPauseCommand,

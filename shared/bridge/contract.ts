@@ -249,6 +249,19 @@ export const channels = {
   },
   // --- offline map ---
   'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
+  /** Fetches one tile over Denmark from a tile address (or the configured one) and reports (admin). */
+  'map.testTiles': {
+    request: z.object({ url: z.string().trim().min(1).max(500).optional() }).strict(),
+    response: z.object({
+      ok: z.boolean(),
+      url: z.string(),
+      status: z.number().int().nullable(),
+      contentType: z.string().nullable(),
+      bytes: z.number().int(),
+      ms: z.number(),
+      problem: z.string().nullable(),
+    }),
+  },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,

@@ -43,7 +43,7 @@ describe('the delivery monitor', () => {
     expect(text(two, 'funnel-submitting')).toBe('100');
     expect(text(two, 'funnel-accepted')).toBe('1.900');
     expect(text(two, 'send-state')).toBe('Sender');
-    expect(text(two, 'send-throughput')).toBe('212,5 SMS/s');
+    expect(text(two, 'send-throughput')).toBe('212,5 modtagere/s');
     expect(text(two, 'send-eta')).toBe('4 min 12 s');
     expect(text(two, 'send-progress')).toBe('5 % færdige – 2.000 af 34.000');
     // The bar's segments are the counts' shares of the recipients.
@@ -97,7 +97,7 @@ describe('the delivery monitor', () => {
     });
     expect(text(one, 'funnel-delivered')).toBe('12.345');
     expect(text(one, 'funnel-queued')).toBe('100');
-    expect(text(one, 'send-throughput')).toBe('800 SMS/s');
+    expect(text(one, 'send-throughput')).toBe('800 modtagere/s');
     expect(text(two, 'funnel-delivered')).toBe('2.000');
     expect(text(two, 'send-state')).toBe('Sat på pause');
     expect(text(two, 'send-eta')).toBe('ingen – sat på pause');
@@ -282,14 +282,18 @@ describe('the delivery monitor', () => {
     expect(error.textContent).toContain('Ingen forbindelse til værten lige nu.');
   });
 
-  it('speaks English when the officer chose it', async () => {
-    const d = dispatchHost([makeSend({ sendId: 2, etaSeconds: 3700, failures: [{ reason: 'EXPIRED', count: 1200 }] })]);
+  it('speaks English when the officer chose it, naming the send by its alert', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41', etaSeconds: 3700, failures: [{ reason: 'EXPIRED', count: 1200 }] })], {
+      alerts: [makeAlert({ id: 41, category: 'burglary', smsText: 'Police: burglary in Hillerød tonight.' })],
+    });
     await openMonitor(d, { language: 'en' });
     const c = await card(2);
+    await waitFor(() => expect(within(c).getByRole('heading', { level: 2 }).textContent).toContain('Burglary · alert 41'));
+    expect(screen.getByTestId('monitor-item-2').textContent).toContain('Burglary · alert 41');
     expect(text(c, 'funnel-recipients')).toBe('34,000');
     expect(text(c, 'send-state')).toBe('Sending');
     expect(text(c, 'send-eta')).toBe('1 h 1 min');
-    expect(text(c, 'send-throughput')).toBe('200 msg/s');
+    expect(text(c, 'send-throughput')).toBe('200 recipients/s');
     expect(within(c).getByTestId('failure-label').textContent).toBe('Expired – the phone was not reachable in time');
   });
 });
@@ -319,5 +323,16 @@ describe('monitor text', () => {
       }
     }
     expect(Object.keys(da.reasons).sort()).toEqual([...knownReasons].sort());
+  });
+});
+
+describe('the monitor for an officer who may not read alerts', () => {
+  it('names the alert a send belongs to instead of the send number', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41' })], {
+      overrides: { 'alerts.get': () => ({ ok: false, error: { code: 'forbidden', message: 'not for this role' } }) },
+    });
+    await openMonitor(d, { language: 'en' });
+    await waitFor(() => expect(screen.getByTestId('monitor-item-2').textContent).toContain('Alert 41'));
+    expect(screen.getByTestId('monitor-item-2').textContent).not.toContain('Send 2');
   });
 });
