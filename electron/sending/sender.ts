@@ -153,7 +153,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
           recipients: plan.recipients,
           priority: plan.priority,
           respectQuietHours: plan.respectQuietHours,
-          validityMinutes: ALERT_VALIDITY_MINUTES,
+          validityMinutes: plan.validityMinutes ?? ALERT_VALIDITY_MINUTES,
           primary: p.name,
           fallback: fallback(),
         });
