@@ -44,7 +44,7 @@ export interface Row {
   approved_revision: number | null;
   decision_comment: string | null;
   released_at: string | null;
-  /** Migration 0012: the planned release and the end of sending. */
+  /** Migration 0013: the planned release and the end of sending. */
   release_at: string | null;
   expires_at: string | null;
   created_at: string;

@@ -1,7 +1,8 @@
 import { TrykError } from '../../shared/bridge/result';
 import { maskPhone, normalizePhone } from '../../shared/phone';
 import type { Role } from '../bridge/dispatcher';
-import { officerService, roles as allRoles } from '../officers/service';
+import { officerService, roles as allRoles, STORE_PASSPHRASE } from '../officers/service';
+import { signInWithRole } from './sign-in';
 import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
@@ -17,8 +18,11 @@ export const officerAddCommand: Command = {
   name: 'officer add',
   summary: 'create an officer account (roles: operator, approver, admin)',
   usage:
-    'tryk officer add USERNAME --roles operator[,approver,admin] [--name "Display Name"] [--phone NUMBER] [--data-dir DIR]\n  the passphrase comes from $TRYK_OFFICER_PASSPHRASE or is asked for; --phone is the officer\'s own number for test SMS',
-  options: { roles: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
+    'tryk officer add USERNAME --roles operator[,approver,admin] [--name "Display Name"] [--phone NUMBER] [--as ADMIN] [--data-dir DIR]\n' +
+    "  the new officer's passphrase comes from $TRYK_NEW_OFFICER_PASSPHRASE (or $TRYK_OFFICER_PASSPHRASE without --as) or is asked for;\n" +
+    '  with --as an administrator signs in ($TRYK_OFFICER_PASSPHRASE); without it the audit trail records the store passphrase;\n' +
+    "  --phone is the officer's own number for test SMS",
+  options: { roles: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' }, as: { type: 'string' } },
   async run(ctx) {
     const [username] = ctx.positionals;
     if (!username || ctx.positionals.length > 1) throw new UsageError('give one USERNAME');
@@ -29,15 +33,18 @@ export const officerAddCommand: Command = {
     if (roles.length === 0 || roles.some((r) => !allRoles.includes(r))) throw new UsageError(`--roles is one or more of ${allRoles.join(', ')}`);
     const phone = ctx.values.phone === undefined ? null : officerPhone(String(ctx.values.phone));
     return withStore(ctx, async (store) => {
-      const passphrase = await officerPassphrase(ctx.env);
       const officers = officerService(store.db);
-      const officer = await officers.create({
-        username,
-        displayName: (ctx.values.name as string | undefined) ?? username,
-        roles,
-        passphrase,
-      });
-      if (phone) await officers.setPhone(officer.username, phone, { by: null, via: 'cli' });
+      // The first admin of a new store can only come from the store passphrase; later ones
+      // should come from an admin (--as), and either way the trail says which.
+      const actor = ctx.values.as === undefined ? STORE_PASSPHRASE : { officer: (await signInWithRole(ctx, officers, ['admin'], 'create officers')).username };
+      const passphrase =
+        ctx.values.as === undefined ? await officerPassphrase(ctx.env) : await officerPassphrase({ ...ctx.env, TRYK_OFFICER_PASSPHRASE: ctx.env.TRYK_NEW_OFFICER_PASSPHRASE ?? '' });
+      const officer = await officers.create(
+        { username, displayName: (ctx.values.name as string | undefined) ?? username, roles, passphrase },
+        actor,
+        { host: 'cli' },
+      );
+      if (phone) await officers.setPhone(officer.username, phone, { by: 'officer' in actor ? actor.officer : null, via: 'cli' });
       const withPhone = phone ? `, own phone ${maskPhone(phone)}` : '';
       return { text: `Created officer ${officer.username} (${officer.roles.join(', ')}${withPhone}).`, json: { ...officer, phone: phone !== null } };
     });

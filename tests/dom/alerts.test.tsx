@@ -179,7 +179,9 @@ describe('the composer', () => {
     await waitFor(() => expect(screen.getByTestId('map-area').textContent).toBe('Området på kortet når 1.234 abonnenter.'));
     fireEvent.click(screen.getByTestId('use-map-area'));
     expect(screen.getByTestId('area-summary').textContent).toContain('Med: Tegnet område');
-    expect(screen.getByTestId('area-outline').querySelectorAll('polygon')).toHaveLength(1);
+    // The area on a real (Leaflet) map, its drawn part filled as included.
+    expect(screen.getByTestId('area-map').querySelector('.leaflet-container')).not.toBeNull();
+    await waitFor(() => expect(screen.getByTestId('area-map').querySelectorAll('path.area-part--include')).toHaveLength(1));
     await waitFor(() => expect(a.alerts.get(5)?.area).toEqual(squareArea));
     await waitFor(() => expect(screen.getByTestId('preview-recipients').textContent).toBe('1.234 modtagere'));
     expect(screen.getByTestId('preview-cost').textContent).toMatch(/308,50\s*kr\./);

@@ -18,10 +18,9 @@ export function SendControls({ status }: { status: SendStatus }) {
   const resume = useAppStore((s) => s.resumeSend);
   const cancel = useAppStore((s) => s.cancelSend);
   const dismiss = useAppStore((s) => s.dismissSendError);
-  // The host decides (pause and resume: operators and shift leaders; stopping: shift leaders),
-  // and the console offers only what the officer's role may do, saying who can do the rest.
-  const canSteer = useAppStore((s) => hasRole(s, 'operator', 'approver'));
-  const canStop = useAppStore((s) => hasRole(s, 'approver'));
+  // The host decides (pausing, resuming and stopping a send are the shift leader's), and the
+  // console offers only what the officer's role may do, saying who can.
+  const canSteer = useAppStore((s) => hasRole(s, 'approver'));
   const [confirming, setConfirming] = useState(false);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const keepButton = useRef<HTMLButtonElement>(null);
@@ -72,25 +71,18 @@ export function SendControls({ status }: { status: SendStatus }) {
         >
           {control.pending === 'resume' ? t('monitor.actions.working.resume') : t('monitor.actions.resume')}
         </button>
-        {canStop && (
-          <button
-            type="button"
-            className="button monitor-danger"
-            data-testid="send-cancel"
-            ref={cancelButton}
-            disabled={!allowed.cancel || busy || confirming}
-            aria-expanded={confirming}
-            onClick={() => setConfirming(true)}
-          >
-            {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
-          </button>
-        )}
+        <button
+          type="button"
+          className="button monitor-danger"
+          data-testid="send-cancel"
+          ref={cancelButton}
+          disabled={!allowed.cancel || busy || confirming}
+          aria-expanded={confirming}
+          onClick={() => setConfirming(true)}
+        >
+          {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
+        </button>
       </div>
-      {!canStop && allowed.cancel && (
-        <p className="hint" data-testid="send-cancel-role">
-          {t('monitor.actions.roleNoStop')}
-        </p>
-      )}
       {confirming && (
         <div
           className="send-confirm"

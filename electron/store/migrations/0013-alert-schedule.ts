@@ -5,8 +5,8 @@ import type { Migration } from './types';
  * is sent (expires_at: recipients not reached by then end as expired). ISO 8601 in UTC, so
  * they compare as text; in the store, so a restart keeps the plan.
  */
-export const migration0012: Migration = {
-  version: 12,
+export const migration0013: Migration = {
+  version: 13,
   name: 'alert-schedule',
   async up(tx) {
     await tx.run('ALTER TABLE alerts ADD COLUMN release_at TEXT');
