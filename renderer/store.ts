@@ -31,7 +31,11 @@ import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createDeliverySlice } from './features/alerts/deliverySlice';
 import type { DeliverySlice } from './features/alerts/deliverySlice';
+import { createTestSmsSlice } from './features/alerts/testSmsSlice';
+import type { TestSmsSlice } from './features/alerts/testSmsSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
+import { createTipsSlice } from './features/tips/tipsSlice';
+import type { TipsSlice } from './features/tips/tipsSlice';
 // --- social ---
 import { createSocialSlice } from './features/social/socialSlice';
 import type { SocialSlice } from './features/social/socialSlice';
@@ -46,7 +50,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -68,7 +72,9 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createAuditSlice(set, get, deps),
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
+    ...createTipsSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
+    ...createTestSmsSlice(set, get, deps),
     ...createSocialSlice(set, get, deps),
   }));
   return store;

@@ -37,13 +37,25 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  // --- tips ---
+  'opted_out',
+  'signed_up',
+  'tip_opened',
+  'tip_changed',
+  'tip_replied',
+  'tips_deleted',
   'social_channel_added',
+  'gateway_removed',
   // --- harden: every security-relevant action (issue 8 §3) ---
   'officer_created',
   'send_paused',
   'send_resumed',
   'send_cancelled',
   'lookup',
+  // --- session helper: test SMS to an officer's own phone ---
+  'officer_phone_set',
+  'test_sms',
+  'send_resent',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -9,15 +9,15 @@ import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
-import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { benchDispatchCommand, benchImportCommand, benchInboundCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
-import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
+import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
-import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
-import { officerAddCommand, officerListCommand } from './officer-commands';
+import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
+import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
@@ -30,6 +30,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- tips ---
+import { gatewayShowCommand, tipsCommands } from './tips-commands';
 // --- social ---
 import { socialCommands } from './social-commands';
 
@@ -42,6 +44,7 @@ export const commands: Command[] = [
   gatewayAddCommand,
   gatewayListCommand,
   gatewayTestCommand,
+  gatewayRemoveCommand,
   subscribersImportCommand,
   subscribersExportCommand,
   subscribersCountCommand,
@@ -50,6 +53,7 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  officerSetPhoneCommand,
   ...alertCommands,
   alertSendCommand,
   alertRuleCommand,
@@ -60,6 +64,7 @@ export const commands: Command[] = [
   sendStatusCommand,
   sendPauseCommand,
   sendResumeCommand,
+  sendResendCommand,
   sendCancelCommand,
   auditVerifyCommand,
   auditListCommand,
@@ -67,6 +72,10 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- tips ---
+  gatewayShowCommand,
+  ...tipsCommands,
+  benchInboundCommand,
   // --- social ---
   ...socialCommands,
 ];

@@ -60,6 +60,8 @@ export interface SendStatus {
   etaSeconds: number | null;
   /** Failed and expired recipients by reason code, most frequent first. */
   failures: { reason: string; count: number }[];
+  /** When the engine paused the send because its gateway refuses every message: the gateway's words. */
+  attention: { gateway: string; code: string; reason: string; since: string } | null;
   createdAt: string;
   releasedAt: string | null;
   finishedAt: string | null;
@@ -152,6 +154,17 @@ export function finishedCount(counts: OutboxCounts): number {
   return counts.delivered + counts.failed + counts.expired + counts.cancelled;
 }
 
+/** Why a paused send was paused by the engine (its gateway refusing everything), or null for an officer's pause. */
+export async function pausedFor(q: Queryable, sendId: number): Promise<SendStatus['attention']> {
+  const last = await q.get<{ at: string; kind: string; detail: string | null }>(
+    "SELECT at, kind, detail FROM send_log WHERE send_id = ? AND kind IN ('paused', 'paused_gateway', 'resumed') ORDER BY id DESC LIMIT 1",
+    [sendId],
+  );
+  if (last?.kind !== 'paused_gateway' || !last.detail) return null;
+  const d = JSON.parse(last.detail) as { gateway: string; code: string; reason: string };
+  return { gateway: d.gateway, code: d.code, reason: d.reason, since: last.at };
+}
+
 /** A send's status read from the store alone (no engine running: the CLI, a finished send). */
 export async function storedStatus(q: Queryable, sendId: number): Promise<SendStatus> {
   const send = await requireSend(q, sendId);
@@ -169,6 +182,7 @@ export async function storedStatus(q: Queryable, sendId: number): Promise<SendSt
     throughput: 0,
     etaSeconds: counts.queued + counts.submitting === 0 ? 0 : null,
     failures: sortedFailures(await failuresFor(q, sendId)),
+    attention: send.state === 'paused' ? await pausedFor(q, sendId) : null,
     createdAt: send.created_at,
     releasedAt: send.released_at,
     finishedAt: send.finished_at,
@@ -192,6 +206,34 @@ export async function resumeInStore(q: Queryable, sendId: number, nowMs: number)
   await q.run("UPDATE sends SET state = 'sending' WHERE id = ?", [sendId]);
   await appendLog(q, sendId, nowMs, 'resumed');
   return { ...send, state: 'sending' };
+}
+
+/** Failed for a reason no resend can cure: the number itself. */
+const NEVER_RESENT = 'INVALID_NUMBER';
+
+/**
+ * Queues a send's failed recipients again (after a gateway fix, or a temporary cause), and
+ * only them: delivered, accepted, expired and cancelled rows are not touched, so nobody who
+ * got the message gets it twice. A finished send reopens. Must run inside a transaction.
+ */
+export async function resendFailedInStore(q: Queryable, sendId: number, nowMs: number): Promise<{ resent: number }> {
+  const send = await requireSend(q, sendId);
+  if (send.state === 'cancelled' || send.state === 'queued') {
+    throw new TrykError('conflict', `Send ${sendId} is ${send.state}: only a sending, paused or finished send can be resent to`, { state: send.state });
+  }
+  const failed = `SELECT id FROM outbox WHERE send_id = ? AND state = 'failed' AND coalesce(reason_code, '') <> '${NEVER_RESENT}'`;
+  // The old parts' receipts belong to the failed attempt; a multi-part message is judged by its new parts only.
+  await q.run(`DELETE FROM outbox_parts WHERE outbox_id IN (${failed})`, [sendId]);
+  const resent = (
+    await q.run(
+      `UPDATE outbox SET state = 'queued', reason_code = NULL, next_attempt_at = ?, attempts = 0, updated_at = ? WHERE id IN (${failed})`,
+      [nowMs, nowMs, sendId],
+    )
+  ).changes;
+  if (resent === 0) throw new TrykError('bad_request', `Send ${sendId} has no failed recipients to resend to`, { failed: 0 });
+  if (send.state === 'done') await q.run("UPDATE sends SET state = 'sending', finished_at = NULL WHERE id = ?", [sendId]);
+  await appendLog(q, sendId, nowMs, 'resent', resent);
+  return { resent };
 }
 
 /**

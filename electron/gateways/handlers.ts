@@ -6,7 +6,9 @@ import type { Services } from '../services';
 import { testGateway } from './probe';
 import { describeGateway } from './registry';
 
-export function gatewayHandlers(services: Services): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test'> {
+export function gatewayHandlers(
+  services: Services,
+): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test' | 'gateways.remove'> {
   return {
     'gateways.list': {
       roles: ALL_ROLES,
@@ -34,5 +36,9 @@ export function gatewayHandlers(services: Services): DomainHandlers<'gateways.li
       },
     },
     'gateways.test': { roles: ['admin'], handle: ({ name }) => testGateway(services.gateways, name) },
+    'gateways.remove': {
+      roles: ['admin'],
+      handle: async ({ name }, caller) => ({ ...(await services.gateways.remove(name, { officer: caller.session.officer!.username })), removed: true as const }),
+    },
   };
 }

@@ -62,6 +62,13 @@ export interface OfficerService {
   list(): Promise<(Officer & { disabled: boolean })[]>;
   get(id: number): Promise<Officer | null>;
   count(): Promise<number>;
+  /**
+   * Sets (or with null, removes) an officer's own phone number, audited (without the number) in
+   * the same transaction; returns whether the officer exists.
+   */
+  setPhone(username: string, e164: string | null, via: { by: string | null; via: 'cli' | 'console' }): Promise<boolean>;
+  /** The officer's own number (E.164), for a test SMS; null when none is set. */
+  phoneOf(id: number): Promise<string | null>;
 }
 
 export function officerService(db: Db, opts: { now?: () => Date; cost?: HashCost } = {}): OfficerService {
@@ -175,6 +182,17 @@ export function officerService(db: Db, opts: { now?: () => Date; cost?: HashCost
     },
     async count() {
       return (await db.get<{ n: number }>('SELECT count(*) AS n FROM officers'))?.n ?? 0;
+    },
+    async setPhone(username, e164, { by, via }) {
+      return db.transaction(async (tx) => {
+        const { changes } = await tx.run('UPDATE officers SET phone = ? WHERE username = ?', [e164, username]);
+        if (!changes) return false;
+        await appendAudit(tx, { at: now(), officer: by, action: 'officer_phone_set', subject: `officer:${username}`, details: { via, set: e164 !== null } });
+        return true;
+      });
+    },
+    async phoneOf(id) {
+      return (await db.get<{ phone: string | null }>('SELECT phone FROM officers WHERE id = ?', [id]))?.phone ?? null;
     },
   };
 }

@@ -3,6 +3,8 @@ import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
+// --- tips ---
+import { tipsDa } from './tips.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -10,6 +12,7 @@ export const da = {
   ...monitorDa,
   ...socialDa,
   ...subscribersDa,
+  ...tipsDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -88,7 +91,15 @@ export const da = {
         makePrimary: 'Brug som primær gateway',
         add: 'Tilføj gateway',
         addHint: 'Adgangskoden gemmes krypteret og vises aldrig igen. Konsollen forbinder den nye gateway, næste gang den startes.',
-        adminOnly: 'Kun en administrator kan tilføje og teste gateways.',
+        adminOnly: 'Kun en administrator kan tilføje, teste og fjerne gateways.',
+        remove: 'Fjern',
+        removeConfirm: 'Fjern {{name}}?',
+        removeYes: 'Ja, fjern',
+        removeNo: 'Fortryd',
+        removed: '{{name}} er fjernet.',
+        removedPrimary: '{{name}} er fjernet; {{primary}} er nu primær.',
+        removedRestart: 'Konsollen holder op med at bruge den, næste gang den startes.',
+        removeInUse: '{{name}} bruges af en udsendelse, der ikke er færdig. Vent, til den er færdig, eller stop den, og fjern så gatewayen.',
       },
     },
     map: {
@@ -115,8 +126,9 @@ export const da = {
     retry: 'Prøv igen',
     basemap: 'Baggrund',
     basemapTiles: 'Onlinekort',
-    basemapPlain: 'Kun grænser (intet onlinekort)',
+    basemapPlain: 'Offlinekort: grænser og navne',
     basemapPlainWhy: 'Onlinekort vises, når der er netværk, og værten har en kortadresse.',
+    basemapBackoff: 'Kortserveren svarer ikke; prøver igen kl. {{time}}.',
     zoomIn: 'Zoom ind',
     zoomOut: 'Zoom ud',
     targetTitle: 'Målområde',
@@ -186,6 +198,7 @@ export const da = {
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
       unsupported_geometry: 'Området indeholder en form, der ikke kan tælles',
+      index_unavailable: 'Optællingen mislykkedes to gange i træk – prøv igen om et øjeblik',
     },
     filter: {
       legend: 'Målgrupper',
@@ -262,6 +275,7 @@ export const da = {
     connecting: 'forbinder',
     disconnected: 'afbrudt',
     disabled: 'slået fra',
+    attention: 'kræver handling',
   },
   connection: {
     connecting: 'forbinder',

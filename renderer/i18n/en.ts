@@ -3,6 +3,8 @@ import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
 import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
+// --- tips ---
+import { tipsEn } from './tips.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -10,6 +12,7 @@ export const en: Translation = {
   ...monitorEn,
   ...socialEn,
   ...subscribersEn,
+  ...tipsEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -88,7 +91,15 @@ export const en: Translation = {
         makePrimary: 'Use as the primary gateway',
         add: 'Add gateway',
         addHint: 'The password is stored encrypted and never shown again. The console connects the new gateway at its next start.',
-        adminOnly: 'Only an administrator can add and test gateways.',
+        adminOnly: 'Only an administrator can add, test and remove gateways.',
+        remove: 'Remove',
+        removeConfirm: 'Remove {{name}}?',
+        removeYes: 'Yes, remove',
+        removeNo: 'Keep it',
+        removed: '{{name}} has been removed.',
+        removedPrimary: '{{name}} has been removed; {{primary}} is now the primary.',
+        removedRestart: 'The console stops using it at its next start.',
+        removeInUse: '{{name}} is used by a send that is not finished. Wait until it is done, or stop it, then remove the gateway.',
       },
     },
     map: {
@@ -115,8 +126,9 @@ export const en: Translation = {
     retry: 'Try again',
     basemap: 'Background',
     basemapTiles: 'Online map',
-    basemapPlain: 'Boundaries only (no online map)',
+    basemapPlain: 'Offline map: boundaries and names',
     basemapPlainWhy: 'The online map shows when there is a network and the host has a map address.',
+    basemapBackoff: 'The tile server does not answer; trying again at {{time}}.',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
     targetTitle: 'Target area',
@@ -186,6 +198,7 @@ export const en: Translation = {
       invalid_area: 'The area is not valid',
       invalid_geojson: 'The area could not be read',
       unsupported_geometry: 'The area holds a shape that cannot be counted',
+      index_unavailable: 'Counting failed twice in a row – try again in a moment',
     },
     filter: {
       legend: 'Audience groups',
@@ -262,6 +275,7 @@ export const en: Translation = {
     connecting: 'connecting',
     disconnected: 'disconnected',
     disabled: 'disabled',
+    attention: 'needs attention',
   },
   connection: {
     connecting: 'connecting',

@@ -89,16 +89,24 @@ export const monitorDa = {
       KANNEL_NOT_CONNECTED: 'Ikke forbundet til Kannel',
       KANNEL_TIMEOUT: 'Kannel svarede ikke i tide',
     },
+    attention: {
+      title: 'Sat på pause: gatewayen {{gateway}} afviser alle beskeder',
+      said: 'Gatewayen svarede:',
+      advice: 'Ingen er markeret som fejlet; modtagerne venter i køen. Ret gatewayen (afsender, brugernavn eller adgangskode, eller SMSC-kontoen), brug Test under gateway-indstillingerne, og tryk så Fortsæt.',
+    },
     actions: {
+      roleNone: 'Din rolle kan følge udsendelsen, men ikke styre den: kun en vagtchef kan sætte den på pause, genoptage, stoppe eller sende igen.',
       label: 'Styring af udsendelsen',
       pause: 'Sæt på pause',
       resume: 'Fortsæt',
       cancel: 'Stop udsendelsen',
-      shiftLeaderOnly: 'Kun vagtchefen (godkender) kan sætte på pause, fortsætte og stoppe en udsendelse',
+      resend_one: 'Send igen til {{count, number}} fejlet',
+      resend_other: 'Send igen til {{count, number}} fejlede',
       working: {
         pause: 'Sætter på pause …',
         resume: 'Fortsætter …',
         cancel: 'Stopper …',
+        resend: 'Sender igen …',
       },
       confirmTitle: 'Stop udsendelsen?',
       confirmText_one:
@@ -111,6 +119,7 @@ export const monitorDa = {
         pause: 'Udsendelsen blev ikke sat på pause.',
         resume: 'Udsendelsen blev ikke fortsat.',
         cancel: 'Udsendelsen blev ikke stoppet.',
+        resend: 'De fejlede modtagere blev ikke sat i kø igen.',
       },
       conflict: 'Den er allerede i en anden tilstand – tallene her er opdateret.',
       forbidden: 'Din rolle må ikke gøre det. Kun en vagtchef kan stoppe en udsendelse.',

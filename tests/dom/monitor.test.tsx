@@ -57,6 +57,35 @@ describe('the delivery monitor', () => {
     expect(text(one, 'send-eta')).toBe('færdig');
   });
 
+  it('says when a send paused itself because its gateway refuses everything, in the gateway\'s words as text, and resends to the failed', async () => {
+    const words = 'Sender missing and no global set, rejected <b>x</b>';
+    const d = dispatchHost(
+      [
+        makeSend({ sendId: 5, state: 'paused', attention: { gateway: 'kannel', code: 'KANNEL_SENDER_MISSING', reason: words, since: '2026-11-24T10:01:00.000Z' } }),
+        makeSend({ sendId: 6, state: 'done', counts: { queued: 0, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 4, expired: 0, cancelled: 0 } }),
+      ],
+      {
+        overrides: {
+          'dispatch.resend': (p) => ({ ok: true, value: makeSend({ sendId: (p as { sendId: number }).sendId, state: 'sending', counts: { queued: 4, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 0, expired: 0, cancelled: 0 } }) }),
+        },
+      },
+    );
+    await openMonitor(d);
+    const five = await card(5);
+    const note = within(five).getByTestId('send-attention');
+    expect(note.textContent).toContain('gatewayen kannel afviser alle beskeder');
+    expect(within(five).getByTestId('send-attention-words').textContent).toBe(words); // text, never markup
+    expect(note.querySelector('b')).toBeNull();
+    expect(within(five).queryByTestId('send-resend')).toBeNull();
+
+    const six = await card(6);
+    const resend = within(six).getByTestId('send-resend');
+    expect(resend.textContent).toBe('Send igen til 4 fejlede');
+    fireEvent.click(resend);
+    await waitFor(() => expect(text(six, 'funnel-queued')).toBe('4'));
+    expect(within(six).queryByTestId('send-resend')).toBeNull();
+  });
+
   it('updates the right card live from progress events of several sends', async () => {
     const d = dispatchHost([makeSend({ sendId: 1 }), makeSend({ sendId: 2 })]);
     await openMonitor(d);
@@ -80,16 +109,6 @@ describe('the delivery monitor', () => {
     const three = await card(3);
     expect(text(three, 'funnel-recipients')).toBe('500');
     await waitFor(() => expect(d.host.callsTo('dispatch.list').length).toBeGreaterThanOrEqual(2));
-  });
-
-  it("offers pause, resume and stop only to the shift leader (the bridge's rule), saying why", async () => {
-    const d = dispatchHost([makeSend({ sendId: 8 })]);
-    const r = await openMonitor(d);
-    act(() => r.store.setState({ officer: { id: 2, username: 'jensen', displayName: 'Betjent Jensen', roles: ['operator'] } }));
-    const c = await card(8);
-    const button = (id: string) => within(c).getByTestId(id) as HTMLButtonElement;
-    expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([true, true, true]);
-    expect(button('send-pause').title).toMatch(/Kun vagtchefen/);
   });
 
   it('pauses and resumes, with each button enabled only where the state allows it', async () => {
@@ -263,6 +282,17 @@ describe('the delivery monitor', () => {
     expect(text(c, 'send-eta')).toBe('1 h 1 min');
     expect(text(c, 'send-throughput')).toBe('200 msg/s');
     expect(within(c).getByTestId('failure-label').textContent).toBe('Expired – the phone was not reachable in time');
+  });
+});
+
+describe('exercise sends', () => {
+  it("an exercise's card says ØVELSE next to its name", async () => {
+    const d = dispatchHost([makeSend({ sendId: 5, alertRef: 'alert:41' })], {
+      alerts: [makeAlert({ id: 41, capStatus: 'Exercise', smsText: 'Politiet: Øvelse i Hillerød.' })],
+    });
+    await openMonitor(d);
+    const five = await card(5);
+    expect((await within(five).findByTestId('exercise-chip')).textContent).toBe('ØVELSE');
   });
 });
 

@@ -17,11 +17,11 @@ import { GatewayError, GatewayEvents } from '../gateway';
 import type { SmppConfig } from './config';
 import { encodeSubmitParts } from './encode';
 import type { SubmitPart } from './encode';
-import { InboundAssembler, interpretDeliverSm } from './inbound';
+import { interpretDeliverSm } from './inbound';
 import { PduFormatError, parseSmBody } from './pdu';
 import { TokenBucket, backoffMs } from './rate';
 import { RawSession, rawOf } from './session';
-import { classifyStatus } from './status';
+import { classifyStatus, isAboutGateway } from './status';
 
 export interface SmppGatewayOptions {
   /** Milliseconds clock, for the rate limiter and inbound reassembly. */
@@ -31,7 +31,7 @@ export interface SmppGatewayOptions {
 
 type PartResult =
   | { ok: true; messageId: string }
-  | { ok: false; temporary: boolean; code: string; status?: number; reason: string; maybeSubmitted: boolean };
+  | { ok: false; temporary: boolean; code: string; status?: number; reason: string; maybeSubmitted: boolean; about?: 'gateway' };
 
 interface Pending {
   settle: (result: PartResult) => void;
@@ -81,7 +81,6 @@ export class SmppGateway extends GatewayEvents implements Gateway {
   private readonly bucket: TokenBucket;
   private readonly urgent: Waiter[] = [];
   private readonly routine: Waiter[] = [];
-  private readonly assembler = new InboundAssembler();
   private readonly now: () => number;
   private readonly random: () => number;
   private pumpTimer?: NodeJS.Timeout;
@@ -256,7 +255,15 @@ export class SmppGateway extends GatewayEvents implements Gateway {
           return;
         }
         const info = classifyStatus(resp.command_status);
-        finish({ ok: false, temporary: info.temporary, code: info.code, status: resp.command_status, reason: info.reason, maybeSubmitted: false });
+        finish({
+          ok: false,
+          temporary: info.temporary,
+          code: info.code,
+          status: resp.command_status,
+          reason: info.reason,
+          maybeSubmitted: false,
+          ...(isAboutGateway(info) ? { about: 'gateway' as const } : {}),
+        });
       }) ?? false;
     if (!sent) {
       finish({ ok: false, temporary: true, code: 'SMPP_NOT_BOUND', reason: 'The bind closed before the submit could be sent', maybeSubmitted: false });
@@ -407,8 +414,12 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     if (pdu.isResponse()) return; // matched to its request by node-smpp's callbacks
     switch (pdu.command) {
       case 'deliver_sm':
-        this.onDeliver(pdu);
-        session.send(pdu.response({ message_id: '' }));
+        // An inbound message is answered once the intake has committed it; if it cannot,
+        // a temporary error makes the SMSC deliver it again later.
+        this.onDeliver(pdu).then(
+          () => session.send(pdu.response({ message_id: '' })),
+          () => session.send(pdu.response({ command_status: smpp.errors.ESME_RX_T_APPN })),
+        );
         return;
       case 'enquire_link':
         session.send(pdu.response());
@@ -425,7 +436,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     }
   }
 
-  private onDeliver(pdu: PDU): void {
+  private async onDeliver(pdu: PDU): Promise<void> {
     const raw = rawOf(pdu);
     if (!raw) return;
     let delivery;
@@ -444,12 +455,15 @@ export class SmppGateway extends GatewayEvents implements Gateway {
       case 'ignored':
         console.warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
         return;
-      case 'message': {
-        const text = delivery.concat
-          ? this.assembler.add(delivery.from, delivery.to, delivery.concat, delivery.text, this.now())
-          : delivery.text;
-        if (text !== undefined) this.inbound.emit({ from: delivery.from, to: delivery.to, text, receivedAt: new Date() });
-      }
+      case 'message':
+        await this.deliverInbound({
+          from: delivery.from,
+          to: delivery.to,
+          text: delivery.text,
+          receivedAt: new Date(),
+          ...(delivery.binary ? { binary: true } : {}),
+          ...(delivery.concat ? { concat: delivery.concat } : {}),
+        });
     }
   }
 

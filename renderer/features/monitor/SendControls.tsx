@@ -3,12 +3,17 @@ import { useTranslation } from 'react-i18next';
 import type { SendStatus } from '../../../shared/dispatch/schema';
 import { errorKey } from '../../i18n';
 import { useAppStore } from '../../store';
+import { hasRole } from '../session/sessionSlice';
 import { allowedActions, selectControl } from './monitorSlice';
 
 /** The codes the monitor explains in its own words; any other refusal gets the console's general text. */
 const ownErrors = new Set(['conflict', 'forbidden']);
 
-/** Pause, resume and cancel; cancel only after the officer confirms, since it cannot be undone. */
+/**
+ * Pause, resume, cancel and resend to the failed; cancel only after the officer confirms, since
+ * it cannot be undone. A send the engine paused because its gateway refuses everything says
+ * so here, in the gateway's own words (shown as text), and what to do.
+ */
 export function SendControls({ status }: { status: SendStatus }) {
   const { t } = useTranslation();
   const { sendId } = status;
@@ -16,15 +21,16 @@ export function SendControls({ status }: { status: SendStatus }) {
   const pause = useAppStore((s) => s.pauseSend);
   const resume = useAppStore((s) => s.resumeSend);
   const cancel = useAppStore((s) => s.cancelSend);
+  const resend = useAppStore((s) => s.resendFailed);
   const dismiss = useAppStore((s) => s.dismissSendError);
+  // The host decides (pausing, resuming, stopping and resending are the shift leader's), and the
+  // console offers only what the officer's role may do, saying who can.
+  const canSteer = useAppStore((s) => hasRole(s, 'approver'));
   const [confirming, setConfirming] = useState(false);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const keepButton = useRef<HTMLButtonElement>(null);
-  const allowed = allowedActions(status.state);
-  // The bridge refuses these to anyone but the shift leader; say so instead of offering them.
-  const mayControl = useAppStore((s) => !s.officer || s.officer.roles.includes('approver'));
-  const busy = control.pending !== null || !mayControl;
-  const roleHint = mayControl ? undefined : t('monitor.actions.shiftLeaderOnly');
+  const allowed = allowedActions(status.state, status.counts.failed);
+  const busy = control.pending !== null;
 
   // The question takes focus (on the safe answer), and closes by itself if the send ends meanwhile.
   useEffect(() => {
@@ -41,14 +47,30 @@ export function SendControls({ status }: { status: SendStatus }) {
   const waiting = status.recipients - status.finished;
   const failed = control.failed;
 
+  if (!canSteer) {
+    return (
+      <p className="hint" data-testid="send-controls-role">
+        {t('monitor.actions.roleNone')}
+      </p>
+    );
+  }
+
   return (
     <div className="send-controls" role="group" aria-label={t('monitor.actions.label')}>
+      {status.attention && (
+        <div className="error-note send-controls__attention" role="alert" data-testid="send-attention" data-code={status.attention.code}>
+          <p className="send-confirm__title">{t('monitor.attention.title', { gateway: status.attention.gateway })}</p>
+          <p>
+            {t('monitor.attention.said')} <q data-testid="send-attention-words">{status.attention.reason}</q>
+          </p>
+          <p>{t('monitor.attention.advice')}</p>
+        </div>
+      )}
       <div className="send-controls__buttons">
         <button
           type="button"
           className="button"
           data-testid="send-pause"
-          title={roleHint}
           disabled={!allowed.pause || busy}
           onClick={() => void pause(sendId)}
         >
@@ -58,7 +80,6 @@ export function SendControls({ status }: { status: SendStatus }) {
           type="button"
           className="button"
           data-testid="send-resume"
-          title={roleHint}
           disabled={!allowed.resume || busy}
           onClick={() => void resume(sendId)}
         >
@@ -68,7 +89,6 @@ export function SendControls({ status }: { status: SendStatus }) {
           type="button"
           className="button monitor-danger"
           data-testid="send-cancel"
-          title={roleHint}
           ref={cancelButton}
           disabled={!allowed.cancel || busy || confirming}
           aria-expanded={confirming}
@@ -76,6 +96,11 @@ export function SendControls({ status }: { status: SendStatus }) {
         >
           {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
         </button>
+        {allowed.resend && (
+          <button type="button" className="button" data-testid="send-resend" disabled={busy} onClick={() => void resend(sendId)}>
+            {control.pending === 'resend' ? t('monitor.actions.working.resend') : t('monitor.actions.resend', { count: status.counts.failed })}
+          </button>
+        )}
       </div>
       {confirming && (
         <div

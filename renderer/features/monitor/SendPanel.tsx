@@ -9,7 +9,9 @@ import { SendControls } from './SendControls';
 import { Sparkline } from './Sparkline';
 import { etaParts, formatNumber, locale } from './format';
 import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
+import { TipsOfAlert } from '../tips/TipsOfAlert';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
@@ -18,6 +20,7 @@ export function SendName({ sendId }: { sendId: number }) {
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>
+      {title.exercise && <ExerciseChip />}
       <span className="send-name__main">
         {t('monitor.alertTitle', { category: t(`target.categories.${title.category}`), alertId: title.alertId })}
       </span>
@@ -120,6 +123,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
         </div>
       </header>
       <Funnel status={status} />
+      {/^alert:\d+$/.test(status.alertRef ?? '') && <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />}
       {/^alert:\d+$/.test(status.alertRef ?? '') && <AlertTimelinePanel alertId={Number(status.alertRef!.slice(6))} sendVersion={status.counts.delivered} />}
       <dl className="send-facts">
         <div>
