@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, CommandContext } from '../../../electron/cli/command';
 import { UsageError } from '../../../electron/cli/command';
+import { settingsCommand } from '../../../electron/cli/settings-command';
 import { gatewayShowCommand, tipsListCommand, tipsMarkCommand, tipsReplyCommand, tipsShowCommand } from '../../../electron/cli/tips-commands';
 import { gatewayConfigService } from '../../../electron/config/gateways';
 import { settingsService } from '../../../electron/config/settings';
@@ -66,6 +67,15 @@ describe('tryk tips and tryk gateway show', () => {
     expect(r).toContain('max-messages = 0');
     expect(r).not.toContain('hemmelig');
     await expect(run(gatewayShowCommand, ['nope'])).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('lets an admin change the keywords and the window, checked and audited', async () => {
+    const keywords = JSON.stringify({ stop: ['STOP', 'SLUT'], start: ['START'], confirm: ['JA'], help: ['HJÆLP'] });
+    expect(await run(settingsCommand, ['tips.keywords', keywords], { as: 'admin' })).toMatchObject({ 'tips.keywords': { stop: ['STOP', 'SLUT'] } });
+    await expect(run(settingsCommand, ['tips.keywords', '{"stop":["JA"],"start":["START"],"confirm":["JA"],"help":["INFO"]}'], { as: 'admin' })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(run(settingsCommand, ['tips.keywords', 'not json'], { as: 'admin' })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(run(settingsCommand, ['tips.windowHours', '24'], { as: 'olsen' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await run(settingsCommand, ['tips.windowHours', '24'], { as: 'admin' })).toEqual({ 'tips.windowHours': 24 });
   });
 
   async function command(c: Command, positionals: string[]): Promise<string> {
