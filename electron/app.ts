@@ -17,6 +17,7 @@ import type { Sender } from './sending/sender';
 import { createServices } from './services';
 import type { EventListener, ServiceOptions, Services } from './services';
 import { targetingHandlers } from './targeting/handlers';
+import { testSmsHandlers } from './alerts/test-sms';
 // --- tips ---
 import { tipHandlers } from './tips/handlers';
 import { createTips } from './tips/runtime';
@@ -61,6 +62,7 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...dispatchHandlers(services, sender),
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
+    ...testSmsHandlers(services, sender),
     ...tipHandlers(services, () => tips()?.service ?? plainTips),
     // --- social ---
     ...socialHandlers(services.store.db, services.now),

@@ -1,5 +1,6 @@
 import { readBoundedText } from './read-file';
-import { fromCap, targetAreaFromCap } from '../../shared/cap';
+import { targetAreaFromCap } from '../../shared/cap';
+import { readCap } from '../alerts/cap-schema/check';
 import { TrykError } from '../../shared/bridge/result';
 import type { Command } from './command';
 import { UsageError } from './command';
@@ -14,11 +15,15 @@ export const capCheckCommand: Command = {
   async run(ctx) {
     const [file] = ctx.positionals;
     if (!file || ctx.positionals.length > 1) throw new UsageError('name one CAP file');
-    const read = fromCap(readCapFile(file));
-    if (!read.ok) {
-      throw new TrykError(read.code === 'cap_too_large' ? 'too_large' : 'bad_request', `${file}: ${read.message}`, { capCode: read.code });
+    let read;
+    try {
+      read = await readCap(readCapFile(file));
+    } catch (e) {
+      if (!(e instanceof TrykError)) throw e;
+      const d = e.details as { cap?: string; schema?: string[] } | undefined;
+      throw new TrykError(e.code, `${file}: ${e.message}`, { capCode: d?.cap, ...(d?.schema ? { schema: d.schema } : {}) });
     }
-    const draft = read.value;
+    const { draft } = read;
     const target = targetAreaFromCap(draft.areas);
     const lines = [
       `CAP 1.2 ${draft.msgType} ${draft.id} from ${draft.sender}, sent ${draft.sentAt} (${draft.status}, ${draft.scope})`,

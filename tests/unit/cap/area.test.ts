@@ -14,7 +14,7 @@ const square = (lon: number, lat: number, d: number): [number, number][] => [
 ];
 
 describe('capAreaFromTargetArea', () => {
-  it('keeps included polygons, multipolygon parts, circles and resolved boundaries as outer rings', () => {
+  it('keeps included polygons, multipolygon parts, circles and resolved boundaries as outer rings', async () => {
     const boundary: AreaGeometry = { type: 'MultiPolygon', coordinates: [[square(12.0, 55.0, 0.1)], [square(12.5, 55.0, 0.1)]] };
     const target: TargetArea = {
       parts: [
@@ -29,7 +29,7 @@ describe('capAreaFromTargetArea', () => {
     expect(area.polygons).toEqual([square(12.3, 55.9, 0.02), square(12.4, 55.9, 0.01), square(12.5, 55.9, 0.01), square(12.0, 55.0, 0.1), square(12.5, 55.0, 0.1)]);
     expect(area.circles).toEqual([{ center: [12.31, 55.93], radiusM: 1500 }]);
     const xml = toCap({ ...burglary(), areas: [area] });
-    expect(validateCap(xml).ok).toBe(true);
+    expect((await validateCap(xml)).ok).toBe(true);
     expect(xml.match(/<polygon>/g)).toHaveLength(10); // five rings in each of two infos
   });
 
@@ -80,5 +80,17 @@ describe('targetAreaFromCap', () => {
     expect(!none.ok && none.code).toBe('cap_no_area');
     const huge = targetAreaFromCap([{ desc: 'Europe', polygons: [], circles: [{ center: [12, 55], radiusM: 900_000 }] }]);
     expect(!huge.ok && huge.code).toBe('cap_circle');
+  });
+
+  // Before: a bow-tie became a draft and then broke `alert show`; radius -1 read as "radius 0".
+  it('refuses a bow-tie, too many corners and a negative radius with what is wrong', () => {
+    const bowtie = targetAreaFromCap([{ desc: 'x', polygons: [[[12, 55], [12.1, 55.1], [12.1, 55], [12, 55.1], [12, 55]]], circles: [] }]);
+    expect(!bowtie.ok && [bowtie.code, bowtie.message]).toEqual(['cap_polygon', expect.stringMatching(/crosses itself/)]);
+    const ring: [number, number][] = Array.from({ length: 10_001 }, (_, i) => [12 + 0.1 * Math.cos((2 * Math.PI * i) / 10_001), 55 + 0.1 * Math.sin((2 * Math.PI * i) / 10_001)]);
+    const big = targetAreaFromCap([{ desc: 'x', polygons: [ring, ring, ring], circles: [] }]);
+    expect(!big.ok && big.message).toMatch(/at most 20000/);
+    const doc = toCap(burglary()).replace(/<polygon>[^<]*<\/polygon>/, '<circle>55.9,12.3 -1</circle>');
+    const read = fromCap(doc);
+    expect(!read.ok && read.message).toMatch(/radius -1 km is negative/);
   });
 });

@@ -6,8 +6,8 @@ import type { Migration } from './types';
  * triage and full-text search, SMS the console answers with (kept as intents before they go
  * to the dispatch engine, so none is lost or sent twice), and sign-ups waiting for "JA".
  */
-export const migration0011: Migration = {
-  version: 11,
+export const migration0013: Migration = {
+  version: 13,
   name: 'tips',
   async up(tx) {
     await tx.exec(`
