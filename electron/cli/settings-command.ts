@@ -8,6 +8,7 @@ import { withStore } from './store-commands';
 import { VERSION } from './version';
 import { signInWithRole } from './sign-in';
 import { putSetting } from '../config/settings';
+import { checkKeywords } from '../tips/keywords';
 
 /** The settings an administrator sets from the command line, each with what it accepts. */
 const editable = {
@@ -16,12 +17,32 @@ const editable = {
   // http too: a control room's internal tile server is often plain HTTP on the police network.
   'map.tileUrl': z.union([z.literal('off').transform(() => null), z.url({ protocol: /^https?$/ }).max(500)]),
   'cap.senderName': z.string().trim().min(1).max(200),
+  // --- tips ---
+  'tips.windowHours': z.coerce.number().int().min(1).max(24 * 14),
+  'tips.retentionDays': z.coerce.number().int().min(1).max(3650),
+  'tips.floodPerMinute': z.coerce.number().int().min(1).max(1000),
+  /** JSON: {"stop":[…],"start":[…],"confirm":[…],"help":[…]}, checked like the console checks it. */
+  'tips.keywords': z
+    .string()
+    .transform((text, c) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        c.addIssue({ code: 'custom', message: 'must be JSON: {"stop":[...],"start":[...],"confirm":[...],"help":[...]}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }).strict())
+    .superRefine((k, c) => {
+      const problem = checkKeywords(k);
+      if (problem) c.addIssue({ code: 'custom', message: problem });
+    }),
 } as const;
 type Editable = keyof typeof editable;
 
 export const settingsCommand: Command = {
   name: 'settings',
-  summary: 'show the settings, or set one (admin): security.idleLockMinutes, sms.pricePerPartOre, map.tileUrl, cap.senderName',
+  summary: 'show the settings, or set one (admin): security.idleLockMinutes, sms.pricePerPartOre, map.tileUrl, cap.senderName, tips.windowHours, tips.retentionDays, tips.floodPerMinute, tips.keywords',
   usage: 'tryk settings [KEY VALUE --as ADMIN] [--data-dir DIR] [--json]',
   options: { as: { type: 'string' } },
   async run(ctx) {
@@ -32,7 +53,7 @@ export const settingsCommand: Command = {
       const show = async () => Object.fromEntries(await Promise.all((Object.keys(editable) as Editable[]).map(async (k) => [k, await services.settings.get(k)] as const)));
       if (key === undefined) {
         const all = await show();
-        return { text: Object.entries(all).map(([k, v]) => `${k.padEnd(26)} ${v === null ? 'off' : String(v)}`).join('\n'), json: all };
+        return { text: Object.entries(all).map(([k, v]) => `${k.padEnd(26)} ${v === null ? 'off' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n'), json: all };
       }
       if (!(key in editable)) throw new UsageError(`KEY is one of ${Object.keys(editable).join(', ')}`);
       const parsed = editable[key as Editable].safeParse(value);
@@ -43,7 +64,7 @@ export const settingsCommand: Command = {
         await putSetting(tx, key, parsed.data);
         await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'settings_changed', subject: `setting:${key}`, details: { from: before, to: parsed.data } });
       });
-      return { text: `${key} = ${parsed.data === null ? 'off' : String(parsed.data)}`, json: { [key]: parsed.data } };
+      return { text: `${key} = ${parsed.data === null ? 'off' : typeof parsed.data === 'object' ? JSON.stringify(parsed.data) : String(parsed.data)}`, json: { [key]: parsed.data } };
     });
   },
 };

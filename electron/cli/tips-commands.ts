@@ -122,7 +122,8 @@ export const tipsReplyCommand: Command = {
       tips.attach(sender);
       let outcome = 'queued';
       try {
-        const [sendId] = await tips.pump();
+        await tips.pump();
+        const sendId = (await store.db.get<{ send_id: number | null }>('SELECT send_id FROM sms_replies WHERE id = ?', [r.replyId]))?.send_id ?? undefined;
         if (sendId !== undefined) {
           const done = await Promise.race([sender.engine.whenFinished(sendId), new Promise<null>((res) => setTimeout(() => res(null), waitS * 1000))]);
           outcome = done ? (done.counts.delivered > 0 ? 'delivered' : done.counts.failed > 0 ? 'failed' : 'sent') : 'sending (not finished within the wait)';
