@@ -78,7 +78,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const tips = createTips(services);
   const sender = opts.sending === false ? null : await startSender({ services, inbound: tips.inbound });
-  if (sender) services.liveGatewayStates = sender.gatewayStates;
+  if (sender) {
+    services.liveGatewayStates = sender.gatewayStates;
+    services.liveGatewayProblems = sender.gatewayProblems;
+  }
   tips.attach(sender);
   // --- social ---
   const social =

@@ -16,7 +16,7 @@ import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
-import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
+import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
@@ -64,6 +64,7 @@ export const commands: Command[] = [
   sendStatusCommand,
   sendPauseCommand,
   sendResumeCommand,
+  sendResendCommand,
   sendCancelCommand,
   auditVerifyCommand,
   auditListCommand,

@@ -275,6 +275,7 @@ export const da = {
     connecting: 'forbinder',
     disconnected: 'afbrudt',
     disabled: 'slået fra',
+    attention: 'kræver handling',
   },
   connection: {
     connecting: 'forbinder',

@@ -275,6 +275,7 @@ export const en: Translation = {
     connecting: 'connecting',
     disconnected: 'disconnected',
     disabled: 'disabled',
+    attention: 'needs attention',
   },
   connection: {
     connecting: 'connecting',

@@ -57,6 +57,35 @@ describe('the delivery monitor', () => {
     expect(text(one, 'send-eta')).toBe('færdig');
   });
 
+  it('says when a send paused itself because its gateway refuses everything, in the gateway\'s words as text, and resends to the failed', async () => {
+    const words = 'Sender missing and no global set, rejected <b>x</b>';
+    const d = dispatchHost(
+      [
+        makeSend({ sendId: 5, state: 'paused', attention: { gateway: 'kannel', code: 'KANNEL_SENDER_MISSING', reason: words, since: '2026-11-24T10:01:00.000Z' } }),
+        makeSend({ sendId: 6, state: 'done', counts: { queued: 0, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 4, expired: 0, cancelled: 0 } }),
+      ],
+      {
+        overrides: {
+          'dispatch.resend': (p) => ({ ok: true, value: makeSend({ sendId: (p as { sendId: number }).sendId, state: 'sending', counts: { queued: 4, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 0, expired: 0, cancelled: 0 } }) }),
+        },
+      },
+    );
+    await openMonitor(d);
+    const five = await card(5);
+    const note = within(five).getByTestId('send-attention');
+    expect(note.textContent).toContain('gatewayen kannel afviser alle beskeder');
+    expect(within(five).getByTestId('send-attention-words').textContent).toBe(words); // text, never markup
+    expect(note.querySelector('b')).toBeNull();
+    expect(within(five).queryByTestId('send-resend')).toBeNull();
+
+    const six = await card(6);
+    const resend = within(six).getByTestId('send-resend');
+    expect(resend.textContent).toBe('Send igen til 4 fejlede');
+    fireEvent.click(resend);
+    await waitFor(() => expect(text(six, 'funnel-queued')).toBe('4'));
+    expect(within(six).queryByTestId('send-resend')).toBeNull();
+  });
+
   it('updates the right card live from progress events of several sends', async () => {
     const d = dispatchHost([makeSend({ sendId: 1 }), makeSend({ sendId: 2 })]);
     await openMonitor(d);
