@@ -93,6 +93,9 @@ export async function startApp(opts: AppOptions): Promise<App> {
           now: services.now,
           onChange: (alertIds) => services.emit('social.changed', { alertIds }),
           imageFor: (alertId) => areaPictureFor(services, alertId),
+          // Comments and replies under our posts are tips, in the same inbox as the SMS ones.
+          toInbox: async (c) =>
+            void (await tips.intake.takeSocial({ channel: c.channel, externalId: c.externalId, sender: c.author, text: c.text, receivedAt: c.receivedAt, alertId: c.alertId })),
         });
   return {
     tips,
