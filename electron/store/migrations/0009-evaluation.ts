@@ -1,0 +1,63 @@
+import type { Migration } from './types';
+
+/** What an officer may record as the result of a sent alert (electron/reports/outcomes.ts). */
+export const OUTCOMES = ['found', 'arrested', 'solved', 'no_result', 'unknown', 'other'] as const;
+
+/**
+ * Evaluation (electron/reports): the registry's history and the outcome of each alert.
+ *
+ * subscriber_events is written by triggers rather than by the registry's writers, for the
+ * reason migration 0008's version counter is: every writer (import, erase, STOP/START from
+ * the inbound router, the demo generator, any future one) is covered and none can forget.
+ * A sign-up is dated by the consent time when the row carries one (an import of an older
+ * registry must not put every sign-up on the import day), else by when the row was made.
+ * subscriber_id has no foreign key: an erased person's sign-up and leaving stay counted
+ * (as a number; their groups and places are gone with them).
+ * The existing registry is backfilled: each subscriber's sign-up, and an opt-out at the last
+ * update for those already opted out.
+ */
+export const migration0009: Migration = {
+  version: 9,
+  name: 'evaluation',
+  async up(tx) {
+    const utc = (expr: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr})`;
+    const nowUtc = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+    await tx.exec(`
+      CREATE TABLE subscriber_events (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL, -- ISO 8601 UTC
+        subscriber_id INTEGER NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('signup', 'opt_out', 'opt_in', 'erase'))
+      );
+      CREATE INDEX subscriber_events_by_at ON subscriber_events (at);
+
+      CREATE TRIGGER subscriber_events_signup AFTER INSERT ON subscribers WHEN NEW.status != 'opted_out'
+        BEGIN INSERT INTO subscriber_events (at, subscriber_id, kind)
+          VALUES (coalesce(${utc('NEW.consent_at')}, ${utc('NEW.created_at')}, ${nowUtc}), NEW.id, 'signup'); END;
+      CREATE TRIGGER subscriber_events_opt_out AFTER UPDATE OF status ON subscribers
+        WHEN OLD.status != 'opted_out' AND NEW.status = 'opted_out'
+        BEGIN INSERT INTO subscriber_events (at, subscriber_id, kind)
+          VALUES (CASE WHEN NEW.updated_at > OLD.updated_at THEN coalesce(${utc('NEW.updated_at')}, ${nowUtc}) ELSE ${nowUtc} END, NEW.id, 'opt_out'); END;
+      CREATE TRIGGER subscriber_events_opt_in AFTER UPDATE OF status ON subscribers
+        WHEN OLD.status = 'opted_out' AND NEW.status != 'opted_out'
+        BEGIN INSERT INTO subscriber_events (at, subscriber_id, kind)
+          VALUES (CASE WHEN NEW.updated_at > OLD.updated_at THEN coalesce(${utc('NEW.updated_at')}, ${nowUtc}) ELSE ${nowUtc} END, NEW.id, 'opt_in'); END;
+      CREATE TRIGGER subscriber_events_erase AFTER DELETE ON subscribers WHEN OLD.status != 'opted_out'
+        BEGIN INSERT INTO subscriber_events (at, subscriber_id, kind) VALUES (${nowUtc}, OLD.id, 'erase'); END;
+
+      INSERT INTO subscriber_events (at, subscriber_id, kind)
+        SELECT coalesce(${utc('consent_at')}, ${utc('created_at')}, ${nowUtc}), id, 'signup' FROM subscribers ORDER BY id;
+      INSERT INTO subscriber_events (at, subscriber_id, kind)
+        SELECT coalesce(${utc('updated_at')}, ${nowUtc}), id, 'opt_out' FROM subscribers WHERE status = 'opted_out' ORDER BY id;
+
+      CREATE TABLE alert_outcomes (
+        alert_id    INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,
+        outcome     TEXT NOT NULL CHECK (outcome IN (${OUTCOMES.map((o) => `'${o}'`).join(', ')})),
+        tips_helped INTEGER CHECK (tips_helped IN (0, 1)), -- null: not said
+        note        TEXT NOT NULL DEFAULT '',
+        recorded_by INTEGER NOT NULL REFERENCES officers (id),
+        recorded_at TEXT NOT NULL
+      );
+    `);
+  },
+};
