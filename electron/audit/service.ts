@@ -36,6 +36,8 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  // --- evaluation ---
+  'outcome_recorded',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,7 +1,5 @@
+import { outcomes } from '../../../shared/reports/schema';
 import type { Migration } from './types';
-
-/** What an officer may record as the result of a sent alert (electron/reports/outcomes.ts). */
-export const OUTCOMES = ['found', 'arrested', 'solved', 'no_result', 'unknown', 'other'] as const;
 
 /**
  * Evaluation (electron/reports): the registry's history and the outcome of each alert.
@@ -52,7 +50,7 @@ export const migration0009: Migration = {
 
       CREATE TABLE alert_outcomes (
         alert_id    INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,
-        outcome     TEXT NOT NULL CHECK (outcome IN (${OUTCOMES.map((o) => `'${o}'`).join(', ')})),
+        outcome     TEXT NOT NULL CHECK (outcome IN (${outcomes.map((o) => `'${o}'`).join(', ')})),
         tips_helped INTEGER CHECK (tips_helped IN (0, 1)), -- null: not said
         note        TEXT NOT NULL DEFAULT '',
         recorded_by INTEGER NOT NULL REFERENCES officers (id),
