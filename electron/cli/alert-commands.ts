@@ -24,7 +24,7 @@ async function withAlerts<T>(ctx: CommandContext, fn: (alerts: AlertService, sto
   return withStore(ctx, (store) => fn(alertServiceFor(createServices({ store, host: 'headless', version: VERSION })), store));
 }
 
-async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
+export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
   const username = ctx.values.as;
   if (typeof username !== 'string' || !username.trim()) throw new UsageError('--as USERNAME is required: changes are made by a signed-in officer');
   const passphrase =

@@ -18,6 +18,7 @@ import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
+import { reportCommands } from './report-commands';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
 import {
@@ -64,6 +65,8 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- evaluation ---
+  ...reportCommands,
 ];
 
 function help(): string {

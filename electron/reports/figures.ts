@@ -5,6 +5,8 @@
  *
  * - Period: local (Copenhagen) midnight of `from` to local midnight after `to`
  *   (electron/reports/period.ts). An alert belongs to the period when it was released in it.
+ *   Alerts (per month, by category) and outcomes count new cases; follow-ups ("update",
+ *   "case closed") are counted apart, and their sends count in delivery, cost and tips.
  * - Subscribed: active or paused. A sign-up is a `signup` or `opt_in` event, a leave an
  *   `opt_out` or `erase` event (subscriber_events, migration 0009); the total at an instant is
  *   sign-ups minus leaves before it. By group: the person's groups as they are now.
@@ -317,7 +319,8 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
   const byCategory: Record<string, number> = {};
   for (const c of categories) byCategory[c] = 0;
   const byMonth = period.months.map((m) => ({ month: m.month, byCategory: { ...byCategory }, total: 0 }));
-  for (const a of perAlert) {
+  const cases = perAlert.filter((a) => a.kind === 'alert');
+  for (const a of cases) {
     byCategory[a.category] = (byCategory[a.category] ?? 0) + 1;
     const m = byMonth[monthIndex(period, a.releasedAt)]!;
     m.byCategory[a.category] = (m.byCategory[a.category] ?? 0) + 1;
@@ -335,8 +338,8 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
   const parts = sum((a) => a.parts);
   const tipsTotal = sum((a) => a.tips);
   const byOutcome: Record<string, number> = {};
-  for (const a of perAlert) if (a.outcome) byOutcome[a.outcome.outcome] = (byOutcome[a.outcome.outcome] ?? 0) + 1;
-  const recorded = perAlert.filter((a) => a.outcome).length;
+  for (const a of cases) if (a.outcome) byOutcome[a.outcome.outcome] = (byOutcome[a.outcome.outcome] ?? 0) + 1;
+  const recorded = cases.filter((a) => a.outcome).length;
 
   return {
     query: { from: query.from, to: query.to, district, category: query.category ?? null },
@@ -351,7 +354,7 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
       byGroup: [...groups.values()],
       unknownGroup,
     },
-    alerts: { count: perAlert.length, byCategory, byMonth },
+    alerts: { count: cases.length, followUps: perAlert.length - cases.length, byCategory, byMonth },
     delivery: {
       recipients,
       delivered,
@@ -373,7 +376,7 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
       source: TIPS_SOURCE,
     },
     reach: { channels: await reachByChannel(db, perAlert.map((a) => a.id)) },
-    outcomes: { recorded, notRecorded: perAlert.length - recorded, byOutcome, tipsHelped: perAlert.filter((a) => a.outcome?.tipsHelped === true).length },
+    outcomes: { recorded, notRecorded: cases.length - recorded, byOutcome, tipsHelped: cases.filter((a) => a.outcome?.tipsHelped === true).length },
     perAlert,
   };
 }

@@ -91,8 +91,10 @@ export const EvaluationReport = z.object({
     /** Erased people's groups and places are gone: their events count only in the totals. */
     unknownGroup: int,
   }),
+  /** New cases (kind 'alert'); follow-ups are counted apart but their sends count in delivery, cost and tips. */
   alerts: z.object({
     count: int,
+    followUps: int,
     byCategory: z.record(z.string(), int),
     byMonth: z.array(z.object({ month: z.string(), byCategory: z.record(z.string(), int), total: int })),
   }),
@@ -103,12 +105,14 @@ export const EvaluationReport = z.object({
   cost: z.object({ parts: int, pricePerPartOre: int, totalOre: int }),
   tips: z.object({
     total: int,
+    /** Tips per released alert, follow-ups included. */
     perAlert: z.number().nullable(),
     /** Median seconds from release to the first tip, over alerts that got one. */
     medianFirstTipSeconds: seconds,
     source: z.string(),
   }),
   reach: z.object({ channels: z.array(z.object({ channel: z.string(), posts: int, reach: int })) }),
+  /** Of the new cases (outcomes belong to a case, not to its follow-ups). */
   outcomes: z.object({ recorded: int, notRecorded: int, byOutcome: z.record(z.string(), int), tipsHelped: int }),
   perAlert: z.array(AlertFigures),
 });
