@@ -4,15 +4,13 @@
  * same rules.
  */
 import { TrykError } from '../../shared/bridge/result';
-import type { AreaGeometry } from '../../shared/geo/types';
-import type { EventListener, Services } from '../app';
 import { importCapDraft } from './cap-import';
 import { ALL_ROLES } from '../bridge/dispatcher';
-import type { Caller, Handlers, Role } from '../bridge/dispatcher';
-import { alertService } from './service';
-import type { Actor, AlertService } from './service';
+import type { Caller, DomainHandlers, Role } from '../bridge/dispatcher';
+import type { Services } from '../services';
+import type { Actor } from './service';
 
-export type AlertChannel =
+type AlertChannel =
   | 'alerts.importCap'
   | 'alerts.templates'
   | 'alerts.list'
@@ -28,27 +26,6 @@ export type AlertChannel =
   | 'settings.approvalRule'
   | 'audit.list';
 
-export interface AlertHandlerOptions {
-  /** The host's event sink: every committed change becomes an 'alerts.changed' event. */
-  emit?: EventListener;
-  now?: () => Date;
-}
-
-/** The alert service over the host's services: the bridge handlers and the CLI share it. */
-export function alertServiceFor(services: Services, opts: AlertHandlerOptions = {}): AlertService {
-  const { emit } = opts;
-  return alertService({
-    db: services.store.db,
-    settings: services.settings,
-    targeting: () => services.targeting(),
-    gateways: services.gateways,
-    // Stored boundaries were checked on import; the store's type is looser than the shape it holds.
-    boundaryGeometry: async (kind, code) => (await services.boundaries.geometry(kind, code)) as AreaGeometry | null,
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(emit ? { onChange: (change) => emit('alerts.changed', change) } : {}),
-  });
-}
-
 /** Drafting is the operator's and the shift leader's work; an admin alone administers. */
 const DRAFTERS: readonly Role[] = ['operator', 'approver'];
 
@@ -58,8 +35,8 @@ function actorOf(caller: Caller): Actor {
   return { id: o.id, username: o.username, roles: o.roles };
 }
 
-export function alertHandlers(services: Services, opts: AlertHandlerOptions = {}): Pick<Handlers, AlertChannel> {
-  const alerts = alertServiceFor(services, opts);
+export function alertHandlers(services: Services): DomainHandlers<AlertChannel> {
+  const { alerts } = services;
   return {
     'alerts.templates': { roles: DRAFTERS, handle: () => alerts.templates() },
     'alerts.importCap': { roles: DRAFTERS, handle: ({ xml }, caller) => importCapDraft(alerts, actorOf(caller), xml) },

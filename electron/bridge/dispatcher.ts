@@ -44,6 +44,8 @@ export interface Handler<C extends ChannelName> {
 }
 
 export type Handlers = { [C in ChannelName]: Handler<C> };
+/** The handlers of one domain (`session`, `alerts`, …): each domain's folder exports its own. */
+export type DomainHandlers<C extends ChannelName> = Pick<Handlers, C>;
 
 export interface DispatchLog {
   /** Called for every refused call: channel and code only, never the payload (it may hold personal data). */

@@ -10,8 +10,8 @@ import type { Alert, AlertPatch, Template } from '../../shared/alerts/schema';
 import { fillTemplate } from '../../shared/alerts/templates';
 import { TrykError } from '../../shared/bridge/result';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
-import { createServices, unwrapArea } from '../app';
-import { alertServiceFor } from '../alerts/handlers';
+import { createServices } from '../services';
+import { unwrapArea } from '../targeting/area';
 import type { Actor, AlertService } from '../alerts/service';
 import type { Store } from '../store/store';
 import type { Command, CommandContext, Output } from './command';
@@ -21,7 +21,7 @@ import { withStore } from './store-commands';
 import { VERSION } from './version';
 
 async function withAlerts<T>(ctx: CommandContext, fn: (alerts: AlertService, store: Store) => Promise<T>): Promise<T> {
-  return withStore(ctx, (store) => fn(alertServiceFor(createServices({ store, host: 'headless', version: VERSION })), store));
+  return withStore(ctx, (store) => fn(createServices({ store, host: 'headless', version: VERSION }).alerts, store));
 }
 
 export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {

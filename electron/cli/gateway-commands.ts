@@ -1,4 +1,5 @@
-import { createServices, testGateway } from '../app';
+import { createServices } from '../services';
+import { testGateway } from '../gateways/probe';
 import { redactUrl } from '../config/gateways';
 import { describeGateway } from '../gateways/registry';
 import type { Command } from './command';
@@ -40,7 +41,7 @@ export const gatewayTestCommand: Command = {
       const services = createServices({ store, host: 'headless', version: VERSION });
       const config = (await services.gateways.list()).find((g) => g.name === name);
       const described = config ? describeGateway(config.url) : null;
-      const r = await testGateway(services, name, timeoutS);
+      const r = await testGateway(services.gateways, name, timeoutS);
       return {
         text: `${name} (${described?.kind}${described?.host ? ` at ${described.host}` : ''}) answered in ${r.ms} ms: connected; agreed rate ${r.tps || 'unlimited'} msg/s, window ${r.window}.`,
         json: { ...r, kind: described?.kind },

@@ -8,9 +8,10 @@ import { analyzeSms } from '../../shared/sms';
 import { Category } from '../../shared/alerts/schema';
 import { TrykError } from '../../shared/bridge/result';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
-import { createServices, unwrapArea } from '../app';
-import { alertServiceFor } from '../alerts/handlers';
+import { createServices } from '../services';
+import { unwrapArea } from '../targeting/area';
 import { importCapDraft } from '../alerts/cap-import';
+import type { AlertService } from '../alerts/service';
 import { storedStatus } from '../dispatch/outbox';
 import { startSender } from '../sending/sender';
 import type { Command } from './command';
@@ -60,7 +61,7 @@ export const alertSendCommand: Command = {
       const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
       const officer = await services.officers.signIn(v.as as string, passphrase);
       const actor = { id: officer.id, username: officer.username, roles: officer.roles };
-      const alerts = alertServiceFor(services);
+      const alerts = services.alerts;
       let alert = await alerts.create(actor, { category: category.data, kind: 'alert', language: 'da' });
       alert = await alerts.update(actor, alert.id, alert.revision, {
         smsText: v.text as string,
@@ -78,7 +79,6 @@ export const alertSendCommand: Command = {
       ctx.progress(`Alert ${alert.id} approved (${sms.encoding}, ${sms.segments} part${sms.segments === 1 ? '' : 's'}); connecting the gateway…`);
       const sender = await startSender({
         services,
-        emit: () => undefined,
         only: [alert.id],
         ...(typeof v.gateway === 'string' ? { primary: v.gateway } : {}),
         log: { info: () => undefined, warn: (m) => ctx.progress(m) },
@@ -139,7 +139,7 @@ export const alertRuleCommand: Command = {
     if (rest.length) throw new UsageError('too many arguments');
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
-      const alerts = alertServiceFor(services);
+      const alerts = services.alerts;
       if (!mode) {
         const rule = await alerts.approvalRule();
         return { text: `Approval rule: ${describeRule(rule)}`, json: rule };
@@ -154,7 +154,7 @@ export const alertRuleCommand: Command = {
   },
 };
 
-type Rule = Awaited<ReturnType<ReturnType<typeof alertServiceFor>['approvalRule']>>;
+type Rule = Awaited<ReturnType<AlertService['approvalRule']>>;
 
 function ruleOf(mode: string, arg: string | undefined): Rule {
   if (mode === 'always' || mode === 'never') {
@@ -207,7 +207,7 @@ export const alertImportCapCommand: Command = {
       const services = createServices({ store, host: 'headless', version: VERSION });
       const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
       const officer = await services.officers.signIn(ctx.values.as as string, passphrase);
-      const { alert, warnings } = await importCapDraft(alertServiceFor(services), { id: officer.id, username: officer.username, roles: officer.roles }, xml);
+      const { alert, warnings } = await importCapDraft(services.alerts, { id: officer.id, username: officer.username, roles: officer.roles }, xml);
       return {
         text: [`Draft ${alert.id} made from ${file} (${alert.category}, ${alert.area?.parts.length ?? 0} area part(s)).`, ...warnings.map((w) => `  note: ${w}`)].join('\n'),
         json: { alert, warnings },

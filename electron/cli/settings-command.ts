@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrykError } from '../../shared/bridge/result';
-import { createServices } from '../app';
+import { createServices } from '../services';
 import { appendAudit } from '../audit/service';
 import type { Command } from './command';
 import { UsageError } from './command';

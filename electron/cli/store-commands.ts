@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { BoundaryKind } from '../../shared/bridge/contract';
 import { boundaryKinds } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
-import { createServices } from '../app';
+import { createServices } from '../services';
 import { parseBoundaryFile } from '../boundaries/parse';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, openStore } from '../store/store';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { TrykError } from '../../shared/bridge/result';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
-import { createServices, unwrapArea } from '../app';
+import { createServices } from '../services';
+import { unwrapArea } from '../targeting/area';
 import type { Command } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';

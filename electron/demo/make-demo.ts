@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrykError } from '../../shared/bridge/result';
-import { createServices } from '../app';
+import { createServices } from '../services';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, DB_FILE, KEY_FILE } from '../store/store';
 import type { Store } from '../store/store';

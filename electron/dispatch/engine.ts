@@ -1,124 +1,35 @@
 /**
  * The durable dispatch engine. A released alert's recipients are frozen as outbox rows
- * before anything is submitted; one loop then moves rows through their states in batched
- * transactions: outcomes and receipts are written, due rows are promoted, validity is
- * enforced, and new rows are claimed for each gateway's free window — all in one bounded
- * transaction per turn, after which the claimed rows are submitted.
+ * before anything is submitted (release.ts); one loop then moves rows through their states in
+ * batched transactions: outcomes (outcomes.ts) and receipts (receipts.ts) are written, due
+ * rows are promoted and validity is enforced (validity.ts), sends move to their fallback and
+ * new rows are claimed for each gateway's free window (lanes.ts) — all in one bounded
+ * transaction per turn, after which the claimed rows are submitted. What a turn changes in
+ * memory is collected as deltas and applied only once its transaction has committed.
  *
  * A row is 'submitting' in the store from its claim until its outcome is committed, and a
  * gateway's slot is freed only then. So after a crash the rows found 'submitting' are exactly
  * those that may or may not have reached the gateway, and there are never more of them than
- * the windows allow: they are re-queued and reported as possible duplicates.
+ * the windows allow: they are re-queued and reported as possible duplicates (recovery.ts).
  */
-import { analyzeSms } from '../../shared/sms';
 import { TrykError } from '../../shared/bridge/result';
-import type { DeliveryReceipt, Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
-import type { Db, Param, Queryable } from '../store/db';
-import { insertMany } from '../store/db';
-import {
-  FINAL_STATES,
-  appendLog,
-  cancelInStore,
-  chunks,
-  countsFor,
-  emptyCounts,
-  failuresFor,
-  finishedCount,
-  getSend,
-  iso,
-  pauseInStore,
-  placeholders,
-  resumeInStore,
-  selectWhereIn,
-  sortedFailures,
-  storedStatus,
-  updateWhereIn,
-  CHUNK,
-} from './outbox';
-import type { OutboxCounts, OutboxState, SendPriority, SendRow, SendState, SendStatus } from './outbox';
-import { FlowControl, isConnectionError, isThrottle, retryDelayMs } from './policy';
+import type { Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
+import type { Db, Queryable } from '../store/db';
+import { FINAL_STATES, appendLog, cancelInStore, emptyCounts, finishedCount, getSend, iso, pauseInStore, resumeInStore, sortedFailures, storedStatus } from './outbox';
+import type { OutboxCounts, OutboxState, SendRow, SendState, SendStatus } from './outbox';
+import { writeOutcomes } from './outcomes';
 import { RateLimitedEmitter, ThroughputMeter } from './progress';
-import { quietHoursClock } from './quiet';
+import { RecentMessages, writeReceipts } from './receipts';
+import { claim, createLane, failover, noteFlow } from './lanes';
+import { checkRelease, freezeRecipients } from './release';
+import type { ReleaseRequest, ReleaseResult } from './release';
+import { recoverSends } from './recovery';
+import { Deltas, defaultTuning, isOpen } from './runtime';
+import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Recorded, SendRuntime } from './runtime';
+import { promoteAndExpire } from './validity';
 
-export interface RecipientInput {
-  subscriberId?: number | null;
-  /** E.164; rows with anything else are frozen as failed (INVALID_NUMBER), never dropped. */
-  phone: string;
-  quietStart?: number | null;
-  quietEnd?: number | null;
-}
-
-export interface ReleaseRequest {
-  alertRef?: string | null;
-  text: string;
-  /** The recipients themselves, or subscriber ids resolved from the store (active ones only). */
-  recipients: readonly RecipientInput[] | readonly number[];
-  priority: SendPriority;
-  validityMinutes: number;
-  primary: string;
-  fallback?: string | null;
-  /** Routine alerts wait out a recipient's quiet hours; urgent alerts never do. */
-  respectQuietHours: boolean;
-}
-
-export interface ReleaseResult {
-  sendId: number;
-  recipients: number;
-  queued: number;
-  deferred: number;
-  /** Frozen as failed because the number is not E.164. */
-  invalid: number;
-  /** Subscriber ids that were not found, or not active (opted out, paused). */
-  skipped: number;
-  /** The same number twice in the list: sent once. */
-  duplicates: number;
-}
-
-/** Developer messages: counts, codes and ids only, never a phone number or the text. */
-export interface DispatchLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export interface DispatchTuning {
-  /** The most rows in flight per gateway, whatever window the gateway reports. */
-  maxWindow: number;
-  /** Rows written per turn (outcomes, receipts), bounding each transaction. */
-  batchRows: number;
-  progressIntervalMs: number;
-  maintenanceIntervalMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  /** Temporary errors about the message (not throttling or the link) fail it after this many tries. */
-  maxAttempts: number;
-  /** Move to the fallback after the primary has had no window (disconnected) this long… */
-  failoverAfterMs: number;
-  /** …or after this many consecutive link errors spread over at least failoverAfterMs / 2. */
-  failoverAfterErrors: number;
-  /** How long after validity ends an accepted row may wait for its receipt before it expires. */
-  receiptGraceMs: number;
-  throughputWindowMs: number;
-  /** How long a receipt that matches no part is kept in case its submit is not yet recorded. */
-  orphanReceiptMs: number;
-  /** close() waits this long for in-flight submits to be answered and recorded. */
-  drainMs: number;
-}
-
-export const defaultTuning: DispatchTuning = {
-  maxWindow: 5000,
-  batchRows: CHUNK,
-  progressIntervalMs: 250,
-  maintenanceIntervalMs: 500,
-  retryBaseMs: 1000,
-  retryMaxMs: 5 * 60_000,
-  maxAttempts: 10,
-  failoverAfterMs: 5_000,
-  failoverAfterErrors: 10,
-  receiptGraceMs: 10 * 60_000,
-  throughputWindowMs: 10_000,
-  orphanReceiptMs: 30_000,
-  drainMs: 5_000,
-};
+export type { DispatchLogger, DispatchTuning } from './runtime';
+export type { RecipientInput, ReleaseRequest, ReleaseResult } from './release';
 
 export interface DispatchEngineOptions {
   db: Db;
@@ -149,106 +60,9 @@ export interface DispatchEngine {
   close(): Promise<void>;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-interface SendRuntime {
-  row: SendRow;
-  expiresAt: number;
-  counts: OutboxCounts;
-  failures: Map<string, number>;
-  meter: ThroughputMeter;
-  /** Set once the send moved to its fallback: it never moves back. */
-  switched: boolean;
-  finishedWaiters: ((s: SendStatus) => void)[];
-}
-
-interface Lane {
-  name: string;
-  gateway: Gateway;
-  flow: FlowControl;
-  inFlight: number;
-  connected: boolean;
-  unavailableSince: number | null;
-  errorStreak: number;
-  failingSince: number | null;
-  unsubs: Unsubscribe[];
-}
-
-interface Claimed {
-  id: number;
-  sendId: number;
-  phone: string;
-  attempts: number;
-  lane: Lane;
-}
-
-interface Recorded {
-  row: Claimed;
-  outcome: SubmitOutcome;
-}
-
-interface PendingReceipt {
-  lane: Lane;
-  receipt: DeliveryReceipt;
-  firstSeen: number;
-}
-
-/** State changes of one turn, applied to memory only after the transaction commits. */
-class Deltas {
-  readonly counts = new Map<number, Partial<Record<OutboxState, number>>>();
-  readonly failures = new Map<number, Map<string, number>>();
-  readonly duplicates = new Map<number, number>();
-  readonly submitted = new Map<number, number>();
-  readonly sendUpdates = new Map<number, Partial<SendRow>>();
-
-  move(sendId: number, from: OutboxState | null, to: OutboxState, n = 1, reason?: string | null): void {
-    if (n <= 0) return;
-    let c = this.counts.get(sendId);
-    if (!c) this.counts.set(sendId, (c = {}));
-    if (from) c[from] = (c[from] ?? 0) - n;
-    c[to] = (c[to] ?? 0) + n;
-    if (to === 'failed' || to === 'expired') {
-      let f = this.failures.get(sendId);
-      if (!f) this.failures.set(sendId, (f = new Map()));
-      const key = reason ?? 'UNKNOWN';
-      f.set(key, (f.get(key) ?? 0) + n);
-    }
-  }
-
-  add(map: Map<number, number>, sendId: number, n: number): void {
-    map.set(sendId, (map.get(sendId) ?? 0) + n);
-  }
-}
-
 const silentLog: DispatchLogger = { info: () => undefined, warn: (m) => console.warn(`dispatch: ${m}`) };
 
-function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-function receiptPartState(r: DeliveryReceipt): { state: 'delivered' | 'failed' | 'expired'; reason: string | null } | null {
-  if (!r.final) return null;
-  const err = r.errorCode && !/^0+$/.test(r.errorCode) ? `:${r.errorCode}` : '';
-  switch (r.state) {
-    case 'delivered':
-      return { state: 'delivered', reason: null };
-    case 'expired':
-      return { state: 'expired', reason: `${r.stat ?? 'EXPIRED'}${err}` };
-    case 'failed':
-      return { state: 'failed', reason: `${r.stat ?? 'FAILED'}${err}` };
-    case 'unknown':
-      return { state: 'failed', reason: `${r.stat ?? 'UNKNOWN'}${err}` };
-    default:
-      return null;
-  }
-}
+const pendingOf = (c: OutboxCounts) => c.queued + c.deferred + c.submitting + c.accepted;
 
 export function createDispatchEngine(options: DispatchEngineOptions): DispatchEngine {
   const { db } = options;
@@ -260,6 +74,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
   const lanes = new Map<string, Lane>();
   const listeners = new Set<(s: SendStatus) => void>();
   if (options.events) listeners.add(options.events);
+  const recent = new RecentMessages();
 
   let outcomes: Recorded[] = [];
   let receipts: PendingReceipt[] = [];
@@ -320,9 +135,6 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
 
   const changed = (s: SendRuntime) => progress.push(s.row.id, () => snapshot(s));
 
-  const isOpen = (s: SendRuntime) => s.row.finished_at === null;
-  const pendingOf = (c: OutboxCounts) => c.queued + c.deferred + c.submitting + c.accepted;
-
   // ---- the loop -----------------------------------------------------------------------
 
   function kick(): void {
@@ -378,30 +190,34 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     const takenOutcomes = outcomes.splice(0, tuning.batchRows);
     const takenReceipts = receipts.splice(0, tuning.batchRows);
     const maintenance = t >= nextMaintenance;
+    // The orphans this turn retries stay in memory until it commits: a rolled-back turn must
+    // not lose a receipt (its message would end as NO_RECEIPT although delivered).
+    const retried = maintenance ? orphans : [];
     const deltas = new Deltas();
     let claimed: Claimed[] = [];
-    let retryOrphans: PendingReceipt[] = [];
-    try {
-      await db.transaction(async (tx) => {
-        const rest = await writeOutcomes(tx, takenOutcomes, takenReceipts, t, deltas);
-        const unmatched = await writeReceipts(tx, rest, t, deltas);
-        if (maintenance) {
-          const stale = orphans;
-          orphans = [];
-          retryOrphans = await writeReceipts(tx, stale, t, deltas);
-          await maintain(tx, t, deltas);
-        }
-        retryOrphans = retryOrphans.concat(unmatched);
-        if (!closing) claimed = await claim(tx, t, deltas, takenOutcomes);
-        await finishSends(tx, t, deltas);
-      });
-    } catch (e) {
+    let unmatched: PendingReceipt[] = [];
+    const receiptCtx = { recent, segmentsOf: (id: number) => sends.get(id)?.row.segments ?? 1 };
+    await db.transaction(async (tx) => {
+      const rest = await writeOutcomes(tx, takenOutcomes, takenReceipts, t, deltas, { sendOf: (id) => sends.get(id), tuning });
+      unmatched = await writeReceipts(tx, rest, t, deltas, receiptCtx);
+      if (maintenance) {
+        unmatched = unmatched.concat(await writeReceipts(tx, retried, t, deltas, receiptCtx));
+        await promoteAndExpire(tx, sends.values(), t, deltas, tuning.receiptGraceMs);
+        await failover(tx, lanes, sends.values(), t, deltas, tuning, log);
+      }
+      if (!closing) claimed = await claim(tx, lanes, sends.values(), t, deltas, takenOutcomes, tuning.maxWindow, wakeUpAt);
+      await finishSends(tx, t, deltas);
+    }).catch((e: unknown) => {
       outcomes = takenOutcomes.concat(outcomes);
       receipts = takenReceipts.concat(receipts);
       throw e;
+    });
+    if (maintenance) {
+      nextMaintenance = t + tuning.maintenanceIntervalMs;
+      const done = new Set(retried);
+      orphans = orphans.filter((o) => !done.has(o));
     }
-    if (maintenance) nextMaintenance = t + tuning.maintenanceIntervalMs;
-    for (const o of retryOrphans) {
+    for (const o of unmatched) {
       if (t - o.firstSeen < tuning.orphanReceiptMs) orphans.push(o);
     }
     apply(deltas, t);
@@ -410,6 +226,8 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
   }
 
   function apply(d: Deltas, t: number): void {
+    recent.forget(d.usedReceiptKeys);
+    for (const { row, messageIds } of d.acceptedMessages) recent.remember(row, messageIds);
     const touched = new Set<number>();
     for (const [id, c] of d.counts) {
       const s = sends.get(id);
@@ -445,335 +263,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     }
   }
 
-  // ---- outcomes -----------------------------------------------------------------------
-
-  /**
-   * Writes submit outcomes. A receipt taken in the same turn as its message's outcome (an SMSC
-   * that answers and delivers at once) settles the row in the same write, so the row goes
-   * submitting → delivered in one statement; returns the receipts left for writeReceipts.
-   */
-  async function writeOutcomes(tx: Queryable, list: Recorded[], pending: PendingReceipt[], t: number, d: Deltas): Promise<PendingReceipt[]> {
-    if (list.length === 0) return pending;
-    const finalById = new Map<string, { p: PendingReceipt; final: NonNullable<ReturnType<typeof receiptPartState>> }>();
-    const rest: PendingReceipt[] = [];
-    for (const p of pending) {
-      const final = receiptPartState(p.receipt);
-      if (!final) continue; // enroute and the like change nothing
-      rest.push(p);
-      finalById.set(`${p.lane.name}\u0000${p.receipt.messageId}`, { p, final });
-    }
-    const consumed = new Set<PendingReceipt>();
-    const parts: Param[][] = [];
-    // key: state|reason|next|gateway → ids
-    const groups = new Map<string, { state: OutboxState; reason: string | null; next: number; gateway: string; rows: Claimed[] }>();
-    const put = (row: Claimed, state: OutboxState, reason: string | null, next: number) => {
-      const key = `${state}|${reason ?? ''}|${next}|${row.lane.name}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { state, reason, next, gateway: row.lane.name, rows: [] }));
-      g.rows.push(row);
-    };
-    for (const { row, outcome } of list) {
-      const send = sends.get(row.sendId);
-      const attempts = row.attempts + 1;
-      if (outcome.kind === 'accepted') {
-        const finals = outcome.messageIds.map((id) => finalById.get(`${row.lane.name}\u0000${id}`));
-        const settled = finals.length > 0 && finals.every((f) => f !== undefined);
-        outcome.messageIds.forEach((id, i) => {
-          const f = settled ? finals[i] : undefined;
-          parts.push([row.lane.name, id, row.id, f ? f.final.state : 'accepted', f ? f.final.reason : null]);
-        });
-        d.add(d.submitted, row.sendId, 1);
-        if (settled) {
-          const all = finals as NonNullable<(typeof finals)[number]>[];
-          for (const f of all) consumed.add(f.p);
-          const bad = all.find((f) => f.final.state === 'failed') ?? all.find((f) => f.final.state === 'expired');
-          const final = bad ? bad.final : { state: 'delivered' as const, reason: null };
-          put(row, final.state, final.reason, t);
-          d.move(row.sendId, 'submitting', final.state, 1, final.reason);
-        } else {
-          put(row, 'accepted', null, t);
-          d.move(row.sendId, 'submitting', 'accepted');
-          remember(row, outcome.messageIds);
-        }
-        continue;
-      }
-      if (outcome.maybeSubmitted || outcome.messageIds.length > 0) d.add(d.duplicates, row.sendId, 1);
-      let state: OutboxState;
-      let next = t;
-      if (!outcome.temporary) {
-        state = 'failed';
-        d.add(d.submitted, row.sendId, 1);
-      } else if (send?.row.state === 'cancelled') {
-        state = 'cancelled';
-      } else if (send && t >= send.expiresAt) {
-        state = 'expired';
-      } else if (isThrottle(outcome)) {
-        state = 'queued';
-        next = Math.max(t + 1, row.lane.flow.resumeAt(t));
-      } else if (!isConnectionError(outcome) && attempts >= tuning.maxAttempts) {
-        state = 'failed';
-      } else {
-        state = 'queued';
-        next = t + retryDelayMs(attempts, tuning.retryBaseMs, tuning.retryMaxMs);
-      }
-      const reason = state === 'cancelled' ? 'CANCELLED' : state === 'expired' ? 'VALIDITY_EXPIRED' : outcome.code;
-      put(row, state, reason, next);
-      d.move(row.sendId, 'submitting', state, 1, reason);
-    }
-    if (parts.length) {
-      // A reused id (SMSCs wrap their counters) belongs to the newest message.
-      await insertMany(tx, 'INSERT OR REPLACE INTO outbox_parts (gateway, message_id, outbox_id, state, reason_code)', 5, parts);
-    }
-    for (const g of groups.values()) {
-      await updateWhereIn(
-        tx,
-        'UPDATE outbox SET state = ?, reason_code = ?, next_attempt_at = ?, gateway = ?, attempts = attempts + 1, updated_at = ?',
-        [g.state, g.reason, g.next, g.gateway, t],
-        'id',
-        g.rows.map((r) => r.id),
-      );
-    }
-    for (const [sendId, n] of d.duplicates) {
-      await tx.run('UPDATE sends SET possible_duplicates = possible_duplicates + ? WHERE id = ?', [n, sendId]);
-      await appendLog(tx, sendId, t, 'possible_duplicates', n, { cause: 'no_answer', detail: 'submitted without a definite answer; retried' });
-    }
-    return rest.filter((p) => !consumed.has(p));
-  }
-
-  /**
-   * Recently accepted single-part messages by gateway and id, so most receipts find their row
-   * without a lookup. Bounded; a receipt that misses it takes the lookup in the store.
-   */
-  const recent = new Map<string, { outboxId: number; sendId: number }>();
-  const RECENT_MAX = 200_000;
-  function remember(row: Claimed, messageIds: string[]): void {
-    if (messageIds.length !== 1) return;
-    recent.set(`${row.lane.name}\u0000${messageIds[0]}`, { outboxId: row.id, sendId: row.sendId });
-    if (recent.size > RECENT_MAX) {
-      const oldest = recent.keys().next().value;
-      if (oldest !== undefined) recent.delete(oldest);
-    }
-  }
-
-  // ---- receipts -----------------------------------------------------------------------
-
-  /** Writes receipts; returns those that matched no part (yet). */
-  async function writeReceipts(tx: Queryable, all: PendingReceipt[], t: number, d: Deltas): Promise<PendingReceipt[]> {
-    if (all.length === 0) return [];
-    const unmatched: PendingReceipt[] = [];
-    const list: PendingReceipt[] = [];
-    // Single-part messages known in memory: one UPDATE per outcome kind, no lookups. The
-    // part's own row keeps 'accepted': only multi-part messages need part states.
-    const direct = new Map<string, { state: OutboxState; reason: string | null; ids: number[] }>();
-    for (const p of all) {
-      const final = receiptPartState(p.receipt);
-      if (!final) continue;
-      let hit: { outboxId: number; sendId: number } | undefined;
-      let key = '';
-      for (const id of [p.receipt.messageId, ...p.receipt.altMessageIds]) {
-        key = `${p.lane.name}\u0000${id}`;
-        hit = recent.get(key);
-        if (hit) break;
-      }
-      if (!hit) {
-        list.push(p);
-        continue;
-      }
-      recent.delete(key);
-      const k = `${final.state}|${final.reason ?? ''}`;
-      let g = direct.get(k);
-      if (!g) direct.set(k, (g = { state: final.state, reason: final.reason, ids: [] }));
-      g.ids.push(hit.outboxId);
-    }
-    for (const g of direct.values()) {
-      for (const part of chunks(g.ids)) {
-        const changed = await tx.all<{ send_id: number }>(
-          `UPDATE outbox SET state = ?, reason_code = ?, updated_at = ? WHERE state = 'accepted' AND id IN (${placeholders(part.length)}) RETURNING send_id`,
-          [g.state, g.reason, t, ...part],
-        );
-        for (const r of changed) d.move(r.send_id, 'accepted', g.state, 1, g.reason);
-      }
-    }
-    if (list.length === 0) return unmatched;
-    const touched = new Map<number, { state: 'delivered' | 'failed' | 'expired'; reason: string | null }>();
-    for (const [laneName, items] of groupBy(list, (p) => p.lane.name)) {
-      const ids = new Set<string>();
-      for (const p of items) {
-        ids.add(p.receipt.messageId);
-        for (const alt of p.receipt.altMessageIds) ids.add(alt);
-      }
-      const found = await selectWhereIn<{ message_id: string; outbox_id: number }>(
-        tx,
-        'SELECT message_id, outbox_id FROM outbox_parts WHERE gateway = ? AND',
-        [laneName],
-        'message_id',
-        [...ids],
-      );
-      const byId = new Map(found.map((f) => [f.message_id, f.outbox_id]));
-      const partUpdates = new Map<string, { state: string; reason: string | null; ids: string[] }>();
-      for (const p of items) {
-        const r = p.receipt;
-        const matchedId = [r.messageId, ...r.altMessageIds].find((id) => byId.has(id));
-        if (matchedId === undefined) {
-          unmatched.push(p);
-          continue;
-        }
-        const final = receiptPartState(r);
-        if (!final) continue; // enroute / accepted: nothing changes yet
-        const key = `${final.state}|${final.reason ?? ''}`;
-        let u = partUpdates.get(key);
-        if (!u) partUpdates.set(key, (u = { state: final.state, reason: final.reason, ids: [] }));
-        u.ids.push(matchedId);
-        touched.set(byId.get(matchedId) as number, final);
-      }
-      for (const u of partUpdates.values()) {
-        await updateWhereIn(tx, 'UPDATE outbox_parts SET state = ?, reason_code = ?', [u.state, u.reason, laneName], 'gateway = ? AND message_id', u.ids);
-      }
-    }
-    if (touched.size === 0) return unmatched;
-    const rows = await selectWhereIn<{ id: number; send_id: number; state: OutboxState }>(
-      tx,
-      'SELECT id, send_id, state FROM outbox WHERE',
-      [],
-      'id',
-      [...touched.keys()],
-    );
-    const accepted = rows.filter((r) => r.state === 'accepted');
-    // A message in several parts is delivered only when every part is; any failed or
-    // expired part decides its fate at once.
-    const multi = accepted.filter((r) => (sends.get(r.send_id)?.row.segments ?? 1) > 1).map((r) => r.id);
-    const partsOf = new Map<number, { state: string; reason_code: string | null }[]>();
-    if (multi.length) {
-      const all = await selectWhereIn<{ outbox_id: number; state: string; reason_code: string | null }>(
-        tx,
-        'SELECT outbox_id, state, reason_code FROM outbox_parts WHERE',
-        [],
-        'outbox_id',
-        multi,
-      );
-      for (const p of all) {
-        const list = partsOf.get(p.outbox_id);
-        if (list) list.push(p);
-        else partsOf.set(p.outbox_id, [p]);
-      }
-    }
-    const finals = new Map<string, { state: OutboxState; reason: string | null; rows: typeof accepted }>();
-    for (const r of accepted) {
-      let result: { state: OutboxState; reason: string | null } | null = touched.get(r.id) ?? null;
-      const parts = partsOf.get(r.id);
-      if (parts) {
-        const bad = parts.find((p) => p.state === 'failed') ?? parts.find((p) => p.state === 'expired');
-        if (bad) result = { state: bad.state as OutboxState, reason: bad.reason_code };
-        else if (parts.every((p) => p.state === 'delivered')) result = { state: 'delivered', reason: null };
-        else result = null;
-      }
-      if (!result) continue;
-      const key = `${result.state}|${result.reason ?? ''}`;
-      let g = finals.get(key);
-      if (!g) finals.set(key, (g = { ...result, rows: [] }));
-      g.rows.push(r);
-    }
-    for (const g of finals.values()) {
-      await updateWhereIn(tx, 'UPDATE outbox SET state = ?, reason_code = ?, updated_at = ?', [g.state, g.reason, t], 'id', g.rows.map((r) => r.id));
-      for (const r of g.rows) d.move(r.send_id, 'accepted', g.state, 1, g.reason);
-    }
-    return unmatched;
-  }
-
-  // ---- maintenance: deferred rows due, validity, failover -----------------------------
-
-  async function maintain(tx: Queryable, t: number, d: Deltas): Promise<void> {
-    for (const s of sends.values()) {
-      if (!isOpen(s)) continue;
-      const id = s.row.id;
-      if (s.counts.deferred > 0 && (s.row.state === 'sending' || s.row.state === 'paused') && t < s.expiresAt) {
-        const n = (await tx.run("UPDATE outbox SET state = 'queued', updated_at = ? WHERE send_id = ? AND state = 'deferred' AND next_attempt_at <= ?", [t, id, t])).changes;
-        d.move(id, 'deferred', 'queued', n);
-      }
-      if (t >= s.expiresAt) {
-        for (const from of ['queued', 'deferred'] as const) {
-          if (s.counts[from] === 0) continue;
-          const n = (await tx.run("UPDATE outbox SET state = 'expired', reason_code = 'VALIDITY_EXPIRED', updated_at = ? WHERE send_id = ? AND state = ?", [t, id, from])).changes;
-          d.move(id, from, 'expired', n, 'VALIDITY_EXPIRED');
-        }
-        if (t >= s.expiresAt + tuning.receiptGraceMs && s.counts.accepted > 0) {
-          const n = (await tx.run("UPDATE outbox SET state = 'expired', reason_code = 'NO_RECEIPT', updated_at = ? WHERE send_id = ? AND state = 'accepted'", [t, id])).changes;
-          d.move(id, 'accepted', 'expired', n, 'NO_RECEIPT');
-        }
-      }
-    }
-    for (const lane of lanes.values()) {
-      const why = failoverReason(lane, t);
-      if (!why) continue;
-      for (const s of sends.values()) {
-        const { row } = s;
-        if (!isOpen(s) || s.switched || row.active_gateway !== lane.name) continue;
-        if (!row.fallback_gateway || row.fallback_gateway === lane.name || !lanes.has(row.fallback_gateway)) continue;
-        if (row.state !== 'sending' && row.state !== 'paused') continue;
-        if (s.counts.queued + s.counts.deferred + s.counts.submitting === 0) continue;
-        await tx.run('UPDATE sends SET active_gateway = ? WHERE id = ?', [row.fallback_gateway, row.id]);
-        await appendLog(tx, row.id, t, 'gateway_switch', s.counts.queued + s.counts.deferred, {
-          from: lane.name,
-          to: row.fallback_gateway,
-          reason: why,
-        });
-        d.sendUpdates.set(row.id, { ...d.sendUpdates.get(row.id), active_gateway: row.fallback_gateway });
-        log.info(`send ${row.id}: moved from gateway ${lane.name} to ${row.fallback_gateway} (${why})`);
-      }
-    }
-  }
-
-  function laneWindow(lane: Lane): number {
-    const cap = lane.gateway.capacity();
-    return Math.min(tuning.maxWindow, Math.max(0, cap.window));
-  }
-
-  function failoverReason(lane: Lane, t: number): string | null {
-    const available = lane.connected && laneWindow(lane) > 0;
-    if (available) lane.unavailableSince = null;
-    else lane.unavailableSince ??= t;
-    if (lane.unavailableSince !== null && t - lane.unavailableSince >= tuning.failoverAfterMs) return 'unavailable';
-    if (lane.errorStreak >= tuning.failoverAfterErrors && lane.failingSince !== null && t - lane.failingSince >= tuning.failoverAfterMs / 2) {
-      return 'refusing';
-    }
-    return null;
-  }
-
-  // ---- claim and submit ---------------------------------------------------------------
-
-  async function claim(tx: Queryable, t: number, d: Deltas, answered: Recorded[]): Promise<Claimed[]> {
-    const freedByLane = new Map<string, number>();
-    for (const r of answered) freedByLane.set(r.row.lane.name, (freedByLane.get(r.row.lane.name) ?? 0) + 1);
-    // Urgent sends first, then the oldest: a later urgent alert overtakes a routine one.
-    const order = [...sends.values()]
-      .filter((s) => isOpen(s) && s.row.state === 'sending' && s.counts.queued > 0)
-      .sort((a, b) => (a.row.priority === b.row.priority ? a.row.id - b.row.id : a.row.priority === 'urgent' ? -1 : 1));
-    const out: Claimed[] = [];
-    for (const lane of lanes.values()) {
-      const inFlight = lane.inFlight - (freedByLane.get(lane.name) ?? 0);
-      let free = lane.flow.window(laneWindow(lane), t) - inFlight;
-      if (free <= 0) {
-        const resume = lane.flow.resumeAt(t);
-        if (resume) wakeUpAt(resume);
-        continue;
-      }
-      for (const s of order) {
-        if (free <= 0) break;
-        if (s.row.active_gateway !== lane.name) continue;
-        const rows = await tx.all<{ id: number; phone: string; attempts: number }>(
-          `SELECT id, phone, attempts FROM outbox WHERE send_id = ? AND state = 'queued' AND next_attempt_at <= ?
-            ORDER BY next_attempt_at, id LIMIT ?`,
-          [s.row.id, t, free],
-        );
-        if (rows.length === 0) continue;
-        await updateWhereIn(tx, "UPDATE outbox SET state = 'submitting', gateway = ?, updated_at = ?", [lane.name, t], 'id', rows.map((r) => r.id));
-        d.move(s.row.id, 'queued', 'submitting', rows.length);
-        for (const r of rows) out.push({ id: r.id, sendId: s.row.id, phone: r.phone, attempts: r.attempts, lane });
-        free -= rows.length;
-      }
-    }
-    return out;
-  }
+  // ---- submit -------------------------------------------------------------------------
 
   function submit(row: Claimed): void {
     const s = sends.get(row.sendId);
@@ -802,29 +292,11 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         }),
       )
       .then((outcome) => {
-        noteFlow(lane, outcome);
+        const wake = noteFlow(lane, outcome, now(), tuning.maxWindow);
+        if (wake !== null) wakeUpAt(wake);
         outcomes.push({ row, outcome });
         kick();
       });
-  }
-
-  function noteFlow(lane: Lane, outcome: SubmitOutcome): void {
-    const t = now();
-    const window = laneWindow(lane);
-    if (outcome.kind === 'accepted') {
-      lane.flow.succeeded(window);
-      lane.errorStreak = 0;
-      lane.failingSince = null;
-      return;
-    }
-    if (isThrottle(outcome)) {
-      wakeUpAt(lane.flow.throttled(window, lane.inFlight, t));
-      return;
-    }
-    if (outcome.temporary && isConnectionError(outcome)) {
-      lane.errorStreak++;
-      lane.failingSince ??= t;
-    }
   }
 
   // ---- finishing ----------------------------------------------------------------------
@@ -843,73 +315,11 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     }
   }
 
-  // ---- start: recover what a crash left -----------------------------------------------
-
-  async function load(send: SendRow): Promise<SendRuntime> {
-    const released = Date.parse(send.released_at ?? send.created_at);
-    return {
-      row: send,
-      expiresAt: released + send.validity_minutes * 60_000,
-      counts: await countsFor(db, send.id),
-      failures: await failuresFor(db, send.id),
-      meter: new ThroughputMeter(tuning.throughputWindowMs),
-      switched: send.active_gateway !== send.primary_gateway,
-      finishedWaiters: [],
-    };
-  }
-
-  async function recover(): Promise<void> {
-    const t = now();
-    // A release that died while freezing its list sent nothing: cancel it whole, so an
-    // officer re-releases rather than a part of the list going out.
-    const interrupted = await db.all<{ id: number }>("SELECT id FROM sends WHERE state = 'queued'");
-    for (const { id } of interrupted) {
-      await db.transaction(async (tx) => {
-        await tx.run("UPDATE sends SET state = 'sending' WHERE id = ?", [id]);
-        await cancelInStore(tx, id, t, 'release_interrupted');
-      });
-      log.warn(`send ${id}: its release was interrupted before the list was complete; cancelled, nothing was sent`);
-    }
-    const open = await db.all<SendRow>(
-      "SELECT * FROM sends WHERE state IN ('sending', 'paused') OR (state = 'cancelled' AND finished_at IS NULL) ORDER BY id",
-    );
-    for (const send of open) {
-      const n = await db.transaction(async (tx) => {
-        const changes = (
-          await tx.run("UPDATE outbox SET state = 'queued', next_attempt_at = ?, attempts = attempts + 1, updated_at = ? WHERE send_id = ? AND state = 'submitting'", [
-            t,
-            t,
-            send.id,
-          ])
-        ).changes;
-        if (changes > 0) {
-          await tx.run('UPDATE sends SET possible_duplicates = possible_duplicates + ? WHERE id = ?', [changes, send.id]);
-          await appendLog(tx, send.id, t, 'possible_duplicates', changes, { cause: 'restart', detail: 'in flight when the console stopped; re-queued' });
-          if (send.state === 'cancelled') {
-            await tx.run("UPDATE outbox SET state = 'cancelled', reason_code = 'CANCELLED' WHERE send_id = ? AND state = 'queued'", [send.id]);
-          }
-        }
-        return changes;
-      });
-      if (n > 0) log.warn(`send ${send.id}: ${n} message(s) were in flight at the last stop; re-queued as possible duplicates`);
-      const fresh = (await getSend(db, send.id)) as SendRow;
-      sends.set(send.id, await load(fresh));
-    }
-  }
+  // ---- gateways -----------------------------------------------------------------------
 
   function attach(): void {
     for (const [name, gateway] of options.gateways) {
-      const lane: Lane = {
-        name,
-        gateway,
-        flow: new FlowControl(),
-        inFlight: 0,
-        connected: gateway.capacity().window > 0,
-        unavailableSince: null,
-        errorStreak: 0,
-        failingSince: null,
-        unsubs: [],
-      };
+      const lane = createLane(name, gateway);
       lane.unsubs.push(
         gateway.onReceipt((receipt) => {
           receipts.push({ lane, receipt, firstSeen: now() });
@@ -935,117 +345,24 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
 
   // ---- release ------------------------------------------------------------------------
 
-  async function resolveRecipients(ids: readonly number[]): Promise<{ list: RecipientInput[]; skipped: number }> {
-    const list: RecipientInput[] = [];
-    const unique = [...new Set(ids)];
-    for (const part of chunks(unique)) {
-      const rows = await selectWhereIn<{ id: number; phone: string; status: string; quiet_start: number | null; quiet_end: number | null }>(
-        db,
-        'SELECT id, phone, status, quiet_start, quiet_end FROM subscribers WHERE',
-        [],
-        'id',
-        part,
-      );
-      for (const r of rows) {
-        if (r.status !== 'active') continue;
-        list.push({ subscriberId: r.id, phone: r.phone, quietStart: r.quiet_start, quietEnd: r.quiet_end });
-      }
-    }
-    return { list, skipped: unique.length - list.length };
-  }
-
   async function release(req: ReleaseRequest): Promise<ReleaseResult> {
     if (!started || closing) throw new TrykError('unavailable', 'The dispatch engine is not running');
-    const text = req.text;
-    const analysis = analyzeSms(text);
-    if (analysis.segments < 1) throw new TrykError('bad_request', 'The message text is empty');
-    if (!lanes.has(req.primary)) throw new TrykError('bad_request', `No gateway named ${req.primary}`);
-    const fallback = req.fallback ?? null;
-    if (fallback !== null && (!lanes.has(fallback) || fallback === req.primary)) {
-      throw new TrykError('bad_request', `The fallback gateway must be another configured gateway (got ${fallback})`);
-    }
-    if (!Number.isInteger(req.validityMinutes) || req.validityMinutes < 1 || req.validityMinutes > 7 * 1440) {
-      throw new TrykError('bad_request', 'The validity must be 1 minute to 7 days, in whole minutes');
-    }
-    if (req.priority !== 'urgent' && req.priority !== 'routine') throw new TrykError('bad_request', 'The priority must be urgent or routine');
-
-    let recipients: readonly RecipientInput[];
-    let skipped = 0;
-    if (req.recipients.length > 0 && typeof req.recipients[0] === 'number') {
-      const resolved = await resolveRecipients(req.recipients as readonly number[]);
-      recipients = resolved.list;
-      skipped = resolved.skipped;
-    } else {
-      recipients = req.recipients as readonly RecipientInput[];
-    }
-
-    const t = now();
-    const { lastID: sendId } = await db.run(
-      `INSERT INTO sends (alert_ref, text, encoding, segments, priority, state, primary_gateway, fallback_gateway, active_gateway,
-                          validity_minutes, respect_quiet_hours, recipients, created_at, possible_duplicates)
-       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, 0, ?, 0)`,
-      [
-        req.alertRef ?? null,
-        text,
-        analysis.encoding,
-        analysis.segments,
-        req.priority,
-        req.primary,
-        fallback,
-        req.primary,
-        req.validityMinutes,
-        req.respectQuietHours ? 1 : 0,
-        iso(t),
-      ],
-    );
-
-    // Freeze the list in bounded transactions, so the store stays responsive to everyone
-    // else (other sends' receipts, the bridge) while six million rows go in.
-    const quiet = quietHoursClock(t);
-    const useQuiet = req.respectQuietHours && req.priority !== 'urgent';
-    const seen = new Set<string>();
-    let queued = 0;
-    let deferred = 0;
-    let invalid = 0;
-    let duplicates = 0;
-    let batch: Param[][] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch;
-      batch = [];
-      await db.transaction((tx) =>
-        insertMany(tx, 'INSERT INTO outbox (send_id, subscriber_id, phone, state, attempts, next_attempt_at, reason_code, updated_at)', 8, rows),
-      );
-    };
-    for (const r of recipients) {
-      if (seen.has(r.phone)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(r.phone);
-      if (!E164.test(r.phone)) {
-        invalid++;
-        batch.push([sendId, r.subscriberId ?? null, r.phone, 'failed', 0, t, 'INVALID_NUMBER', t]);
-      } else {
-        const until = useQuiet ? quiet(r.quietStart, r.quietEnd) : null;
-        if (until !== null) {
-          deferred++;
-          batch.push([sendId, r.subscriberId ?? null, r.phone, 'deferred', 0, until, null, t]);
-        } else {
-          queued++;
-          batch.push([sendId, r.subscriberId ?? null, r.phone, 'queued', 0, t, null, t]);
-        }
-      }
-      if (batch.length >= tuning.batchRows) await flush();
-    }
-    await flush();
-    const total = queued + deferred + invalid;
+    checkRelease(req, (name) => lanes.has(name));
+    const frozen = await freezeRecipients(db, req, now(), tuning.batchRows);
+    const { sendId, recipients: total, queued, deferred, invalid } = frozen;
 
     return inSerial(async () => {
       const releasedAt = now();
       await db.transaction(async (tx) => {
         await tx.run("UPDATE sends SET state = 'sending', recipients = ?, released_at = ? WHERE id = ?", [total, iso(releasedAt), sendId]);
-        await appendLog(tx, sendId, releasedAt, 'released', total, { queued, deferred, invalid, skipped, duplicates, gateway: req.primary });
+        await appendLog(tx, sendId, releasedAt, 'released', total, {
+          queued,
+          deferred,
+          invalid,
+          skipped: frozen.skipped,
+          duplicates: frozen.duplicates,
+          gateway: req.primary,
+        });
       });
       const row = (await getSend(db, sendId)) as SendRow;
       const counts = emptyCounts();
@@ -1066,7 +383,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       changed(runtime);
       nextMaintenance = 0; // an all-invalid or all-deferred send is settled on the next turn
       kick();
-      return { sendId, recipients: total, queued, deferred, invalid, skipped, duplicates };
+      return frozen;
     });
   }
 
@@ -1107,7 +424,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     async start() {
       if (started) return;
       attach();
-      await recover();
+      for (const s of await recoverSends(db, now(), log, tuning.throughputWindowMs)) sends.set(s.row.id, s);
       started = true;
       maintenanceTimer = setInterval(kick, tuning.maintenanceIntervalMs);
       kick();

@@ -6,12 +6,11 @@
  */
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
-import { alertServiceFor } from '../alerts/handlers';
-import type { App, EventListener, Services } from '../app';
 import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
 import type { Gateway } from '../gateways/gateway';
 import { createGateway } from '../gateways/registry';
+import type { Services } from '../services';
 
 export interface Sender {
   engine: DispatchEngine;
@@ -24,8 +23,6 @@ export interface Sender {
 
 export interface SenderOptions {
   services: Services;
-  emit: EventListener;
-  now?: () => Date;
   /** How often approved alerts waiting for a gateway are looked at again. */
   releaseEveryMs?: number;
   /** Send through this gateway instead of the configured primary. */
@@ -39,7 +36,8 @@ export interface SenderOptions {
 export const ALERT_VALIDITY_MINUTES = 240;
 
 export async function startSender(opts: SenderOptions): Promise<Sender> {
-  const { services, emit } = opts;
+  const { services } = opts;
+  const { emit } = services;
   const log = opts.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
   const configured = (await services.gateways.list()).filter((g) => g.enabled);
   const gateways = new Map<string, Gateway>();
@@ -102,7 +100,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     void connect(2_000);
   }
 
-  const alerts = alertServiceFor(services, { emit, ...(opts.now ? { now: opts.now } : {}) });
+  const { alerts } = services;
   const onProgress = (s: SendStatus) => {
     emit('dispatch.progress', s);
     const m = s.alertRef?.match(/^alert:(\d+)$/);
@@ -180,5 +178,3 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     },
   };
 }
-
-export type { App };

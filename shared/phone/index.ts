@@ -5,6 +5,9 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { PhoneNumberType } from 'libphonenumber-js/max';
 
+/** An E.164 number as the store and the gateways hold it: '+', a country code, 7 to 15 digits. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
 export type PhoneResult =
   | { ok: true; e164: string }
   | { ok: false; reason: 'empty' | 'invalid' | 'not_mobile' | 'too_long' };

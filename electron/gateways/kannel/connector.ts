@@ -4,6 +4,7 @@
  * delivery reports and inbound messages come back to a KannelReceiver on 127.0.0.1.
  * Message ids are our own references (see protocol.ts for why).
  */
+import { E164 } from '../../../shared/phone';
 import http from 'node:http';
 import type {
   ConnectionState,
@@ -28,7 +29,6 @@ interface Waiter {
   fail: (outcome: SubmitOutcome) => void;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 /** Kannel's answers are one short line; anything longer is not Kannel. */
 const MAX_ANSWER_BYTES = 4096;
 

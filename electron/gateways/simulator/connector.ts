@@ -6,6 +6,7 @@
  * failure mix, throttling episodes and citizens who reply. No socket: everything runs on one
  * timer heap, so it takes thousands of submits a second and close() stops it at once.
  */
+import { E164 } from '../../../shared/phone';
 import { splitSms } from '../../../shared/sms';
 import type {
   DeliveryReceipt,
@@ -29,7 +30,6 @@ export interface SimulatorGatewayOptions {
 /** What happens to a recipient, decided by the seed and the number. */
 export type SimulatedFate = 'invalid' | 'absent' | 'expired' | 'failed' | 'delivered';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 const STATUS = {
   ESME_RMSGQFUL: 0x14,

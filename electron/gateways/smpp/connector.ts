@@ -3,6 +3,7 @@
  * enquire_link keep-alive, reconnect with backoff after a drop, a token-bucket rate and a
  * per-bind window, submit_sm per part, and deliver_sm turned into receipt and inbound events.
  */
+import { E164 } from '../../../shared/phone';
 import smpp from 'smpp';
 import type { PDU } from 'smpp';
 import type {
@@ -55,7 +56,6 @@ interface Waiter {
   fail: (result: PartResult) => void;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const INTERFACE_VERSION_34 = 0x34;
 const REGISTERED_DELIVERY_FINAL = 0x01;
 

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Alert as AlertSchema, AlertPreview } from '../../../shared/alerts/schema';
 import type { Alert } from '../../../shared/alerts/schema';
 import type { TargetArea } from '../../../shared/targeting/area';
-import { createServices, handlersFor } from '../../../electron/app';
-import type { Services } from '../../../electron/app';
-import { alertHandlers, alertServiceFor } from '../../../electron/alerts/handlers';
+import { handlersFor } from '../../../electron/app';
+import { createServices } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import type { Actor, AlertChange, AlertService } from '../../../electron/alerts/service';
 import { verifyAudit } from '../../../electron/audit/service';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
@@ -71,7 +71,10 @@ describe('alerts against a real store', () => {
     expect(await services.registry.importRecords(registryRows, 'all_or_nothing', { officer: null, via: 'cli' })).toMatchObject({ imported: true, created: 9 });
     await services.gateways.add('sim', 'simulator://?tps=50');
     changes = [];
-    alerts = alertServiceFor(services, { now: () => clock, emit: (_event, payload) => changes.push(payload as AlertChange) });
+    alerts = services.alerts;
+    services.subscribe((event, payload) => {
+      if (event === 'alerts.changed') changes.push(payload as AlertChange);
+    });
   });
   afterEach(() => store.remove());
 
@@ -181,8 +184,8 @@ describe('alerts against a real store', () => {
 
   it('emits alerts.changed through the host\'s event sink for every committed change over the bridge', async () => {
     const events: [string, unknown][] = [];
-    const handlers = { ...handlersFor(services), ...alertHandlers(services, { emit: (e, p) => events.push([e, p]) }) };
-    const dispatch = createDispatcher(handlers, silent);
+    services.subscribe((e, p) => events.push([e, p]));
+    const dispatch = createDispatcher(handlersFor(services), silent);
     const caller: Caller = { host: 'headless', session: { officer: op, lastActivity: Date.now() } };
     const created = await dispatch(caller, 'alerts.create', { category: 'traffic' });
     expect(created.ok).toBe(true);

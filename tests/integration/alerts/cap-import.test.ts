@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TargetArea } from '../../../shared/targeting/area';
-import { createServices } from '../../../electron/app';
-import { alertServiceFor } from '../../../electron/alerts/handlers';
+import { createServices } from '../../../electron/services';
 import { importCapDraft } from '../../../electron/alerts/cap-import';
 import type { Actor, AlertService } from '../../../electron/alerts/service';
 import { officerService } from '../../../electron/officers/service';
@@ -23,7 +22,7 @@ describe('a CAP 1.2 alert imported as a draft', () => {
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
     const o = await officerService(store.db, { cost: 'fast' }).create({ username: 'olsen', displayName: 'Olsen', roles: ['operator'], passphrase: 'a long passphrase' });
     actor = { id: o.id, username: o.username, roles: o.roles };
-    alerts = alertServiceFor(services);
+    alerts = services.alerts;
   });
   afterEach(() => store.remove());
 

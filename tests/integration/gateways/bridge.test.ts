@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices, handlersFor } from '../../../electron/app';
+import { handlersFor } from '../../../electron/app';
+import { createServices } from '../../../electron/services';
 import { listAudit } from '../../../electron/audit/service';
 import { createDispatcher, newSession } from '../../../electron/bridge/dispatcher';
 import type { Caller } from '../../../electron/bridge/dispatcher';

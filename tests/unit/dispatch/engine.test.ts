@@ -246,6 +246,35 @@ describe('dispatch engine', () => {
     expect(done.counts.delivered).toBe(1);
   });
 
+  it('keeps a receipt that matched nothing yet when the turn that retried it is rolled back', async () => {
+    // A receipt that beats its submit's answer waits among the orphans; the maintenance turn that
+    // retries it fails once (the store refused). The receipt must survive that turn: once the
+    // answer is recorded it delivers the message, rather than the message ending as NO_RECEIPT.
+    let clock = NOON;
+    const gw = new FakeGateway({ window: 10, auto: null });
+    const { db, engine } = await setup({ gw }, { now: () => clock });
+    const r = await engine.release(request({ recipients: recipients(1) }));
+    await until(() => gw.held.length === 1);
+    gw.receipt('early', 'delivered');
+    // Let the receipt's own turn run and leave it unmatched.
+    await new Promise((res) => setTimeout(res, 60));
+    const transaction = db.transaction.bind(db);
+    let failures = 0;
+    db.transaction = (async (fn: Parameters<Db['transaction']>[0]) =>
+      transaction(async (tx) => {
+        const out = await fn(tx);
+        if (failures++ === 0) throw new Error('disk I/O error');
+        return out;
+      })) as Db['transaction'];
+    clock += 1_000; // the next turn is a maintenance turn, which retries the orphans
+    await until(() => failures > 0, 2000, 'a failed turn');
+    db.transaction = transaction;
+    gw.held.splice(0)[0]?.answer(accepted('early'));
+    clock += 1_000;
+    await until(async () => (await engine.status(r.sendId)).counts.delivered === 1, 3000, 'delivered');
+    expect((await engine.whenFinished(r.sendId)).counts).toMatchObject({ delivered: 1, accepted: 0, expired: 0 });
+  });
+
   it('expires what is not final when the validity ends', async () => {
     const gw = new FakeGateway({ window: 2, auto: null });
     let clock = NOON;

@@ -1,0 +1,42 @@
+/** The gateway channels: the configured gateways with their live state (passwords hidden), add and test. */
+import { appendAudit } from '../audit/service';
+import { ALL_ROLES } from '../bridge/dispatcher';
+import type { DomainHandlers } from '../bridge/dispatcher';
+import { redactUrl } from '../config/gateways';
+import type { Services } from '../services';
+import { testGateway } from './probe';
+import { describeGateway } from './registry';
+
+export function gatewayHandlers(services: Services): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test'> {
+  return {
+    'gateways.list': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async () => {
+        const status = await services.status();
+        const state = new Map(status.gateways.map((g) => [g.name, g.state]));
+        return (await services.gateways.list()).map((g) => ({
+          name: g.name,
+          kind: g.kind,
+          url: redactUrl(g.url),
+          primary: g.primary,
+          enabled: g.enabled,
+          state: state.get(g.name) ?? 'disconnected',
+        }));
+      },
+    },
+    'gateways.add': {
+      roles: ['admin'],
+      handle: async ({ name, url, primary }, caller) => {
+        // Checked by the connector's own parser first, so a mistyped URL is refused with its reason.
+        describeGateway(url);
+        const g = await services.gateways.add(name, url, { primary });
+        await services.store.db.transaction((tx) =>
+          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'gateway_added', subject: `gateway:${g.name}`, details: { kind: g.kind, primary: g.primary } }),
+        );
+        return { name: g.name, kind: g.kind, primary: g.primary };
+      },
+    },
+    'gateways.test': { roles: ['admin'], handle: ({ name }) => testGateway(services.gateways, name) },
+  };
+}

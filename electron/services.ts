@@ -1,0 +1,158 @@
+/**
+ * The service graph, built once per host from a store: every service exists once and the
+ * handlers, the sender and the CLI all reach it here. Electron's main.ts, the headless host and
+ * the CLI build it the same way, so they run the same services behind the same bridge.
+ */
+import type { AppStatus, EventName, EventOf, GatewaySummary } from '../shared/bridge/contract';
+import type { AreaGeometry } from '../shared/geo/types';
+import type { BoundaryResolver } from '../shared/targeting/compile';
+import { alertService } from './alerts/service';
+import type { AlertService } from './alerts/service';
+import { boundaryService } from './boundaries/service';
+import type { BoundaryService } from './boundaries/service';
+import { gatewayConfigService } from './config/gateways';
+import type { GatewayConfigService } from './config/gateways';
+import { settingsService } from './config/settings';
+import type { SettingsService } from './config/settings';
+import { officerService } from './officers/service';
+import type { OfficerService } from './officers/service';
+import { subscriberRecords } from './registry/index-sync';
+import { registryService } from './registry/service';
+import type { RegistryService } from './registry/service';
+import type { Store } from './store/store';
+import { TargetingEngine } from './targeting/engine';
+import { loadBoundaryResolver } from './targeting/fromStore';
+import { loadOrBuildIndex } from './targeting/snapshot';
+
+export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+export interface Services {
+  store: Store;
+  boundaries: BoundaryService;
+  registry: RegistryService;
+  officers: OfficerService;
+  settings: SettingsService;
+  gateways: GatewayConfigService;
+  alerts: AlertService;
+  /** Built from the store on first use (seconds at national scale), then kept current. */
+  targeting(): Promise<TargetingEngine>;
+  /** Set by the running console's sender: the gateways' live connection states. */
+  liveGatewayStates: (() => Map<string, GatewaySummary['state']>) | null;
+  status(): Promise<AppStatus>;
+  /** Every bridge event the services raise goes to the listeners here (none in the CLI). */
+  emit: EventListener;
+  /** Listens to every event; returns the function that stops listening. */
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+  now(): Date;
+}
+
+export interface ServiceOptions {
+  store: Store;
+  host: 'electron' | 'headless';
+  version: string;
+  /** Overrides the stored tile URL for this run (null: no online tiles, e.g. in tests). */
+  tileUrl?: string | null;
+  now?: () => Date;
+}
+
+export function createServices(opts: ServiceOptions): Services {
+  const { store } = opts;
+  const now = opts.now ?? (() => new Date());
+  const plainBoundaries = boundaryService(store.db, now);
+  const registry = registryService(store.db, now);
+  const officers = officerService(store.db, { now });
+  const settings = settingsService(store.db);
+  const gateways = gatewayConfigService(store.db, now);
+
+  const listeners = new Set<(event: EventName, payload: unknown) => void>();
+  const emit: EventListener = (event, payload) => {
+    for (const l of listeners) l(event, payload);
+  };
+
+  let resolve: BoundaryResolver = () => undefined;
+  let engine: Promise<TargetingEngine> | null = null;
+  const targeting = () =>
+    (engine ??= (async () => {
+      resolve = await loadBoundaryResolver(store.db);
+      // From the persisted snapshot when it matches the registry's version (seconds at 6 M),
+      // else built from the store and saved in the background for the next start.
+      const { index } = await loadOrBuildIndex(store.db);
+      return new TargetingEngine(index, (kind, code) => resolve(kind, code));
+    })());
+  // The index follows the registry, so imports and erasures reach the counts at once.
+  registry.onChange(({ upserted, removed }) => {
+    if (!engine) return; // not built yet: it will read the store as it is
+    void engine.then(async (t) => {
+      for (const id of removed) t.removeSubscriber(id);
+      for (const r of await subscriberRecords(store.db, upserted)) t.upsertSubscriber(r);
+    });
+  });
+  const boundaries: BoundaryService = {
+    ...plainBoundaries,
+    async importAll(list) {
+      const result = await plainBoundaries.importAll(list);
+      if (engine) {
+        resolve = await loadBoundaryResolver(store.db);
+        (await engine).forgetBoundaries();
+      }
+      return result;
+    },
+  };
+  const alerts = alertService({
+    db: store.db,
+    settings,
+    targeting,
+    gateways,
+    // Stored boundaries were checked on import; the store's type is looser than the shape it holds.
+    boundaryGeometry: async (kind, code) => (await boundaries.geometry(kind, code)) as AreaGeometry | null,
+    now,
+    onChange: (change) => emit('alerts.changed', change),
+  });
+
+  const count = async (table: string) => (await store.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
+  const services: Services = {
+    liveGatewayStates: null,
+    store,
+    boundaries,
+    registry,
+    officers,
+    settings,
+    gateways,
+    alerts,
+    targeting,
+    emit,
+    now,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async status() {
+      const configured = await gateways.list();
+      return {
+        version: opts.version,
+        host: opts.host,
+        store: {
+          schemaVersion: store.schemaVersion,
+          encrypted: true,
+          subscribers: await count('subscribers'),
+          places: await count('places'),
+          boundaries: await boundaries.count(),
+        },
+        gateways: configured.map((g) => ({
+          name: g.name,
+          kind: g.kind,
+          // Live when the console is sending; the CLI has no connections and says so.
+          state: !g.enabled ? 'disabled' : (services.liveGatewayStates?.().get(g.name) ?? 'disconnected'),
+          primary: g.primary,
+        })),
+        map: { tileUrl: opts.tileUrl !== undefined ? opts.tileUrl : await settings.get('map.tileUrl') },
+        district: await (async () => {
+          const code = await settings.get('console.district');
+          const d = code ? await boundaries.findByName('district', code) : null;
+          return d ? { code: d.code, name: d.name } : null;
+        })(),
+      };
+    },
+  };
+  return services;
+}
