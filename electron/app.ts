@@ -11,6 +11,7 @@ import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
 import { gatewayHandlers } from './gateways/handlers';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
+import { reportHandlers } from './reports/handlers';
 import { dispatchHandlers } from './sending/handlers';
 import { startSender } from './sending/sender';
 import type { Sender } from './sending/sender';
@@ -46,6 +47,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...dispatchHandlers(services, sender),
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
+    // --- evaluation ---
+    ...reportHandlers(services),
   };
 }
 

@@ -30,6 +30,8 @@ import { createMonitorSlice } from './features/monitor/monitorSlice';
 import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
+import { createEvaluationSlice } from './features/evaluation/evaluationSlice';
+import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -39,7 +41,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & EvaluationSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -61,6 +63,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createAuditSlice(set, get, deps),
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
+    ...createEvaluationSlice(set, get, deps),
   }));
   return store;
 }

@@ -2,7 +2,7 @@
 import { events as categoryNames } from '../alerts/cap';
 import type { Category } from '../../shared/registry/subscriber';
 import type { Outcome } from '../../shared/reports/schema';
-import type { ReportLang } from './format';
+import type { ReportLang } from '../../shared/reports/format';
 
 const da = {
   afterAction: 'Efterrapport',

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { AlertReport, EvaluationReport } from '../../shared/reports/schema';
 import { categories } from '../../shared/registry/subscriber';
-import { fmtDec, fmtInt, fmtOre, fmtPct, fmtSeconds } from './format';
-import type { ReportLang } from './format';
+import { fmtDec, fmtInt, fmtOre, fmtPct, fmtSeconds } from '../../shared/reports/format';
+import type { ReportLang } from '../../shared/reports/format';
 import { categoryName, labels } from './labels';
 import { localTime } from './period';
 

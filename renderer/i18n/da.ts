@@ -2,12 +2,14 @@ import type { ErrorCode } from '../../shared/bridge/result';
 import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { subscribersDa } from './subscribers.da';
+import { evaluationDa } from './evaluation.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
   ...alertsDa,
   ...monitorDa,
   ...subscribersDa,
+  ...evaluationDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -20,6 +22,7 @@ export const da = {
     monitor: 'Overvågning',
     tips: 'Tips',
     subscribers: 'Abonnenter',
+    evaluation: 'Evaluering',
     settings: 'Indstillinger',
   },
   notBuilt: {

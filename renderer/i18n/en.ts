@@ -2,12 +2,14 @@ import type { Translation } from './types';
 import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
 import { subscribersEn } from './subscribers.en';
+import { evaluationEn } from './evaluation.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
   ...alertsEn,
   ...monitorEn,
   ...subscribersEn,
+  ...evaluationEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -20,6 +22,7 @@ export const en: Translation = {
     monitor: 'Monitor',
     tips: 'Tips',
     subscribers: 'Subscribers',
+    evaluation: 'Evaluation',
     settings: 'Settings',
   },
   notBuilt: {
