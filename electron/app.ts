@@ -12,6 +12,7 @@ import { gatewayHandlers } from './gateways/handlers';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
 import { reportHandlers } from './reports/handlers';
+import { warmSendFigures } from './reports/figures';
 import { dispatchHandlers } from './sending/handlers';
 import { startSender } from './sending/sender';
 import type { Sender } from './sending/sender';
@@ -61,6 +62,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const sender = opts.sending === false ? null : await startSender({ services });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
+  // --- evaluation --- finished sends' figures kept ahead of the first report (seconds at most, in steps).
+  void warmSendFigures(services.store.db).catch(() => undefined);
   return {
     dispatch: createDispatcher(handlersFor(services, () => sender), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,

@@ -11,6 +11,7 @@ import { createStore, DB_FILE, KEY_FILE } from '../store/store';
 import type { Store } from '../store/store';
 import type { KdfCost, KeySource } from '../store/keys';
 import { boundariesFromParsed } from './dagi';
+import { warmSendFigures } from '../reports/figures';
 import { writeHistory } from './history';
 import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 
@@ -85,6 +86,7 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
         gateway: 'simulator',
         ...(opts.progress ? { progress: opts.progress } : {}),
       });
+      await warmSendFigures(store.db);
     }
     return { store, subscribers: stats.subscribers, places: stats.places };
   } catch (e) {

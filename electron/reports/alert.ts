@@ -87,7 +87,7 @@ export async function alertReport(deps: ReportDeps & { db: Db }, alertId: number
       WHERE a.id = ?`,
     [alertId],
   ))!;
-  const outline = areaOutline(meta.area ? (JSON.parse(meta.area) as TargetArea) : null, deps.resolveBoundary);
+  const outline = areaOutline(meta.area ? (JSON.parse(meta.area) as TargetArea) : null, await deps.boundariesFor([meta.area]));
   const tips = await tipTimes(db, alertId);
   const releaseMs = Date.parse(meta.send_released_at ?? meta.released_at);
   const plus = (s: number | null) => (s === null ? null : new Date(releaseMs + s * 1000).toISOString());

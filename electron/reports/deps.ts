@@ -2,7 +2,9 @@ import { subscriberStatuses } from '../../shared/targeting/area';
 import type { SettingsService } from '../config/settings';
 import type { Db } from '../store/db';
 import type { TargetingEngine } from '../targeting/engine';
-import { loadBoundaryResolver } from '../targeting/fromStore';
+import type { AreaGeometry } from '../../shared/geo/types';
+import type { BoundaryKind } from '../../shared/targeting/area';
+import { selectWhereIn } from '../dispatch/outbox';
 import type { ReportDeps } from './figures';
 
 /** What the reports need from a host's services (the console, the CLI, a test). */
@@ -13,12 +15,30 @@ export interface ReportHost {
   now?: () => Date;
 }
 
-/** The reports' inputs for one request: boundaries read once, district members from the targeting index. */
+/** The boundary parts an area names, as "kind:code" keys. */
+function boundaryKeys(areaJson: string | null): string[] {
+  if (!areaJson) return [];
+  try {
+    const area = JSON.parse(areaJson) as { parts?: { shape?: { type?: string; kind?: string; code?: string } }[] };
+    return (area.parts ?? []).filter((p) => p.shape?.type === 'boundary').map((p) => `${p.shape!.kind}:${p.shape!.code}`);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The reports' inputs for one request: only the boundaries the areas name are read (all of
+ * Denmark's would take half a second to parse), district members come from the targeting index.
+ */
 export async function reportDeps(host: ReportHost): Promise<ReportDeps & { db: Db }> {
-  const resolveBoundary = await loadBoundaryResolver(host.db);
   return {
     db: host.db,
-    resolveBoundary,
+    async boundariesFor(areas) {
+      const keys = [...new Set(areas.flatMap(boundaryKeys))];
+      const rows = await selectWhereIn<{ kind: string; code: string; geometry: string }>(host.db, 'SELECT kind, code, geometry FROM boundaries WHERE', [], "kind || ':' || code", keys);
+      const map = new Map(rows.map((r) => [`${r.kind}:${r.code}`, JSON.parse(r.geometry) as AreaGeometry]));
+      return (kind: BoundaryKind, code: string) => map.get(`${kind}:${code}`);
+    },
     async districtMembers(code) {
       const engine = await host.targeting();
       const ids = engine.selectRecipients(

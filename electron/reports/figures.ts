@@ -31,15 +31,16 @@ import type { TargetArea } from '../../shared/targeting/area';
 import { compileArea } from '../../shared/targeting/compile';
 import type { BoundaryResolver } from '../../shared/targeting/compile';
 import { PreparedPolygon } from '../../shared/geo/pointInPolygon';
-import type { Queryable } from '../store/db';
+import { insertMany } from '../store/db';
+import type { Param, Queryable } from '../store/db';
 import { selectWhereIn } from '../dispatch/outbox';
 import { monthIndex, periodOf } from './period';
 import { reachByChannel, tipsByAlert, TIPS_SOURCE } from './sources';
 
 export interface ReportDeps {
   db: Queryable;
-  /** Boundaries by kind and code (targeting's resolver): for areas made of postcodes and the like. */
-  resolveBoundary: BoundaryResolver;
+  /** The boundaries these areas name (postcodes and the like), read once per report. */
+  boundariesFor(areas: readonly (string | null)[]): Promise<BoundaryResolver>;
   /** Ids of every subscriber (any status) with a place in the district. */
   districtMembers(code: string): Promise<ReadonlySet<number>>;
   pricePerPartOre(): Promise<number>;
@@ -78,10 +79,13 @@ interface AlertRow {
   send_released_at: string | null;
 }
 
-interface SendFacts {
+/** What a report needs of one send; the same whether computed now or read from send_figures. */
+export interface SendFacts {
   counts: Record<string, number>;
-  /** ms after the send's release, ascending. */
-  deliveredAfter: Float64Array;
+  /** ms after the send's release by which 50/90/99 % of the delivered messages had arrived. */
+  t50: number | null;
+  t90: number | null;
+  t99: number | null;
   parts: number;
 }
 
@@ -89,13 +93,13 @@ const ALERT_COLUMNS = `a.id, a.kind, a.parent_id, a.category, a.urgency, a.statu
   s.id AS send_id, s.segments, s.released_at AS send_released_at
   FROM alerts a LEFT JOIN sends s ON s.id = (SELECT min(id) FROM sends WHERE alert_ref = 'alert:' || a.id)`;
 
-/** Outbox facts per send, read in a few bounded scans (the heaviest reads of a report). */
-async function sendFacts(db: Queryable, sends: readonly { id: number; releasedAt: string | null }[]): Promise<Map<number, SendFacts>> {
+/** A send's facts from its raw outbox rows (the one definition; send_figures only keeps its result). */
+export async function computeSendFacts(db: Queryable, sends: readonly { id: number; releasedAt: string | null }[]): Promise<Map<number, SendFacts>> {
   const out = new Map<number, SendFacts>();
   if (sends.length === 0) return out;
   const ids = sends.map((s) => s.id);
   const release = new Map(sends.map((s) => [s.id, s.releasedAt ? Date.parse(s.releasedAt) : NaN]));
-  for (const id of ids) out.set(id, { counts: {}, deliveredAfter: new Float64Array(0), parts: 0 });
+  const counts = new Map<number, Record<string, number>>(ids.map((id) => [id, {}]));
   for (const r of await selectWhereIn<{ send_id: number; state: string; n: number }>(
     db,
     'SELECT send_id, state, count(*) AS n FROM outbox WHERE',
@@ -104,7 +108,7 @@ async function sendFacts(db: Queryable, sends: readonly { id: number; releasedAt
     ids,
     'GROUP BY send_id, state',
   )) {
-    out.get(r.send_id)!.counts[r.state] = r.n;
+    counts.get(r.send_id)![r.state] = r.n;
   }
   const times = new Map<number, number[]>();
   for (const r of await selectWhereIn<{ send_id: number; updated_at: number }>(
@@ -119,7 +123,7 @@ async function sendFacts(db: Queryable, sends: readonly { id: number; releasedAt
     if (list) list.push(t);
     else times.set(r.send_id, [t]);
   }
-  for (const [id, list] of times) out.get(id)!.deliveredAfter = Float64Array.from(list).sort();
+  const parts = new Map<number, number>();
   for (const r of await selectWhereIn<{ send_id: number; n: number }>(
     db,
     'SELECT o.send_id, count(*) AS n FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id WHERE',
@@ -128,7 +132,52 @@ async function sendFacts(db: Queryable, sends: readonly { id: number; releasedAt
     ids,
     'GROUP BY o.send_id',
   )) {
-    out.get(r.send_id)!.parts = r.n;
+    parts.set(r.send_id, r.n);
+  }
+  for (const id of ids) {
+    const d = Float64Array.from(times.get(id) ?? []).sort();
+    out.set(id, { counts: counts.get(id)!, t50: quantile(d, 0.5), t90: quantile(d, 0.9), t99: quantile(d, 0.99), parts: parts.get(id) ?? 0 });
+  }
+  return out;
+}
+
+/** Facts per send: finished sends from send_figures when it matches, the rest computed (and finished ones kept). */
+export async function sendFacts(db: Queryable, sends: readonly { id: number; releasedAt: string | null }[]): Promise<Map<number, SendFacts>> {
+  const out = new Map<number, SendFacts>();
+  if (sends.length === 0) return out;
+  const ids = sends.map((s) => s.id);
+  const finished = new Map<number, string>();
+  for (const r of await selectWhereIn<{ id: number; finished_at: string }>(
+    db,
+    "SELECT id, finished_at FROM sends WHERE state IN ('done', 'cancelled') AND finished_at IS NOT NULL AND",
+    [],
+    'id',
+    ids,
+  )) {
+    finished.set(r.id, r.finished_at);
+  }
+  for (const r of await selectWhereIn<{ send_id: number; finished_at: string; counts: string; t50_ms: number | null; t90_ms: number | null; t99_ms: number | null; parts: number }>(
+    db,
+    'SELECT * FROM send_figures WHERE',
+    [],
+    'send_id',
+    [...finished.keys()],
+  )) {
+    if (finished.get(r.send_id) !== r.finished_at) continue;
+    out.set(r.send_id, { counts: JSON.parse(r.counts) as Record<string, number>, t50: r.t50_ms, t90: r.t90_ms, t99: r.t99_ms, parts: r.parts });
+  }
+  const missing = sends.filter((s) => !out.has(s.id));
+  const computed = await computeSendFacts(db, missing);
+  const keep: Param[][] = [];
+  for (const [id, f] of computed) {
+    out.set(id, f);
+    const at = finished.get(id);
+    // Only a finished send with nothing left in flight can never change again.
+    if (at && PENDING.every((p) => !f.counts[p])) keep.push([id, at, JSON.stringify(f.counts), f.t50, f.t90, f.t99, f.parts]);
+  }
+  if (keep.length) {
+    await insertMany(db, 'INSERT INTO send_figures (send_id, finished_at, counts, t50_ms, t90_ms, t99_ms, parts)', 7, keep,
+      'ON CONFLICT (send_id) DO UPDATE SET finished_at = excluded.finished_at, counts = excluded.counts, t50_ms = excluded.t50_ms, t90_ms = excluded.t90_ms, t99_ms = excluded.t99_ms, parts = excluded.parts');
   }
   return out;
 }
@@ -138,8 +187,7 @@ export function deliveryOf(facts: SendFacts | undefined): DeliveryFigures {
   const n = (s: string) => c[s] ?? 0;
   const recipients = Object.values(c).reduce((a, b) => a + b, 0);
   const meant = recipients - n('cancelled');
-  const d = facts?.deliveredAfter ?? new Float64Array(0);
-  const sec = (p: number) => round1(quantile(d, p) === null ? null : quantile(d, p)! / 1000);
+  const sec = (ms: number | null | undefined) => round1(ms === null || ms === undefined ? null : ms / 1000);
   return {
     recipients,
     delivered: n('delivered'),
@@ -148,14 +196,23 @@ export function deliveryOf(facts: SendFacts | undefined): DeliveryFigures {
     cancelled: n('cancelled'),
     pending: PENDING.reduce((a, s) => a + n(s), 0),
     rate: meant > 0 ? n('delivered') / meant : null,
-    t50: sec(0.5),
-    t90: sec(0.9),
-    t99: sec(0.99),
+    t50: sec(facts?.t50),
+    t90: sec(facts?.t90),
+    t99: sec(facts?.t99),
   };
 }
 
-/** The police districts as prepared polygons, to place an alert's area in one. */
-export async function districtLocator(db: Queryable): Promise<{ codeAt(lon: number, lat: number): string | null; name(code: string): string | null }> {
+type Locator = { codeAt(lon: number, lat: number): string | null; name(code: string): string | null };
+const locators = new WeakMap<object, { stamp: string; locator: Locator }>();
+
+/**
+ * The police districts as prepared polygons, to place an alert's area in one. Kept per store
+ * until the districts change (parsing and preparing them is most of a small report's time).
+ */
+export async function districtLocator(db: Queryable): Promise<Locator> {
+  const stamp = (await db.get<{ s: string }>("SELECT count(*) || '|' || coalesce(max(imported_at), '') AS s FROM boundaries WHERE kind = 'district'"))!.s;
+  const kept = locators.get(db);
+  if (kept?.stamp === stamp) return kept.locator;
   const rows = await db.all<{ code: string; name: string; geometry: string }>("SELECT code, name, geometry FROM boundaries WHERE kind = 'district' ORDER BY code");
   const shapes = rows.map((r) => {
     const g = JSON.parse(r.geometry) as { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
@@ -163,10 +220,12 @@ export async function districtLocator(db: Queryable): Promise<{ codeAt(lon: numb
     return { code: r.code, polygons: polys.map((p) => new PreparedPolygon(p)) };
   });
   const names = new Map(rows.map((r) => [r.code, r.name]));
-  return {
+  const locator: Locator = {
     codeAt: (lon, lat) => shapes.find((s) => s.polygons.some((p) => p.contains(lon, lat)))?.code ?? null,
     name: (code) => names.get(code) ?? null,
   };
+  locators.set(db, { stamp, locator });
+  return locator;
 }
 
 /** The middle of an alert's area (its bounding box's centre), or null for none or an unusable area. */
@@ -232,8 +291,9 @@ export async function figuresForAlert(deps: ReportDeps, alertId: number): Promis
     throw new TrykError('conflict', `Alert ${alertId} never went out (it is ${row.status}): there is nothing to report on yet`, { status: row.status });
   }
   const locate = await districtLocator(deps.db);
+  const resolve = await deps.boundariesFor([row.area]);
   const [figures] = await alertFigures(deps, [row as AlertRow], (r) => {
-    const m = areaMiddle(r.area, deps.resolveBoundary);
+    const m = areaMiddle(r.area, resolve);
     return m ? locate.codeAt(m[0], m[1]) : null;
   });
   return figures!;
@@ -309,8 +369,9 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
   ]);
   if (query.category) rows = rows.filter((r) => r.category === query.category);
   const districtOfRow = new Map<number, string | null>();
+  const resolve = await deps.boundariesFor(rows.map((r) => r.area));
   for (const r of rows) {
-    const m = areaMiddle(r.area, deps.resolveBoundary);
+    const m = areaMiddle(r.area, resolve);
     districtOfRow.set(r.id, m ? locate.codeAt(m[0], m[1]) : null);
   }
   if (district) rows = rows.filter((r) => districtOfRow.get(r.id) === district.code);
@@ -379,4 +440,20 @@ export async function evaluation(deps: ReportDeps, query: PeriodQuery): Promise<
     outcomes: { recorded, notRecorded: cases.length - recorded, byOutcome, tipsHelped: cases.filter((a) => a.outcome?.tipsHelped === true).length },
     perAlert,
   };
+}
+
+/**
+ * Computes and keeps the figures of every finished send not yet kept, a few sends at a time so
+ * no single step holds the store long: the console runs it in the background at start, the
+ * demo after writing its history, so the Evaluering screen opens on kept figures.
+ */
+export async function warmSendFigures(db: Queryable, batch = 20): Promise<number> {
+  const todo = await db.all<{ id: number; released_at: string | null }>(
+    `SELECT s.id, s.released_at FROM sends s LEFT JOIN send_figures f ON f.send_id = s.id
+      WHERE s.state IN ('done', 'cancelled') AND s.finished_at IS NOT NULL AND (f.send_id IS NULL OR f.finished_at != s.finished_at) ORDER BY s.id`,
+  );
+  for (let i = 0; i < todo.length; i += batch) {
+    await sendFacts(db, todo.slice(i, i + batch).map((s) => ({ id: s.id, releasedAt: s.released_at })));
+  }
+  return todo.length;
 }
