@@ -6,7 +6,8 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import { useEffect, useId, useRef, useState } from 'react';
-import uPlot from 'uplot';
+// uPlot reads matchMedia as it loads, so it is loaded only where a chart can be drawn.
+import type uPlot from 'uplot';
 import { useTranslation } from 'react-i18next';
 
 export interface ChartSeries {
@@ -74,15 +75,21 @@ export function Chart({ title, x, series, xLabel, csvName, format, height = 220,
   useEffect(() => {
     const el = box.current;
     if (!el || view !== 'chart' || empty) return;
-    const bars = uPlot.paths.bars?.({ size: [0.6, 60] });
-    const plot = new uPlot(
+    let plot: uPlot | null = null;
+    let resize: ResizeObserver | null = null;
+    let gone = false;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (gone) return;
+      const bars = UPlot.paths.bars?.({ size: [0.6, 60] });
+      plot = new UPlot(
       {
         width: Math.max(300, el.clientWidth || 600),
         height,
         legend: { show: true },
-        scales: { x: { time: false } },
+        // One tick per label, half a step of room either side so bars at the ends show whole.
+        scales: { x: { time: false, range: () => [-0.5, x.length - 0.5] } },
         axes: [
-          { values: (_u, ticks) => ticks.map((i) => x[Math.round(i)] ?? '') },
+          { splits: () => x.map((_, i) => i), values: (_u, ticks) => ticks.map((i) => x[Math.round(i)] ?? '') },
           { size: 60 },
         ],
         series: [
@@ -97,12 +104,15 @@ export function Chart({ title, x, series, xLabel, csvName, format, height = 220,
       },
       [x.map((_, i) => i), ...series.map((s) => s.values.map((v) => v))] as uPlot.AlignedData,
       el,
-    );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, el.clientWidth), height }));
-    resize.observe(el);
+      );
+      const drawn = plot;
+      resize = new ResizeObserver(() => drawn.setSize({ width: Math.max(300, el.clientWidth), height }));
+      resize.observe(el);
+    });
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      gone = true;
+      resize?.disconnect();
+      plot?.destroy();
     };
   }, [view, empty, x, series, xLabel, height]);
 

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { categories } from '../../../shared/registry/subscriber';
-import { fmtOre, fmtPct, fmtSeconds } from '../../../shared/reports/format';
+import { fmtDec, fmtOre, fmtPct, fmtSeconds } from '../../../shared/reports/format';
 import { outcomes } from '../../../shared/reports/schema';
 import type { AlertFigures, EvaluationReport, Outcome } from '../../../shared/reports/schema';
 import { Chart, saveFile } from '../../components/Chart';
@@ -170,7 +170,7 @@ function Report({ report }: { report: EvaluationReport }) {
           <Figure id="parts" label={t('evaluation.parts')} value={num(report.cost.parts)} raw={report.cost.parts} />
           <Figure id="cost" label={t('evaluation.cost')} value={fmtOre(report.cost.totalOre, lang)} raw={report.cost.totalOre} />
           <Figure id="tips" label={t('evaluation.tips')} value={num(report.tips.total)} raw={report.tips.total} />
-          <Figure id="tips-per-alert" label={t('evaluation.tipsPerAlert')} value={report.tips.perAlert === null ? '–' : report.tips.perAlert.toFixed(2)} raw={report.tips.perAlert ?? ''} />
+          <Figure id="tips-per-alert" label={t('evaluation.tipsPerAlert')} value={fmtDec(report.tips.perAlert, lang, 2)} raw={report.tips.perAlert ?? ''} />
           <Figure id="first-tip" label={t('evaluation.firstTip')} value={fmtSeconds(report.tips.medianFirstTipSeconds, lang)} raw={report.tips.medianFirstTipSeconds ?? ''} />
           <Figure id="outcomes" label={t('evaluation.outcomesRecorded')} value={`${num(report.outcomes.recorded)} / ${num(report.outcomes.recorded + report.outcomes.notRecorded)}`} raw={report.outcomes.recorded} />
         </dl>
