@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          // The targeting worker runs from its bundle: built from the current source first.
+          globalSetup: ['tests/support/build-worker.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

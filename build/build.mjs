@@ -1,10 +1,11 @@
-// Bundles the three Electron entries and the CLI with esbuild: main and CLI keep node_modules
+// Bundles the three Electron entries, the CLI and the targeting worker with esbuild: main and CLI keep node_modules
 // external (native SQLCipher), the preload is one dependency-free file (it runs sandboxed),
 // the renderer is one ES module plus one stylesheet.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildTargetingWorker } from './worker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -53,6 +54,7 @@ await Promise.all([
     target: 'node20',
     packages: 'external',
   }),
+  buildTargetingWorker(root, { define: common.define }),
   build({
     ...common,
     entryPoints: { main: 'renderer/main.tsx' },

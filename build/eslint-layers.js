@@ -6,7 +6,8 @@ import { builtinModules } from 'node:module';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Pure packages `shared/` may use: no DOM, no Node, no Electron inside them. */
-const sharedPackages = ['zod', 'libphonenumber-js'];
+// twitter-text: plain JavaScript (X's own weighting), no Node or DOM use (checked when it was added).
+const sharedPackages = ['zod', 'libphonenumber-js', 'twitter-text'];
 /** The only files that may import the `electron` module. */
 const electronEntries = new Set(['electron/main.ts', 'electron/preload.ts']);
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserHint, findBrowser, kannelMissing } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -42,6 +43,22 @@ function vitest(title, projects) {
     totals.failed += 1; // the runner itself failed before reporting
   }
   return ok;
+}
+
+// Before anything long: the browser the end-to-end tests need, and whether Kannel is here.
+const browser = findBrowser();
+if (!browser) {
+  console.log(browserHint());
+  process.exit(1);
+}
+console.log(`Browser for the end-to-end tests: ${browser}`);
+const noKannel = kannelMissing();
+if (noKannel) {
+  console.log(
+    process.env.TRYK_REQUIRE_KANNEL === '1'
+      ? `${noKannel} (TRYK_REQUIRE_KANNEL=1: the Kannel tests will fail)`
+      : `The real-Kannel tests will be skipped: ${noKannel} (TRYK_REQUIRE_KANNEL=1 makes this a failure)`,
+  );
 }
 
 const electronTypes = existsSync(join(root, 'node_modules', 'electron', 'electron.d.ts'));

@@ -19,12 +19,19 @@ import type { Sender } from './sending/sender';
 import { createServices } from './services';
 import type { EventListener, ServiceOptions, Services } from './services';
 import { targetingHandlers } from './targeting/handlers';
+// --- social ---
+import { socialHandlers } from './social/handlers';
+import { areaPictureFor } from './social/picture';
+import { startSocialRunner } from './social/service';
+import type { SocialRunner } from './social/service';
 
 export interface App {
   dispatch: Dispatch;
   services: Services;
   /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
   sender: Sender | null;
+  /** Facebook and X posting and reach polling, when this console sends. */
+  social: SocialRunner | null;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -50,6 +57,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...subscriberHandlers(services),
     // --- evaluation ---
     ...reportHandlers(services),
+    // --- social ---
+    ...socialHandlers(services.store.db, services.now),
   };
 }
 
@@ -64,16 +73,29 @@ export async function startApp(opts: AppOptions): Promise<App> {
   if (sender) services.liveGatewayStates = sender.gatewayStates;
   // --- evaluation --- finished sends' figures kept ahead of the first report (seconds at most, in steps).
   void warmSendFigures(services.store.db).catch(() => undefined);
+  // --- social ---
+  const social =
+    opts.sending === false
+      ? null
+      : startSocialRunner({
+          db: services.store.db,
+          now: services.now,
+          onChange: (alertIds) => services.emit('social.changed', { alertIds }),
+          imageFor: (alertId) => areaPictureFor(services, alertId),
+        });
   return {
     dispatch: createDispatcher(handlersFor(services, () => sender), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
     }),
     services,
     sender,
+    social,
     subscribe: services.subscribe,
     emit: services.emit,
     async close() {
+      await social?.close();
       await sender?.close();
+      await services.liveTargeting.close();
       await opts.store.close();
     },
   };

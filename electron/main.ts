@@ -31,9 +31,8 @@ import {
   tileOriginsOf,
   withSecurityHeaders,
 } from './security';
-import { createStore, openStore, storeState } from './store/store';
-import { sharedBoundariesDir } from './cli/paths';
-import { dagiPaths, readBoundaryFiles } from './cli/store-commands';
+import { openStore, storeState } from './store/store';
+import { readBundledBoundaries } from './boundaries/bundled';
 import { DEFAULT_DEMO_DISTRICT, makeDemoStore, pickDistrict } from './demo/make-demo';
 
 // Before `ready`: a standard, secure scheme gives the renderer a real origin (app://tryk) for
@@ -115,11 +114,8 @@ function createWindow(app: App) {
 async function openDesktopStore(dataDir: string) {
   const key = keychainStoreKey(safeStorage);
   if (storeState(dataDir) === 'none') {
-    // First start: the demo store `tryk demo` makes, where the DAGI boundary files are at hand
-    // (a development checkout); an installed console starts empty and imports boundaries.
-    const dagi = sharedBoundariesDir(__dirname);
-    if (!dagi) return createStore({ dataDir, key });
-    const boundaries = readBoundaryFiles(dagiPaths(dagi));
+    // First start: the demo store `tryk demo` makes, with the console's own boundaries.
+    const boundaries = readBundledBoundaries(__dirname);
     const made = await makeDemoStore({
       dataDir,
       key,

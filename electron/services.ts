@@ -5,7 +5,6 @@
  */
 import type { AppStatus, EventName, EventOf, GatewaySummary } from '../shared/bridge/contract';
 import type { AreaGeometry } from '../shared/geo/types';
-import type { BoundaryResolver } from '../shared/targeting/compile';
 import { alertService } from './alerts/service';
 import type { AlertService } from './alerts/service';
 import { boundaryService } from './boundaries/service';
@@ -16,13 +15,12 @@ import { settingsService } from './config/settings';
 import type { SettingsService } from './config/settings';
 import { officerService } from './officers/service';
 import type { OfficerService } from './officers/service';
-import { subscriberRecords } from './registry/index-sync';
 import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
-import { TargetingEngine } from './targeting/engine';
-import { loadBoundaryResolver } from './targeting/fromStore';
-import { loadOrBuildIndex } from './targeting/snapshot';
+import type { TargetingClient } from './targeting/client';
+import { liveTargeting } from './targeting/live';
+import type { LiveTargeting, LiveTargetingOptions } from './targeting/live';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
@@ -34,8 +32,10 @@ export interface Services {
   settings: SettingsService;
   gateways: GatewayConfigService;
   alerts: AlertService;
-  /** Built from the store on first use (seconds at national scale), then kept current. */
-  targeting(): Promise<TargetingEngine>;
+  /** The place index in its worker, loaded on first use (seconds at national scale), then kept current. */
+  targeting(): Promise<TargetingClient>;
+  /** The worker, the registry changes it follows and its snapshot in the background. */
+  liveTargeting: LiveTargeting;
   /** Set by the running console's sender: the gateways' live connection states. */
   liveGatewayStates: (() => Map<string, GatewaySummary['state']>) | null;
   status(): Promise<AppStatus>;
@@ -53,6 +53,8 @@ export interface ServiceOptions {
   /** Overrides the stored tile URL for this run (null: no online tiles, e.g. in tests). */
   tileUrl?: string | null;
   now?: () => Date;
+  /** The targeting worker's settings: the snapshot's quiet time after a change (default 2 s); tests slow its counts. */
+  targeting?: Pick<LiveTargetingOptions, 'snapshotDelayMs' | 'workerOptions'>;
 }
 
 export function createServices(opts: ServiceOptions): Services {
@@ -69,32 +71,23 @@ export function createServices(opts: ServiceOptions): Services {
     for (const l of listeners) l(event, payload);
   };
 
-  let resolve: BoundaryResolver = () => undefined;
-  let engine: Promise<TargetingEngine> | null = null;
-  const targeting = () =>
-    (engine ??= (async () => {
-      resolve = await loadBoundaryResolver(store.db);
-      // From the persisted snapshot when it matches the registry's version (seconds at 6 M),
-      // else built from the store and saved in the background for the next start.
-      const { index } = await loadOrBuildIndex(store.db);
-      return new TargetingEngine(index, (kind, code) => resolve(kind, code));
-    })());
-  // The index follows the registry, so imports and erasures reach the counts at once.
-  registry.onChange(({ upserted, removed }) => {
-    if (!engine) return; // not built yet: it will read the store as it is
-    void engine.then(async (t) => {
-      for (const id of removed) t.removeSubscriber(id);
-      for (const r of await subscriberRecords(store.db, upserted)) t.upsertSubscriber(r);
-    });
+  // The place index lives in a worker thread (electron/targeting/): loaded from the snapshot
+  // when it matches the registry, else from the store; every registry change reaches it at
+  // once and the snapshot follows in the background, so the next start is warm after any change.
+  const live = liveTargeting(store.db, {
+    ...opts.targeting,
+    log: (line) => console.warn(`targeting: ${line}`),
   });
+  const targeting = async () => {
+    await live.client.start();
+    return live.client;
+  };
+  registry.onChange((change) => live.applyChange(change));
   const boundaries: BoundaryService = {
     ...plainBoundaries,
     async importAll(list) {
       const result = await plainBoundaries.importAll(list);
-      if (engine) {
-        resolve = await loadBoundaryResolver(store.db);
-        (await engine).forgetBoundaries();
-      }
+      if (live.client.starts > 0) await live.boundariesChanged();
       return result;
     },
   };
@@ -120,6 +113,7 @@ export function createServices(opts: ServiceOptions): Services {
     gateways,
     alerts,
     targeting,
+    liveTargeting: live,
     emit,
     now,
     subscribe(listener) {

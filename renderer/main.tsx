@@ -15,7 +15,15 @@ function preferences(): Storage | null {
   }
 }
 
-const store = createAppStore({ bridge: createBridge(), network: browserNetwork(), preferences: preferences() });
+function tab(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+const store = createAppStore({ bridge: createBridge(), network: browserNetwork(), preferences: preferences(), tab: tab() });
 const i18n = createI18n(store.getState().language);
 document.documentElement.lang = store.getState().language;
 

@@ -29,19 +29,26 @@ import type { AuditSlice } from './features/audit/auditSlice';
 import { createMonitorSlice } from './features/monitor/monitorSlice';
 import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
+import { createDeliverySlice } from './features/alerts/deliverySlice';
+import type { DeliverySlice } from './features/alerts/deliverySlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createEvaluationSlice } from './features/evaluation/evaluationSlice';
 import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
+// --- social ---
+import { createSocialSlice } from './features/social/socialSlice';
+import type { SocialSlice } from './features/social/socialSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
   network: NetworkMonitor;
   /** Where the officer's own preferences (language) are kept; null when storage is unavailable. */
   preferences: Storage | null;
+  /** This tab's own memory (sessionStorage): where the officer was, so a reload returns there. */
+  tab?: Storage | null;
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & EvaluationSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & EvaluationSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -64,6 +71,8 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
     ...createEvaluationSlice(set, get, deps),
+    ...createDeliverySlice(set, get, deps),
+    ...createSocialSlice(set, get, deps),
   }));
   return store;
 }

@@ -15,6 +15,7 @@
 import { TrykError } from '../../shared/bridge/result';
 import type { Db, Param, Queryable } from '../store/db';
 import { canonicalJson, entryHash, GENESIS_HASH } from './chain';
+import { putSetting } from '../config/settings';
 
 /** What the trail records. Add new actions at the end; the store accepts any string. */
 export const auditActions = [
@@ -38,6 +39,7 @@ export const auditActions = [
   'boundaries_imported',
   // --- evaluation ---
   'outcome_recorded',
+  'social_channel_added',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -164,10 +166,7 @@ export async function appendAudit(q: Queryable, entry: AuditEntryInput & { at: D
     'INSERT INTO audit_log (seq, at, officer, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [row.seq, row.at, row.officer, row.action, row.subject, row.details, row.prev_hash, hash],
   );
-  await q.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-    AUDIT_HEAD_KEY,
-    JSON.stringify({ seq, hash } satisfies AuditHead),
-  ]);
+  await putSetting(q, AUDIT_HEAD_KEY, { seq, hash } satisfies AuditHead);
   return { seq, at: row.at, officer: row.officer, action: row.action, subject, details: entry.details ?? null };
 }
 

@@ -6,14 +6,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createStore } from '../store/store';
 import { buildIndexFromStore } from '../targeting/fromStore';
 import { readSnapshot, registryVersion, saveIndex } from '../targeting/snapshot';
 import { PlaceIndex } from '../targeting/placeIndex';
 import { compileArea } from '../../shared/targeting/compile';
 import { TargetingEngine } from '../targeting/engine';
-import { boundaryResolver, districtByName, loadDagiBoundaries } from '../demo/dagi';
+import { boundaryResolver, districtByName, loadBundledBoundaries, loadDagiBoundaries } from '../demo/dagi';
 import { insertSubscribers, synthesizeSubscribers } from '../demo/synthesize';
 import type { TargetArea, TargetFilter } from '../../shared/targeting/area';
 import type { Position } from '../../shared/geo/types';
@@ -23,7 +23,7 @@ export interface TargetingBenchOptions {
   runs: number;
   /** Where the temporary stores go (a temp dir when absent); removed afterwards. */
   dataDir?: string;
-  /** Folder with the DAGI boundary files; defaults to ../shared/data/dagi from the working directory. */
+  /** Folder with the DAGI boundary files; defaults to the console's own (simplified) boundaries. */
   boundariesDir?: string;
   seed?: number;
   print: (line: string) => void;
@@ -48,7 +48,7 @@ const lpad = (s: string, n: number) => s.padStart(n);
 
 export async function runTargetingBench(opts: TargetingBenchOptions): Promise<void> {
   const { print } = opts;
-  const boundaries = loadDagiBoundaries(opts.boundariesDir ?? resolve(process.cwd(), '../shared/data/dagi'));
+  const boundaries = opts.boundariesDir ? loadDagiBoundaries(opts.boundariesDir) : loadBundledBoundaries();
   const district = districtByName(boundaries, 'Nordsjællands Politi');
   if (!district) throw new Error('Nordsjællands Politi is missing from the boundary files');
   const shapes: { name: string; area: TargetArea }[] = [

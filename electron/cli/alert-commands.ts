@@ -4,11 +4,10 @@
  * $TRYK_OFFICER_PASSPHRASE or asked for), and the same service rules as the console apply:
  * four eyes, revisions, roles.
  */
-import { readFileSync } from 'node:fs';
+import { readBoundedJson } from './read-file';
 import { AlertKind, AlertStatus, Category } from '../../shared/alerts/schema';
 import type { Alert, AlertPatch, Template } from '../../shared/alerts/schema';
 import { fillTemplate } from '../../shared/alerts/templates';
-import { TrykError } from '../../shared/bridge/result';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
 import { createServices } from '../services';
 import { unwrapArea } from '../targeting/area';
@@ -117,13 +116,7 @@ function parseFields(values: unknown): Record<string, string> {
 }
 
 function readArea(file: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-  }
+  const json = readBoundedJson(file, 'area');
   return unwrapArea(areaFromGeoJSON(json));
 }
 
@@ -251,12 +244,7 @@ export const alertTemplatesCommand: Command = {
     const file = ctx.values.set;
     let overrides: unknown;
     if (typeof file === 'string') {
-      try {
-        overrides = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-      }
+      overrides = readBoundedJson(file, 'settings');
     }
     return withAlerts(ctx, async (alerts, store) => {
       const list =

@@ -3,6 +3,7 @@
  * it while no console has the store open (the store has one writer: a running console holds
  * it, and its own bridge does these). The console picks the change up when it next starts.
  */
+import { alertPosts } from '../social/service';
 import { TrykError } from '../../shared/bridge/result';
 import { cancelInStore, pauseInStore, readLog, resumeInStore, storedStatus } from '../dispatch/outbox';
 import type { SendStatus } from '../dispatch/outbox';
@@ -65,7 +66,10 @@ export const alertStatusCommand: Command = {
       if (!row) throw new TrykError('not_found', `Alert ${alertId} has not been sent (no send for it)`);
       const status = await storedStatus(store.db, row.id);
       const log = await readLog(store.db, row.id);
-      return { text: formatSendStatus(status), json: { ...status, log } };
+      // --- social ---
+      const social = await alertPosts(store.db, alertId);
+      const socialText = social.map((p) => `\n${p.channel} (${p.kind}): ${p.status}${p.remoteId ? ` ${p.remoteId}` : ''}${Object.keys(p.figures).length ? ` · ${Object.entries(p.figures).map(([m, v]) => `${v} ${m}`).join(' · ')}` : ''}`).join('');
+      return { text: formatSendStatus(status) + socialText, json: { ...status, log, social } };
     });
   },
 };

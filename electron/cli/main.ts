@@ -30,6 +30,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- social ---
+import { socialCommands } from './social-commands';
 
 export const commands: Command[] = [
   initCommand,
@@ -67,6 +69,8 @@ export const commands: Command[] = [
   benchDispatchCommand,
   // --- evaluation ---
   ...reportCommands,
+  // --- social ---
+  ...socialCommands,
 ];
 
 function help(): string {

@@ -30,12 +30,6 @@ export function packageRoot(from?: string): string {
   return dir;
 }
 
-/** The project's shared/ folder beside the checkout, where the DAGI boundaries are in development. */
-export function sharedBoundariesDir(from?: string): string | null {
-  const dir = resolve(packageRoot(from), '..', 'shared', 'data', 'dagi');
-  return existsSync(join(dir, 'politikredse.geojson')) ? dir : null;
-}
-
 export function rendererDir(): string {
   return join(packageRoot(), 'dist', 'renderer');
 }

@@ -3,7 +3,7 @@
  * approval rule (an admin can set it to "never" for a training store), the same audit trail,
  * the same dispatch engine and gateways.
  */
-import { readFileSync } from 'node:fs';
+import { readBoundedJson, readBoundedText } from './read-file';
 import { analyzeSms } from '../../shared/sms';
 import { Category } from '../../shared/alerts/schema';
 import { TrykError } from '../../shared/bridge/result';
@@ -48,13 +48,7 @@ export const alertSendCommand: Command = {
     const category = Category.safeParse(v.category ?? 'general');
     if (!category.success) throw new UsageError(`--category is one of ${Category.options.join(', ')}`);
     const timeoutS = intOption(v.timeout, 'timeout', 1, 86_400) ?? 3_600;
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(v.area, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new TrykError('bad_request', code ? `${v.area}: cannot read (${code})` : `${v.area}: not valid JSON`);
-    }
+    const json = readBoundedJson(v.area, 'area');
     const area = unwrapArea(areaFromGeoJSON(json));
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
@@ -197,12 +191,7 @@ export const alertImportCapCommand: Command = {
     const [file, ...rest] = ctx.positionals;
     if (!file || rest.length) throw new UsageError('name one CAP file');
     if (typeof ctx.values.as !== 'string') throw new UsageError('--as USERNAME is required: a draft has an author');
-    let xml: string;
-    try {
-      xml = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new TrykError('bad_request', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    const xml = readBoundedText(file, 'cap');
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
       const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));

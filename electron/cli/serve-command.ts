@@ -28,8 +28,10 @@ export const serveCommand: Command = {
     let host: Awaited<ReturnType<typeof startHeadlessHost>>;
     try {
       const tileUrl = (await app.services.status()).map.tileUrl;
+      const idleLockMs = (await app.services.settings.get('security.idleLockMinutes')) * 60_000;
       host = await startHeadlessHost({
         app,
+        idleLockMs: () => idleLockMs,
         rendererDir: dir,
         port,
         tileHosts: tileUrl ? [new URL(tileUrl.replace(/\{[a-z]\}/g, 'a')).origin] : [],

@@ -7,6 +7,7 @@ import { UsageError } from './command';
 import { readPassphrase } from './passphrase';
 import { withStore } from './store-commands';
 import { VERSION } from './version';
+import { putSetting } from '../config/settings';
 
 /** The settings an administrator sets from the command line, each with what it accepts. */
 const editable = {
@@ -41,7 +42,7 @@ export const settingsCommand: Command = {
       if (!officer.roles.includes('admin')) throw new TrykError('forbidden', 'Only an administrator changes settings');
       const before = await services.settings.get(key as Editable);
       await store.db.transaction(async (tx) => {
-        await tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(parsed.data)]);
+        await putSetting(tx, key, parsed.data);
         await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'settings_changed', subject: `setting:${key}`, details: { from: before, to: parsed.data } });
       });
       return { text: `${key} = ${parsed.data === null ? 'off' : String(parsed.data)}`, json: { [key]: parsed.data } };

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedJson } from './read-file';
 import { basename, join } from 'node:path';
 import type { BoundaryKind } from '../../shared/bridge/contract';
 import { boundaryKinds } from '../../shared/bridge/contract';
-import { TrykError } from '../../shared/bridge/result';
 import { createServices } from '../services';
-import { parseBoundaryFile } from '../boundaries/parse';
+import { parseBoundaryJson } from '../boundaries/bundled';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, openStore } from '../store/store';
 import type { Store } from '../store/store';
@@ -33,14 +32,8 @@ export async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Pr
 
 export function readBoundaryFiles(files: string[], kind?: BoundaryKind): ParsedBoundary[] {
   return files.flatMap((file) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-    }
-    return parseBoundaryFile(json, basename(file), kind);
+    const json = readBoundedJson(file, 'boundaries');
+    return parseBoundaryJson(json, basename(file), kind);
   });
 }
 
@@ -90,11 +83,11 @@ export const statusCommand: Command = {
 
 export const boundariesImportCommand: Command = {
   name: 'boundaries import',
-  summary: 'import police districts, municipalities, postcodes or regions from GeoJSON',
+  summary: 'import police districts, municipalities, postcodes or regions from GeoJSON or TopoJSON',
   usage: 'tryk boundaries import FILE... [--kind district|municipality|postcode|region] [--data-dir DIR]',
   options: { kind: { type: 'string' } },
   async run(ctx) {
-    if (ctx.positionals.length === 0) throw new UsageError('name at least one GeoJSON file');
+    if (ctx.positionals.length === 0) throw new UsageError('name at least one GeoJSON or TopoJSON file');
     const kind = ctx.values.kind as string | undefined;
     if (kind !== undefined && !(boundaryKinds as readonly string[]).includes(kind)) {
       throw new UsageError(`--kind must be one of ${boundaryKinds.join(', ')}`);

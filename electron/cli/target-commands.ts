@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { TrykError } from '../../shared/bridge/result';
+import { readBoundedJson } from './read-file';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
 import { createServices } from '../services';
 import { unwrapArea } from '../targeting/area';
@@ -24,21 +23,17 @@ export const targetCountCommand: Command = {
   async run(ctx) {
     const file = ctx.values.area as string | undefined;
     if (!file) throw new UsageError('--area FILE is required');
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new TrykError('bad_request', code ? `${file}: cannot read (${code})` : `${file}: not valid JSON`);
-    }
+    const json = readBoundedJson(file, 'area');
     const area = unwrapArea(areaFromGeoJSON(json));
     const groups = list(ctx.values.groups);
     const categories = list(ctx.values.categories);
     return withStore(ctx, async (store) => {
-      const targeting = await createServices({ store, host: 'headless', version: VERSION }).targeting();
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const targeting = await services.targeting();
       const started = performance.now();
-      const c = unwrapArea(targeting.count(area, { ...(groups ? { groups } : {}), ...(categories ? { categories } : {}) }));
+      const c = unwrapArea(await targeting.count(area, { ...(groups ? { groups } : {}), ...(categories ? { categories } : {}) }));
       const ms = performance.now() - started;
+      await services.liveTargeting.close();
       const byGroup = Object.entries(c.byGroup)
         .filter(([, n]) => n > 0)
         .map(([g, n]) => `  ${g.padEnd(20)} ${n}`);

@@ -18,8 +18,6 @@ const schemes: Record<string, GatewayKind> = {
   'simulator:': 'simulator',
   'smpp:': 'smpp',
   'kannel:': 'kannel',
-  'http:': 'http',
-  'https:': 'http',
 };
 
 export function gatewayKindOf(url: string): GatewayKind {
@@ -30,7 +28,7 @@ export function gatewayKindOf(url: string): GatewayKind {
     throw new TrykError('bad_request', 'The gateway URL is not a URL (e.g. simulator://?tps=200 or smpp://user:pass@host:2775)');
   }
   const kind = schemes[scheme];
-  if (!kind) throw new TrykError('bad_request', `Unknown gateway scheme ${scheme} (use simulator:, smpp:, kannel: or https:)`);
+  if (!kind) throw new TrykError('bad_request', `Unknown gateway scheme ${scheme} (use simulator:, smpp: or kannel:)`);
   return kind;
 }
 

@@ -1,5 +1,5 @@
 import type { ApprovalRule, Template } from '../../shared/alerts/schema';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
 
 /** Settings with their defaults; stored as JSON in the settings table. */
 export interface Settings {
@@ -37,6 +37,11 @@ export interface SettingsService {
   set<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void>;
 }
 
+/** The one way a setting is written (inside a caller's transaction when it has one): JSON under its key. */
+export async function putSetting(q: Queryable, key: string, value: unknown): Promise<void> {
+  await q.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+}
+
 export function settingsService(db: Db): SettingsService {
   return {
     async get(key) {
@@ -44,10 +49,7 @@ export function settingsService(db: Db): SettingsService {
       return row ? JSON.parse(row.value) : defaultSettings[key];
     },
     async set(key, value) {
-      await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-        key,
-        JSON.stringify(value),
-      ]);
+      await putSetting(db, key, value);
     },
   };
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { BoundaryKind } from '../../shared/targeting/area';
 import type { MultiPolygonGeometry } from '../../shared/geo/types';
 import type { BoundaryResolver } from '../../shared/targeting/compile';
+import { readBundledBoundaries } from '../boundaries/bundled';
 import { parseBoundaryFile } from '../boundaries/parse';
 import type { ParsedBoundary } from '../boundaries/parse';
 
@@ -34,6 +35,11 @@ export function loadDagiBoundaries(dir: string): Boundaries {
       parseBoundaryFile(JSON.parse(readFileSync(join(dir, f), 'utf8')), f),
     ),
   );
+}
+
+/** The console's own simplified boundaries (data/boundaries), as the demo imports them. */
+export function loadBundledBoundaries(): Boundaries {
+  return boundariesFromParsed(readBundledBoundaries());
 }
 
 export function boundaryResolver(b: Boundaries): BoundaryResolver {

@@ -16,7 +16,7 @@ import type { Category } from '../../shared/registry/subscriber';
 import type { TargetArea } from '../../shared/targeting/area';
 import { insertMany } from '../store/db';
 import type { Db, Param } from '../store/db';
-import type { TargetingEngine } from '../targeting/engine';
+import type { TargetingClient } from '../targeting/client';
 import { sfc32 } from './synthesize';
 
 const DAY = 86_400_000;
@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 export interface HistoryOptions {
   db: Db;
   /** Built after the subscribers' history is written, so it sees who has left. */
-  targeting(): Promise<TargetingEngine>;
+  targeting(): Promise<Pick<TargetingClient, 'selectRecipients'>>;
   now: Date;
   seed: number;
   /** Officer ids: the operator who drafts and the shift leader who approves. */
@@ -235,7 +235,7 @@ export async function writeHistory(opts: HistoryOptions): Promise<HistoryStats> 
     const home = homes[Math.floor(rnd() * homes.length)]!;
     const radiusM = Math.round((category === 'missing_person' ? 2500 : category === 'prevention' ? 4000 : 1000) + rnd() * 2500);
     const area: TargetArea = { parts: [{ mode: 'include', shape: { type: 'circle', center: [Math.round(home.lon * 1e5) / 1e5, Math.round(home.lat * 1e5) / 1e5], radiusM } }] };
-    const selected = targeting.selectRecipients(area, { statuses: ['active', 'opted_out'] });
+    const selected = await targeting.selectRecipients(area, { statuses: ['active', 'opted_out'] });
     if (!selected.ok) continue;
     // Only those subscribed at the time: joined before it and not yet left.
     const recipients = [...selected.value].filter((id) => joined.get(id)! <= t && (left.get(id) ?? Infinity) > t);

@@ -10,6 +10,7 @@ import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, DB_FILE, KEY_FILE } from '../store/store';
 import type { Store } from '../store/store';
 import type { KdfCost, KeySource } from '../store/keys';
+import { socialChannelService } from '../social/channels';
 import { boundariesFromParsed } from './dagi';
 import { warmSendFigures } from '../reports/figures';
 import { writeHistory } from './history';
@@ -17,6 +18,14 @@ import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 
 export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
 export const DEMO_GATEWAY_URL = 'simulator://?tps=500&fail=0.02';
+/**
+ * The embedded Facebook and X simulators: a post's reach runs 60 times faster than life (the
+ * seed's 800,000 views in four hours take four minutes), and is read every 5 s at first.
+ */
+export const DEMO_SOCIAL_CHANNELS = [
+  { name: 'facebook', url: 'facebook://nordsjaellandspoliti?token=demo-page-token&api=simulator&speedup=60&poll=5' },
+  { name: 'x', url: 'x://?token=demo-user-token&api=simulator&speedup=60&poll=5' },
+] as const;
 
 /** Demo accounts, one per role, for training (documented in the README; synthetic data only). */
 export const DEMO_OFFICERS = [
@@ -60,6 +69,8 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
     const imported = await services.boundaries.importAll(opts.boundaries);
     opts.progress?.(`Imported ${imported.imported} boundaries.`);
     await services.gateways.add('simulator', DEMO_GATEWAY_URL, { primary: true });
+    const social = socialChannelService(store.db);
+    for (const c of DEMO_SOCIAL_CHANNELS) await social.add(c.name, c.url);
     for (const o of DEMO_OFFICERS) await services.officers.create({ ...o, roles: [...o.roles] });
     await services.settings.set('console.district', opts.district?.code ?? null);
     opts.progress?.(

@@ -20,7 +20,7 @@ import type { OutboxCounts, OutboxState, SendRow, SendState, SendStatus } from '
 import { writeOutcomes } from './outcomes';
 import { RateLimitedEmitter, ThroughputMeter } from './progress';
 import { RecentMessages, writeReceipts } from './receipts';
-import { claim, createLane, failover, noteFlow } from './lanes';
+import { claim, createLane, failover, noteFlow, noteGatewayRefusals, pauseForAttention } from './lanes';
 import { checkRelease, freezeRecipients } from './release';
 import type { ReleaseRequest, ReleaseResult } from './release';
 import { recoverSends } from './recovery';
@@ -127,6 +127,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       throughput: Math.round(throughput * 10) / 10,
       etaSeconds: waiting === 0 ? 0 : throughput > 0 && s.row.state === 'sending' ? Math.ceil(waiting / throughput) : null,
       failures: sortedFailures(s.failures),
+      attention: s.row.state === 'paused' ? s.attention : null,
       createdAt: s.row.created_at,
       releasedAt: s.row.released_at,
       finishedAt: s.row.finished_at,
@@ -205,6 +206,8 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         await promoteAndExpire(tx, sends.values(), t, deltas, tuning.receiptGraceMs);
         await failover(tx, lanes, sends.values(), t, deltas, tuning, log);
       }
+      noteGatewayRefusals(takenOutcomes, deltas, t, tuning.pauseAfterGatewayRefusals);
+      await pauseForAttention(tx, lanes, sends.values(), t, deltas, log);
       if (!closing) claimed = await claim(tx, lanes, sends.values(), t, deltas, takenOutcomes, tuning.maxWindow, wakeUpAt);
       await finishSends(tx, t, deltas);
     }).catch((e: unknown) => {
@@ -245,6 +248,11 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       if (s) s.row.possible_duplicates += n;
     }
     for (const [id, n] of d.submitted) sends.get(id)?.meter.add(t, n);
+    for (const [lane, update] of d.laneUpdates) Object.assign(lane, update);
+    for (const [id, attention] of d.attention) {
+      const s = sends.get(id);
+      if (s) s.attention = attention;
+    }
     for (const [id, patch] of d.sendUpdates) {
       const s = sends.get(id);
       if (!s) continue;
@@ -377,6 +385,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         meter: new ThroughputMeter(tuning.throughputWindowMs),
         switched: false,
         finishedWaiters: [],
+        attention: null,
       };
       sends.set(sendId, runtime);
       log.info(`send ${sendId}: released to ${total} recipient(s) (${deferred} deferred, ${invalid} invalid)`);
@@ -398,7 +407,17 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         if (s) s.row.state = row.state;
       } else if (op === 'resume') {
         const row = await db.transaction((tx) => resumeInStore(tx, sendId, t));
-        if (s) s.row.state = row.state;
+        if (s) {
+          s.row.state = row.state;
+          // The officer says the gateway is fixed: its lane takes messages again, and if it is
+          // not fixed the next run of refusals pauses the send once more.
+          const lane = lanes.get(s.row.active_gateway);
+          if (lane) {
+            lane.attention = null;
+            lane.refusals = null;
+          }
+          s.attention = null;
+        }
       } else {
         const r = await db.transaction((tx) => cancelInStore(tx, sendId, t));
         if (s) {

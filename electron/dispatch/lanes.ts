@@ -5,10 +5,10 @@
  */
 import type { Gateway, SubmitOutcome } from '../gateways/gateway';
 import type { Queryable } from '../store/db';
-import { appendLog, updateWhereIn } from './outbox';
+import { appendLog, iso, updateWhereIn } from './outbox';
 import { FlowControl, isConnectionError, isThrottle } from './policy';
 import { isOpen } from './runtime';
-import type { Claimed, Deltas, DispatchLogger, DispatchTuning, Lane, Recorded, SendRuntime } from './runtime';
+import type { Claimed, Deltas, DispatchLogger, DispatchTuning, GatewayAttention, Lane, Recorded, SendRuntime } from './runtime';
 
 export function createLane(name: string, gateway: Gateway): Lane {
   return {
@@ -20,6 +20,8 @@ export function createLane(name: string, gateway: Gateway): Lane {
     unavailableSince: null,
     errorStreak: 0,
     failingSince: null,
+    refusals: null,
+    attention: null,
     unsubs: [],
   };
 }
@@ -109,10 +111,11 @@ export async function claim(
   for (const r of answered) freedByLane.set(r.row.lane.name, (freedByLane.get(r.row.lane.name) ?? 0) + 1);
   // Urgent sends first, then the oldest: a later urgent alert overtakes a routine one.
   const order = [...sends]
-    .filter((s) => isOpen(s) && s.row.state === 'sending' && s.counts.queued > 0)
+    .filter((s) => isOpen(s) && s.row.state === 'sending' && d.sendUpdates.get(s.row.id)?.state !== 'paused' && s.counts.queued > 0)
     .sort((a, b) => (a.row.priority === b.row.priority ? a.row.id - b.row.id : a.row.priority === 'urgent' ? -1 : 1));
   const out: Claimed[] = [];
   for (const lane of lanes.values()) {
+    if (laneNow(lane, d).attention) continue; // nothing more to a gateway that refuses everything
     const inFlight = lane.inFlight - (freedByLane.get(lane.name) ?? 0);
     let free = lane.flow.window(laneWindow(lane, maxWindow), t) - inFlight;
     if (free <= 0) {
@@ -136,4 +139,57 @@ export async function claim(
     }
   }
   return out;
+}
+
+/** A lane as it stands in this turn: its committed state, or what the turn changed. */
+export const laneNow = (lane: Lane, d: Deltas): Pick<Lane, 'refusals' | 'attention'> => d.laneUpdates.get(lane) ?? lane;
+
+/**
+ * Follows each lane's run of refusals about the gateway through this turn's answers: an
+ * accept ends the run, another code starts a new one; `limit` alike in a row put the lane
+ * in need of attention, with the gateway's own words.
+ */
+export function noteGatewayRefusals(answered: readonly Recorded[], d: Deltas, t: number, limit: number): void {
+  for (const { row, outcome } of answered) {
+    const lane = row.lane;
+    const now = laneNow(lane, d);
+    if (outcome.kind === 'accepted') {
+      if (now.refusals) d.laneUpdates.set(lane, { ...now, refusals: null });
+      continue;
+    }
+    if (outcome.about !== 'gateway') continue;
+    const count = now.refusals?.code === outcome.code ? now.refusals.count + 1 : 1;
+    const attention: GatewayAttention | null =
+      now.attention ?? (count >= limit ? { gateway: lane.name, code: outcome.code, reason: outcome.reason, since: iso(t) } : null);
+    d.laneUpdates.set(lane, { refusals: { code: outcome.code, count }, attention });
+  }
+}
+
+/**
+ * Pauses every sending send on a lane that needs attention (the rest of its recipients stay
+ * queued), unless the send can still move to a fallback that is not refusing too: failover
+ * takes those. Logged with the gateway's words so the monitor and the CLI can show them.
+ */
+export async function pauseForAttention(
+  tx: Queryable,
+  lanes: ReadonlyMap<string, Lane>,
+  sends: Iterable<SendRuntime>,
+  t: number,
+  d: Deltas,
+  log: DispatchLogger,
+): Promise<void> {
+  for (const s of sends) {
+    const { row } = s;
+    if (!isOpen(s) || row.state !== 'sending' || d.sendUpdates.get(row.id)?.state === 'paused') continue;
+    const lane = lanes.get(row.active_gateway);
+    const attention = lane ? laneNow(lane, d).attention : null;
+    if (!lane || !attention) continue;
+    const fallback = row.fallback_gateway ? lanes.get(row.fallback_gateway) : undefined;
+    if (!s.switched && fallback && fallback !== lane && !laneNow(fallback, d).attention) continue;
+    await tx.run("UPDATE sends SET state = 'paused' WHERE id = ? AND state = 'sending'", [row.id]);
+    await appendLog(tx, row.id, t, 'paused_gateway', s.counts.queued, { gateway: attention.gateway, code: attention.code, reason: attention.reason });
+    d.sendUpdates.set(row.id, { ...d.sendUpdates.get(row.id), state: 'paused' });
+    d.attention.set(row.id, attention);
+    log.warn(`send ${row.id}: paused, gateway ${attention.gateway} refuses every message (${attention.code}: ${attention.reason})`);
+  }
 }

@@ -60,6 +60,8 @@ export interface SendStatus {
   etaSeconds: number | null;
   /** Failed and expired recipients by reason code, most frequent first. */
   failures: { reason: string; count: number }[];
+  /** When the engine paused the send because its gateway refuses every message: the gateway's words. */
+  attention: { gateway: string; code: string; reason: string; since: string } | null;
   createdAt: string;
   releasedAt: string | null;
   finishedAt: string | null;
@@ -152,6 +154,17 @@ export function finishedCount(counts: OutboxCounts): number {
   return counts.delivered + counts.failed + counts.expired + counts.cancelled;
 }
 
+/** Why a paused send was paused by the engine (its gateway refusing everything), or null for an officer's pause. */
+export async function pausedFor(q: Queryable, sendId: number): Promise<SendStatus['attention']> {
+  const last = await q.get<{ at: string; kind: string; detail: string | null }>(
+    "SELECT at, kind, detail FROM send_log WHERE send_id = ? AND kind IN ('paused', 'paused_gateway', 'resumed') ORDER BY id DESC LIMIT 1",
+    [sendId],
+  );
+  if (last?.kind !== 'paused_gateway' || !last.detail) return null;
+  const d = JSON.parse(last.detail) as { gateway: string; code: string; reason: string };
+  return { gateway: d.gateway, code: d.code, reason: d.reason, since: last.at };
+}
+
 /** A send's status read from the store alone (no engine running: the CLI, a finished send). */
 export async function storedStatus(q: Queryable, sendId: number): Promise<SendStatus> {
   const send = await requireSend(q, sendId);
@@ -169,6 +182,7 @@ export async function storedStatus(q: Queryable, sendId: number): Promise<SendSt
     throughput: 0,
     etaSeconds: counts.queued + counts.submitting === 0 ? 0 : null,
     failures: sortedFailures(await failuresFor(q, sendId)),
+    attention: send.state === 'paused' ? await pausedFor(q, sendId) : null,
     createdAt: send.created_at,
     releasedAt: send.released_at,
     finishedAt: send.finished_at,

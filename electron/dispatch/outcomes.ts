@@ -78,13 +78,20 @@ export async function writeOutcomes(
     if (outcome.maybeSubmitted || outcome.messageIds.length > 0) d.add(d.duplicates, row.sendId, 1);
     let state: OutboxState;
     let next = t;
-    if (!outcome.temporary) {
+    const aboutGateway = outcome.about === 'gateway';
+    if (!outcome.temporary && !aboutGateway) {
       state = 'failed';
       d.add(d.submitted, row.sendId, 1);
     } else if (send?.row.state === 'cancelled') {
       state = 'cancelled';
     } else if (send && t >= send.expiresAt) {
       state = 'expired';
+    } else if (aboutGateway) {
+      // Not this recipient's fault: every message would be refused alike. The row waits in the
+      // queue (never failed for it) while the run of refusals decides whether to pause the send.
+      state = 'queued';
+      next = t + retryDelayMs(attempts, tuning.retryBaseMs, tuning.retryMaxMs);
+      d.gatewayRefusals.push({ lane: row.lane, code: outcome.code, reason: outcome.reason });
     } else if (isThrottle(outcome)) {
       state = 'queued';
       next = Math.max(t + 1, row.lane.flow.resumeAt(t));

@@ -4,7 +4,7 @@
  * have reached the gateway, so they are queued again and counted as possible duplicates.
  */
 import type { Db } from '../store/db';
-import { appendLog, cancelInStore, countsFor, failuresFor, getSend } from './outbox';
+import { appendLog, cancelInStore, countsFor, failuresFor, getSend, pausedFor } from './outbox';
 import type { SendRow } from './outbox';
 import { ThroughputMeter } from './progress';
 import type { DispatchLogger, SendRuntime } from './runtime';
@@ -19,6 +19,7 @@ export async function loadSend(db: Db, send: SendRow, throughputWindowMs: number
     meter: new ThroughputMeter(throughputWindowMs),
     switched: send.active_gateway !== send.primary_gateway,
     finishedWaiters: [],
+    attention: send.state === 'paused' ? await pausedFor(db, send.id) : null,
   };
 }
 

@@ -37,6 +37,8 @@ export interface DispatchTuning {
   orphanReceiptMs: number;
   /** close() waits this long for in-flight submits to be answered and recorded. */
   drainMs: number;
+  /** This many identical refusals about the gateway in a row pause the sends on it. */
+  pauseAfterGatewayRefusals: number;
 }
 
 export const defaultTuning: DispatchTuning = {
@@ -53,7 +55,17 @@ export const defaultTuning: DispatchTuning = {
   throughputWindowMs: 10_000,
   orphanReceiptMs: 30_000,
   drainMs: 5_000,
+  pauseAfterGatewayRefusals: 3,
 };
+
+/** Why sends on a gateway were paused by the engine: the gateway's own words and what to do. */
+export interface GatewayAttention {
+  gateway: string;
+  code: string;
+  /** The gateway's answer as the connector reported it (no number, no text). */
+  reason: string;
+  since: string;
+}
 
 export interface SendRuntime {
   row: SendRow;
@@ -64,6 +76,8 @@ export interface SendRuntime {
   /** Set once the send moved to its fallback: it never moves back. */
   switched: boolean;
   finishedWaiters: ((s: SendStatus) => void)[];
+  /** Set when the engine paused the send because its gateway refuses every message. */
+  attention: GatewayAttention | null;
 }
 
 export const isOpen = (s: SendRuntime) => s.row.finished_at === null;
@@ -78,6 +92,10 @@ export interface Lane {
   unavailableSince: number | null;
   errorStreak: number;
   failingSince: number | null;
+  /** The refusals about the gateway in a row, all with this code (reset by an accept or another code). */
+  refusals: { code: string; count: number } | null;
+  /** Set once the refusals reached the limit: the lane takes nothing until a send on it is resumed. */
+  attention: GatewayAttention | null;
   unsubs: Unsubscribe[];
 }
 
@@ -111,6 +129,12 @@ export class Deltas {
   readonly sendUpdates = new Map<number, Partial<SendRow>>();
   /** Receipt index entries used up by this turn: forgotten once it commits. */
   readonly usedReceiptKeys: string[] = [];
+  /** Refusals about a gateway in this turn, in order. */
+  readonly gatewayRefusals: { lane: Lane; code: string; reason: string }[] = [];
+  /** Lane streaks and attention as they stand after this turn (applied on commit). */
+  readonly laneUpdates = new Map<Lane, Pick<Lane, 'refusals' | 'attention'>>();
+  /** Sends paused by the engine in this turn, and why. */
+  readonly attention = new Map<number, GatewayAttention>();
   /** Messages accepted in this turn: indexed for their receipts once it commits. */
   readonly acceptedMessages: { row: Claimed; messageIds: readonly string[] }[] = [];
 

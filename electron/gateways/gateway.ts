@@ -41,6 +41,13 @@ export type SubmitOutcome =
        * may get it anyway, so a retry is a possible duplicate the dispatch log should count.
        */
       maybeSubmitted: boolean;
+      /**
+       * 'gateway' when the refusal is about the gateway or its configuration (no sender,
+       * credentials refused, source address invalid, the SMSC failing), not about this
+       * message or number: every other message would be refused the same way, so the
+       * dispatch keeps the recipient queued and, after a few alike, pauses the send.
+       */
+      about?: 'gateway';
     };
 
 export type ReceiptState = 'enroute' | 'accepted' | 'delivered' | 'expired' | 'failed' | 'unknown';
@@ -100,6 +107,11 @@ export interface Gateway {
   onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe;
   onInbound(listener: (message: InboundSms) => void): Unsubscribe;
   onState(listener: (change: GatewayStateChange) => void): Unsubscribe;
+  /**
+   * After connect(): asks the gateway whether it could send at all, without sending anything
+   * (e.g. Kannel with no sender); rejects with a GatewayError that says what to fix.
+   */
+  check?(): Promise<void>;
 }
 
 /** An error with a code the UI can translate; the message never carries a credential. */

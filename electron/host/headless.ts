@@ -14,16 +14,16 @@ import { MAX_REQUEST_BYTES } from '../../shared/bridge/contract';
 import type { EventName } from '../../shared/bridge/contract';
 import { fail, TrykError } from '../../shared/bridge/result';
 import type { Result } from '../../shared/bridge/result';
-import { CallFrame, TOKEN_PARAM, WS_PATH } from '../../shared/bridge/wire';
-import type { EventFrame, ReplyFrame } from '../../shared/bridge/wire';
-import { newSession } from '../bridge/dispatcher';
+import { CallFrame, HELLO_TIMEOUT_MS, HelloFrame, TAKEN_OVER_CLOSE, TOKEN_PARAM, UNAUTHORIZED_CLOSE, WS_PATH } from '../../shared/bridge/wire';
+import type { EventFrame, ReplyFrame, ResumeFrame, WelcomeFrame } from '../../shared/bridge/wire';
 import type { CallerSession, Dispatch } from '../bridge/dispatcher';
+import { SessionRegistry } from '../bridge/sessions';
 import { contentSecurityPolicy, DEFAULT_TILE_HOSTS, normalizeTileHost, securityHeaders } from '../security';
 import { staticResponse } from './static-files';
 
 export const DEFAULT_PORT = 4848;
 /** Close code for a socket without a valid token; the renderer stops reconnecting on it. */
-export const UNAUTHORIZED_CLOSE = 4401;
+export { UNAUTHORIZED_CLOSE };
 const HOST = '127.0.0.1';
 
 /** What the host needs of the app: the bridge and its events. The caller owns (and closes) the app. */
@@ -51,6 +51,12 @@ export interface HeadlessHostOptions {
   port?: number;
   tileHosts?: readonly string[];
   log?: HostLog;
+  /** The console's idle lock: an idle session is not resumed after a reload or a blip. */
+  idleLockMs?: () => number;
+  /** How long a session waits for its tab to come back (tests shorten it). */
+  resumeWindowMs?: number;
+  /** How long a socket may stay open without its hello (tests shorten it). */
+  helloTimeoutMs?: number;
 }
 
 export interface HeadlessHost {
@@ -143,7 +149,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     // Compression would let a small frame inflate past what we accounted for, and buys nothing on loopback.
     perMessageDeflate: false,
     // A foreign Host or Origin (another web page, DNS rebinding) is refused at the handshake and
-    // learns nothing. The token is checked once the socket is open (below), so the console page
+    // learns nothing. The token is checked in the first frame (below), so the console page
     // with a stale token (the host restarted) gets close code 4401 and can say so, instead of
     // an opaque failed handshake it would retry forever.
     verifyClient: (info, done) => {
@@ -157,17 +163,26 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     return authorities.includes(request.headers.host ?? '') && origins.includes(request.headers.origin ?? '');
   }
 
-  function tokenProblem(request: IncomingMessage): string | null {
-    const given = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get(TOKEN_PARAM);
-    if (given === null) return 'no token';
-    return sameSecret(given, token) ? null : 'wrong token';
+  /** The hello's token; a token in the socket's URL is ignored (old pages put it there, where it leaks). */
+  function helloProblem(data: RawData, isBinary: boolean): { problem: string } | { hello: HelloFrame['hello'] } {
+    if (isBinary) return { problem: 'no hello' };
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(toBuffers(data)).toString('utf8'));
+    } catch {
+      return { problem: 'no hello' };
+    }
+    const frame = HelloFrame.safeParse(json);
+    if (!frame.success) return { problem: 'no hello' };
+    if (!frame.data.hello.token) return { problem: 'no token' };
+    return sameSecret(frame.data.hello.token, token) ? { hello: frame.data.hello } : { problem: 'wrong token' };
   }
 
   // The HTTP server's own errors after listening (e.g. a client reset) must not crash the host.
   server.on('clientError', (_error, socket: Socket) => socket.destroy());
   wss.on('error', (error) => log.warn(`bridge: WebSocket server error: ${error.message}`));
 
-  function reply(socket: WebSocket, frame: ReplyFrame | { result: Result<unknown> }) {
+  function reply(socket: WebSocket, frame: ReplyFrame | ResumeFrame | { result: Result<unknown> }) {
     if (socket.readyState !== socket.OPEN) return;
     socket.send(JSON.stringify(frame));
   }
@@ -193,12 +208,18 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       return reply(socket, id === undefined ? { result } : { id, result });
     }
     let result: Result<unknown>;
+    const before = session.officer;
     try {
       result = await options.app.dispatch({ host: 'headless', session }, frame.data.channel, frame.data.payload);
     } catch {
       // The dispatcher answers with Results; a throw here is a bug, reported without the payload.
       log.warn(`bridge: ${JSON.stringify(frame.data.channel)} threw past the dispatcher (internal)`);
       result = fail('internal', 'The host failed to answer');
+    }
+    if (session.officer && session.officer !== before) {
+      // A sign-in: the session's resume token changes with it, before the answer arrives.
+      const resume = sessions.rotate(session);
+      if (resume) reply(socket, { resume } satisfies ResumeFrame);
     }
     try {
       reply(socket, { id: frame.data.id, result });
@@ -210,8 +231,18 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
 
   /** Sockets that presented the token: the only ones that are answered or hear events. */
   const authenticated = new Set<WebSocket>();
+  const sessions = new SessionRegistry<WebSocket>({
+    ...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {}),
+    ...(options.resumeWindowMs !== undefined ? { resumeWindowMs: options.resumeWindowMs } : {}),
+  });
 
-  wss.on('connection', (socket, request) => {
+  function refuse(socket: WebSocket, problem: string) {
+    // Nothing this socket sent is read; it learns only the close code.
+    log.warn(`bridge: refused a WebSocket (${problem}, unauthorized)`);
+    socket.close(UNAUTHORIZED_CLOSE, 'bad or missing token');
+  }
+
+  wss.on('connection', (socket) => {
     socket.on('error', (error: Error & { code?: string }) => {
       // ws closes the socket itself (1009 for an oversized message); we only record why.
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -220,25 +251,37 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         log.warn(`bridge: closed a WebSocket: ${error.code ?? error.message}`);
       }
     });
-    const problem = tokenProblem(request);
-    if (problem) {
-      // No message listener is attached: nothing this socket sends is read.
-      log.warn(`bridge: refused a WebSocket (${problem}, unauthorized)`);
-      socket.close(UNAUTHORIZED_CLOSE, 'bad or missing token');
-      return;
+    const helloTimer = setTimeout(() => refuse(socket, 'no hello in time'), options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
+    socket.once('close', () => clearTimeout(helloTimer));
+    // The first frame must be the hello with the token; until then the socket hears nothing.
+    socket.once('message', (data, isBinary) => {
+      clearTimeout(helloTimer);
+      const checked = helloProblem(data, isBinary);
+      if ('problem' in checked) return refuse(socket, checked.problem);
+      welcome(socket, checked.hello.resume);
+    });
+  });
+
+  function welcome(socket: WebSocket, resume: string | undefined) {
+    if (socket.readyState !== socket.OPEN) return;
+    const attached = sessions.attach(socket, resume);
+    const { session } = attached;
+    if (attached.displaced) {
+      authenticated.delete(attached.displaced);
+      attached.displaced.close(TAKEN_OVER_CLOSE, 'the session was resumed elsewhere');
     }
     authenticated.add(socket);
-    // Sign-in belongs to this connection: a reload or another tab signs in on its own.
-    const session = newSession();
-    log.info(`bridge: console connected (${authenticated.size} open)`);
+    socket.send(JSON.stringify({ welcome: { resume: attached.resume, resumed: attached.resumed } } satisfies WelcomeFrame));
+    log.info(`bridge: console connected${attached.resumed ? ', session resumed' : ''} (${authenticated.size} open)`);
     socket.on('close', (code) => {
       authenticated.delete(socket);
+      sessions.detach(socket, session);
       log.info(`bridge: console disconnected (${code})`);
     });
     socket.on('message', (data, isBinary) => {
       void answer(socket, session, data, isBinary);
     });
-  });
+  }
 
   const unsubscribe = options.app.subscribe((event, payload) => {
     let text: string;
@@ -263,6 +306,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     close() {
       closing ??= (async () => {
         unsubscribe();
+        sessions.clear();
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve, reject) => {

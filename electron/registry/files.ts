@@ -1,21 +1,125 @@
-import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseCsv } from '../../shared/registry/csv';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { readBoundedBytes } from '../cli/read-file';
 import type { RawRecord } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
 
 export type ImportFormat = 'csv' | 'json';
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * A subscriber file's text, or a refusal saying why it cannot be read as one. Files must be
+ * UTF-8 (with or without BOM). Rule for everything else: refused, not guessed at, because a
+ * wrong guess stores every "æ, ø, å" garbled for good. Danish Excel's plain "CSV" is
+ * Windows-1252: the message says to save as "CSV UTF-8". NUL bytes mean a binary or UTF-16
+ * file. (The console reads the file in the browser, which turns bytes that are not UTF-8 into
+ * U+FFFD; that is refused the same way.)
+ */
+export function decodeImport(bytes: Uint8Array, name: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw notUtf8(name, bytes);
+  }
+  return text;
+}
+
+function notUtf8(name: string, bytes?: Uint8Array): TrykError {
+  // Windows-1252 letters æøåÆØÅé are single bytes 0xC0-0xFF followed by ASCII.
+  const looks1252 = bytes ? bytes.some((b, i) => b >= 0xc0 && (bytes[i + 1] ?? 0) < 0x80) : true;
+  return new TrykError(
+    'bad_request',
+    `${name}: not UTF-8 text${looks1252 ? ' (it looks like Windows-1252, what Excel writes as plain "CSV")' : ''}: save it as "CSV UTF-8" and import again; nothing was imported`,
+  );
+}
+
+/** The one rule both paths share: text that holds NUL or U+FFFD is not a readable subscriber file. */
+function checkText(content: string, name: string): void {
+  const nul = content.indexOf('\0');
+  if (nul !== -1) {
+    const line = lineAt(content, nul);
+    throw new TrykError('bad_request', `${name}: line ${line} holds a NUL byte: not a UTF-8 text file (UTF-16 or binary?); nothing was imported`);
+  }
+  if (content.includes('\ufffd')) throw notUtf8(name);
+}
+
+const lineAt = (text: string, index: number) => {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
+/** One record may not be longer than this (the longest valid row is about 3 KiB). */
+const MAX_RECORD_CHARS = 64 * 1024;
+
+interface CsvError extends Error {
+  code?: string;
+  lines?: number;
+}
+
+/**
+ * CSV with csv-parse (RFC 4180, as Danish Excel writes it: ';' or ',' as separator, detected
+ * from the header line): every record must have exactly the header's number of cells, a
+ * quote must close on the line it opened on (no column holds a multi-line value), and any
+ * structural error refuses the whole file with its line number: a quote left open used to
+ * swallow the following people into one person's field, and the import said "all imported".
+ */
+export function parseCsvTable(content: string, name: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
+  const firstLine = content.slice(0, content.search(/\r?\n|$/));
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let lastLine = 0;
+  let records: { info: { lines: number }; record: string[] }[];
+  try {
+    records = parseCsv(content, {
+      delimiter,
+      bom: true,
+      relax_column_count: false,
+      relax_quotes: false,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_CHARS,
+      info: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        lastLine = context.lines;
+        return record;
+      },
+    }) as unknown as { info: { lines: number }; record: string[] }[];
+  } catch (e) {
+    const err = e as CsvError;
+    const where = err.lines ?? lastLine + 1;
+    const why: Record<string, string> = {
+      CSV_QUOTE_NOT_CLOSED: `a quoted field opened after line ${lastLine} is never closed`,
+      CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: `line ${where} has a different number of cells than the header (${err.message.replace(/^.*expect (\d+), got (\d+).*$/s, '$2, not $1')})`,
+      CSV_INVALID_CLOSING_QUOTE: `line ${where}: a quote closes in the middle of a field (write a quote inside a quoted field as "")`,
+      CSV_MAX_RECORD_SIZE: `line ${where} is longer than ${MAX_RECORD_CHARS} characters`,
+      CSV_QUOTE_IN_UNQUOTED_FIELD: `line ${where}: a quote in the middle of an unquoted field (quote the whole field)`,
+    };
+    throw new TrykError('bad_request', `${name}: ${why[err.code ?? ''] ?? `line ${where}: not valid CSV`}; nothing was imported`);
+  }
+  const out: { line: number; cells: string[] }[] = [];
+  let prev = 0;
+  for (const { info, record } of records) {
+    // info.lines is the line the record ended on; it began after the previous one.
+    const start = out.length === 0 && prev === 0 ? info.lines : prev + 1;
+    for (const cell of record) {
+      if (cell.includes('\n') || cell.includes('\r')) {
+        throw new TrykError(
+          'bad_request',
+          `${name}: the record from line ${start} to ${info.lines} has a field that spans lines (a quote that closes too late?); nothing was imported`,
+        );
+      }
+    }
+    out.push({ line: info.lines, cells: record });
+    prev = info.lines;
+  }
+  const [head, ...rows] = out;
+  return { header: (head?.cells ?? []).map((h) => h.trim().toLowerCase()), rows };
+}
 
 /** Records of an import file with their row numbers (CSV: the line in the file; JSON: the array position, from 1). */
 export function recordsFromText(content: string, format: ImportFormat, name: string): { row: number; record: RawRecord }[] {
+  checkText(content, name);
   if (format === 'csv') {
-    let table;
-    try {
-      table = parseCsv(content);
-    } catch (e) {
-      throw new TrykError('bad_request', `${name}: ${(e as Error).message}`);
-    }
+    const table = parseCsvTable(content, name);
     if (!table.header.includes('phone')) throw new TrykError('bad_request', `${name}: the first line must name the columns, including "phone"`);
     return table.rows.map(({ line, cells }) => ({
       row: line,
@@ -44,13 +148,5 @@ export function formatOf(file: string, given?: string): ImportFormat {
 
 export function readImportFile(file: string, given?: string) {
   const format = formatOf(file, given);
-  let content: string;
-  try {
-    if (statSync(file).size > MAX_IMPORT_BYTES) throw new TrykError('too_large', `${file}: larger than 512 MiB`);
-    content = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof TrykError) throw e;
-    throw new TrykError('bad_request', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return recordsFromText(content, format, file);
+  return recordsFromText(decodeImport(readBoundedBytes(file, 'import'), file), format, file);
 }

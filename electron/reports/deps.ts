@@ -1,7 +1,7 @@
 import { subscriberStatuses } from '../../shared/targeting/area';
 import type { SettingsService } from '../config/settings';
 import type { Db } from '../store/db';
-import type { TargetingEngine } from '../targeting/engine';
+import type { TargetingClient } from '../targeting/client';
 import type { AreaGeometry } from '../../shared/geo/types';
 import type { BoundaryKind } from '../../shared/targeting/area';
 import { selectWhereIn } from '../dispatch/outbox';
@@ -11,7 +11,7 @@ import type { ReportDeps } from './figures';
 export interface ReportHost {
   db: Db;
   settings: Pick<SettingsService, 'get'>;
-  targeting(): Promise<TargetingEngine>;
+  targeting(): Promise<Pick<TargetingClient, 'selectRecipients'>>;
   now?: () => Date;
 }
 
@@ -41,7 +41,7 @@ export async function reportDeps(host: ReportHost): Promise<ReportDeps & { db: D
     },
     async districtMembers(code) {
       const engine = await host.targeting();
-      const ids = engine.selectRecipients(
+      const ids = await engine.selectRecipients(
         { parts: [{ mode: 'include', shape: { type: 'boundary', kind: 'district', code } }] },
         { statuses: [...subscriberStatuses] },
       );

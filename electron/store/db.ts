@@ -94,6 +94,11 @@ export class Db implements Queryable {
     this.c = conn(raw);
   }
 
+  /** After `close()`: background work (the index snapshot) stops quietly instead of failing. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Opens (never creates unless `create`) the file; the caller keys it before any other statement. */
   static open(file: string, create: boolean): Promise<Db> {
     const mode = sqlite3.OPEN_READWRITE | (create ? sqlite3.OPEN_CREATE : 0);

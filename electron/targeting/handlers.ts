@@ -10,7 +10,8 @@ import { DENSITY_MIN_COUNT, unwrapArea } from './area';
 
 export function targetingHandlers(services: Services): DomainHandlers<'target.count' | 'target.geojson' | 'target.density'> {
   return {
-    'target.count': { roles: ALL_ROLES, handle: async ({ area, filter }) => unwrapArea((await services.targeting()).count(area, filter)) },
+    // Keyed by the caller's session: a newer count from the same connection supersedes a waiting one.
+    'target.count': { roles: ALL_ROLES, handle: async ({ area, filter }, caller) => unwrapArea(await (await services.targeting()).count(area, filter, caller.session)) },
     'target.geojson': {
       roles: ALL_ROLES,
       handle: async ({ area }) => {
@@ -28,7 +29,7 @@ export function targetingHandlers(services: Services): DomainHandlers<'target.co
       roles: ALL_ROLES,
       passive: true,
       handle: async ({ bbox, zoom, filter }) => ({
-        ...unwrapArea((await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
+        ...unwrapArea(await (await services.targeting()).density(bbox, { zoom, minCount: DENSITY_MIN_COUNT, ...(filter ? { filter } : {}) })),
         minCount: DENSITY_MIN_COUNT,
       }),
     },

@@ -186,6 +186,7 @@ export class PlaceIndex {
   private readonly cellSizeDeg: number | undefined;
   private readonly compactAt: number | undefined;
   private usedGrid = false;
+  private changed = false;
 
   private constructor(opts: IndexOptions) {
     this.cellSizeDeg = opts.cellSizeDeg;
@@ -201,6 +202,11 @@ export class PlaceIndex {
     const index = new PlaceIndex(opts);
     index.load(a, grid);
     return index;
+  }
+
+  /** Whether any subscriber was upserted or removed since the static arrays were laid out (then `layout()` is stale). */
+  get changedSinceLoad(): boolean {
+    return this.changed;
   }
 
   /** Whether the last `fromArrays` used the grid it was given. */
@@ -299,6 +305,7 @@ export class PlaceIndex {
   }
 
   private load(a: IndexArrays, grid?: IndexGrid): void {
+    this.changed = false;
     if (a.groupCodes.length > MAX_BITS || a.categoryCodes.length > MAX_BITS) {
       throw new Error(`the index holds at most ${MAX_BITS} groups and ${MAX_BITS} categories`);
     }
@@ -462,6 +469,7 @@ export class PlaceIndex {
     if (status < 0) throw new Error(`unknown status ${String(rec.status)}`);
     const groups = this.bits(rec.groups, this.groupCodes, 'groups');
     const cats = this.bits(rec.categories, this.categoryCodes, 'categories');
+    this.changed = true;
     let s = this.indexOf(rec.id);
     if (s >= 0) {
       this.dropPlaces(s);
@@ -488,6 +496,7 @@ export class PlaceIndex {
   removeSubscriber(id: number): boolean {
     const s = this.indexOf(id);
     if (s < 0 || this.subRemoved.data[s]) return false;
+    this.changed = true;
     this.dropPlaces(s);
     this.subRemoved.data[s] = 1;
     return true;
@@ -495,37 +504,63 @@ export class PlaceIndex {
 
   /** Rebuilds the static arrays from everything live: the delta becomes empty. */
   compact(): void {
-    const order: number[] = [];
-    for (let s = 0; s < this.subId.length; s++) if (!this.subRemoved.data[s]) order.push(s);
-    order.sort((x, y) => this.subId.data[x]! - this.subId.data[y]!);
+    this.load(this.currentArrays());
+  }
+
+  /**
+   * Everything the index holds now (static and delta, without removed subscribers or
+   * replaced places), subscribers in id order: what a fresh build from the store would read.
+   * Fresh arrays, so the caller may transfer them to another thread.
+   */
+  currentArrays(): IndexArrays {
+    const nStatic = this.staticIds.length;
+    const ids = this.subId.data;
+    const removed = this.subRemoved.data;
+    // Static subscribers are already in id order; those added since are few: sort and merge.
+    const added: number[] = [];
+    for (let s = nStatic; s < this.subId.length; s++) if (!removed[s]) added.push(s);
+    added.sort((x, y) => ids[x]! - ids[y]!);
+    let kept = added.length;
+    for (let s = 0; s < nStatic; s++) if (!removed[s]) kept++;
+    const order = new Int32Array(kept);
+    let k = 0;
+    let j = 0;
+    for (let s = 0; s < nStatic; s++) {
+      if (removed[s]) continue;
+      while (j < added.length && ids[added[j]!]! < ids[s]!) order[k++] = added[j++]!;
+      order[k++] = s;
+    }
+    while (j < added.length) order[k++] = added[j++]!;
     const newIndex = new Int32Array(this.subId.length).fill(-1);
-    order.forEach((s, k) => (newIndex[s] = k));
-    const lon: number[] = [];
-    const lat: number[] = [];
-    const sub: number[] = [];
+    for (let i = 0; i < kept; i++) newIndex[order[i]!] = i;
+    const cap = this.pLon.length + this.dLon.length;
+    const lon = new Float64Array(cap);
+    const lat = new Float64Array(cap);
+    const sub = new Int32Array(cap);
+    let n = 0;
     for (let i = 0; i < this.pLon.length; i++) {
       if (this.pFlags[i]! & DEAD) continue;
-      lon.push(this.pLon[i]!);
-      lat.push(this.pLat[i]!);
-      sub.push(newIndex[this.pSub[i]!]!);
+      lon[n] = this.pLon[i]!;
+      lat[n] = this.pLat[i]!;
+      sub[n++] = newIndex[this.pSub[i]!]!;
     }
-    for (let k = 0; k < this.dLon.length; k++) {
-      if (this.dDead.data[k]) continue;
-      lon.push(this.dLon.data[k]!);
-      lat.push(this.dLat.data[k]!);
-      sub.push(newIndex[this.dSub.data[k]!]!);
+    for (let d = 0; d < this.dLon.length; d++) {
+      if (this.dDead.data[d]) continue;
+      lon[n] = this.dLon.data[d]!;
+      lat[n] = this.dLat.data[d]!;
+      sub[n++] = newIndex[this.dSub.data[d]!]!;
     }
-    this.load({
-      subIds: Int32Array.from(order, (s) => this.subId.data[s]!),
+    return {
+      subIds: Int32Array.from(order, (s) => ids[s]!),
       subStatus: Uint8Array.from(order, (s) => this.subStatus.data[s]!),
       subGroups: Uint32Array.from(order, (s) => this.subGroups.data[s]!),
       subCategories: Uint32Array.from(order, (s) => this.subCats.data[s]!),
-      placeSub: Int32Array.from(sub),
-      placeLon: Float64Array.from(lon),
-      placeLat: Float64Array.from(lat),
-      groupCodes: this.groupCodes,
-      categoryCodes: this.categoryCodes,
-    });
+      placeSub: sub.slice(0, n),
+      placeLon: lon.slice(0, n),
+      placeLat: lat.slice(0, n),
+      groupCodes: [...this.groupCodes],
+      categoryCodes: [...this.categoryCodes],
+    };
   }
 
   // ---- queries ----------------------------------------------------------------------

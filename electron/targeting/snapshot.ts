@@ -14,6 +14,12 @@
  * Never trusted blindly: a missing, foreign, truncated or corrupt snapshot (bad JSON, wrong
  * format, byte lengths or CRC-32, ids out of order, places pointing nowhere) is ignored and
  * the index is built from the store, as it was before snapshots existed.
+ *
+ * Write, then flip: a new snapshot goes into rows of a new generation (`g<N>/<column>.<i>`)
+ * while the header row still names the previous one; one short transaction then replaces the
+ * header, and the old generation's rows are deleted afterwards, one row per transaction. A
+ * crash at any moment leaves either the old snapshot (whole and checked) or the new one;
+ * rows of a generation no header names are garbage, removed by the next write.
  */
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
@@ -25,7 +31,7 @@ import { COORD_SCALE, buildIndexFromStore } from './fromStore';
 import type { BuildStats } from './fromStore';
 
 /** Bump when the layout below or the meaning of the arrays changes: older snapshots are then ignored. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /**
  * Bytes per BLOB row. Each row is its own short transaction, so a background write never
  * holds the connection (and the bridge's queries queued behind it) for more than one
@@ -51,8 +57,10 @@ interface PartInfo {
   crc: number;
 }
 
-interface SnapshotHeader {
+export interface SnapshotHeader {
   format: number;
+  /** The generation whose rows hold the parts: `g<generation>/<column>.<chunk>`. */
+  generation: number;
   endian: 'LE' | 'BE';
   version: number;
   subscribers: number;
@@ -104,18 +112,43 @@ function bytesOf(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
+const partName = (generation: number, column: Column, chunk: number) => `g${generation}/${column}.${chunk}`;
+
+/** The generation the header names, or null when there is no readable header. */
+async function currentGeneration(db: Db): Promise<number | null> {
+  const raw = await db.get<{ data: Buffer }>('SELECT data FROM index_snapshot WHERE part = ?', [HEADER]);
+  if (!raw || !Buffer.isBuffer(raw.data)) return null;
+  try {
+    const g = (JSON.parse(raw.data.toString('utf8')) as { generation?: unknown }).generation;
+    return isCount(g) ? g : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Replaces the stored snapshot with `arrays`, tagged with `version` — which the caller must
- * have read before it started reading the arrays from the store.
+ * Deletes every part row but the header and `keep`'s, one row per statement: with
+ * secure_delete each freed page is overwritten, and a single DELETE of 180 MiB would hold
+ * the connection (and every bridge call queued behind it) for seconds.
+ */
+async function deleteGenerationsExcept(db: Db, keep: number | null): Promise<void> {
+  const prefix = keep === null ? null : `g${keep}/`;
+  const rows = await db.all<{ part: string }>('SELECT part FROM index_snapshot WHERE part != ?', [HEADER]);
+  for (const { part } of rows) if (prefix === null || !part.startsWith(prefix)) await db.run('DELETE FROM index_snapshot WHERE part = ?', [part]);
+}
+
+/**
+ * Stores `arrays` as the new snapshot, tagged with `version` — which the caller must have
+ * read before it started reading the arrays from the store (or, for a live index, the
+ * version its last applied change was read at: see `electron/targeting/live.ts`).
  *
- * The old header goes first and the new one last, so an interrupted write (crash, closed
- * store) leaves no header and is ignored on the next start.
+ * Write-then-flip (see the header): an interrupted write leaves the previous snapshot whole.
  */
 export async function writeSnapshot(
   db: Db,
   arrays: IndexArrays,
   version: number,
-  opts: { chunkBytes?: number; grid?: IndexGrid } = {},
+  opts: { chunkBytes?: number; grid?: IndexGrid; signal?: { readonly aborted: boolean } } = {},
 ): Promise<SnapshotWrite> {
   const t0 = performance.now();
   const chunkBytes = opts.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
@@ -132,7 +165,10 @@ export async function writeSnapshot(
     placeLat: coords === 'e7' ? toE7(arrays.placeLat) : arrays.placeLat,
     ...(grid ? { cellStart: grid.cellStart, multiEnd: grid.multiEnd } : {}),
   };
-  await db.run('DELETE FROM index_snapshot');
+  const previous = await currentGeneration(db);
+  // Garbage first: rows of a write that never reached its flip (a crash, a closed store).
+  await deleteGenerationsExcept(db, previous);
+  const generation = previous === null ? 1 : previous + 1;
   const parts: PartInfo[] = [];
   let total = 0;
   for (const column of [...COLUMNS, ...(grid ? GRID_COLUMNS : [])]) {
@@ -142,7 +178,8 @@ export async function writeSnapshot(
     for (let off = 0; off < all.length || chunks === 0; off += chunkBytes) {
       const piece = all.subarray(off, Math.min(all.length, off + chunkBytes));
       crc = crc32(piece, crc);
-      await db.run('INSERT INTO index_snapshot (part, data) VALUES (?, ?)', [`${column}.${chunks}`, piece]);
+      if (opts.signal?.aborted) throw new Error('the snapshot write was abandoned (closing)');
+      await db.run('INSERT OR REPLACE INTO index_snapshot (part, data) VALUES (?, ?)', [partName(generation, column, chunks), piece]);
       chunks++;
     }
     parts.push({ column, bytes: all.length, chunks, crc });
@@ -150,6 +187,7 @@ export async function writeSnapshot(
   }
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
+    generation,
     endian: endianness(),
     version,
     subscribers: arrays.subIds.length,
@@ -161,7 +199,9 @@ export async function writeSnapshot(
     grid: grid ? { minLon: grid.minLon, minLat: grid.minLat, cellW: grid.cellW, cellH: grid.cellH, nx: grid.nx, ny: grid.ny } : null,
     parts,
   };
-  await db.run('INSERT INTO index_snapshot (part, data) VALUES (?, ?)', [HEADER, Buffer.from(JSON.stringify(header), 'utf8')]);
+  // The flip: one statement, so the header names either the old generation or the new one.
+  await db.run('INSERT OR REPLACE INTO index_snapshot (part, data) VALUES (?, ?)', [HEADER, Buffer.from(JSON.stringify(header), 'utf8')]);
+  await deleteGenerationsExcept(db, generation);
   return { version, bytes: total, ms: performance.now() - t0 };
 }
 
@@ -184,6 +224,7 @@ function parseHeader(raw: Buffer): SnapshotHeader {
   const o = h as Partial<SnapshotHeader> | null;
   if (typeof o !== 'object' || o === null) throw new Invalid('the header is not an object');
   if (o.format !== SNAPSHOT_FORMAT) throw new Invalid(`format ${String(o.format)}, expected ${SNAPSHOT_FORMAT}`);
+  if (!isCount(o.generation)) throw new Invalid('bad generation');
   if (o.endian !== endianness()) throw new Invalid(`written on a ${String(o.endian)} machine`);
   if (!isCount(o.version) || !isCount(o.subscribers) || !isCount(o.places)) throw new Invalid('bad counts in the header');
   // Ids are Int32 in the index; anything larger is not ours (and must not size an allocation).
@@ -223,11 +264,11 @@ function parseHeader(raw: Buffer): SnapshotHeader {
 }
 
 /** Reads one column's chunks into a fresh, aligned buffer, checking lengths and CRC as it goes. */
-async function readColumn(db: Db, part: PartInfo, chunkBytes: number): Promise<ArrayBuffer> {
+async function readColumn(db: Db, generation: number, part: PartInfo, chunkBytes: number): Promise<ArrayBuffer> {
   const out = new ArrayBuffer(part.bytes);
   const view = new Uint8Array(out);
   const ask = (i: number) => {
-    const p = db.get<{ data: Buffer }>('SELECT data FROM index_snapshot WHERE part = ?', [`${part.column}.${i}`]);
+    const p = db.get<{ data: Buffer }>('SELECT data FROM index_snapshot WHERE part = ?', [partName(generation, part.column, i)]);
     p.catch(() => undefined); // a prefetch left behind by an Invalid below must not become an unhandled rejection
     return p;
   };
@@ -265,10 +306,22 @@ function checkArrays(a: IndexArrays): void {
 }
 
 /**
- * The stored snapshot's arrays, if it matches the registry's current version and survives
- * every check; otherwise why not. Never throws for a bad snapshot (only for a broken store).
+ * A snapshot as read from the store: its header and one buffer per column, lengths and
+ * checksums verified. Decoding and the structural checks (`decodeSnapshot`) are CPU work
+ * over every element, so the console does them in the targeting worker, not on the thread
+ * that answers the bridge.
  */
-export async function readSnapshot(db: Db): Promise<SnapshotRead> {
+export interface RawSnapshot {
+  header: SnapshotHeader;
+  buffers: Record<string, ArrayBuffer>;
+  version: number;
+  bytes: number;
+}
+
+export type RawSnapshotRead = { ok: true; raw: RawSnapshot; ms: number } | { ok: false; reason: 'none' | 'stale' | 'invalid'; detail: string };
+
+/** Reads the stored snapshot if it matches the registry's current version; never throws for a bad snapshot. */
+export async function readRawSnapshot(db: Db): Promise<RawSnapshotRead> {
   const t0 = performance.now();
   const current = await registryVersion(db);
   const raw = await db.get<{ data: Buffer }>('SELECT data FROM index_snapshot WHERE part = ?', [HEADER]);
@@ -276,8 +329,24 @@ export async function readSnapshot(db: Db): Promise<SnapshotRead> {
   try {
     const h = parseHeader(raw.data);
     if (h.version !== current) return { ok: false, reason: 'stale', detail: `snapshot of version ${h.version}, registry at ${current}` };
-    const buf = {} as Record<Column, ArrayBuffer>;
-    for (const p of h.parts) buf[p.column] = await readColumn(db, p, h.chunkBytes);
+    const buffers: Record<string, ArrayBuffer> = {};
+    for (const p of h.parts) buffers[p.column] = await readColumn(db, h.generation, p, h.chunkBytes);
+    const bytes = h.parts.reduce((s, p) => s + p.bytes, 0);
+    return { ok: true, raw: { header: h, buffers, version: h.version, bytes }, ms: performance.now() - t0 };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, reason: 'invalid', detail: e.message };
+    throw e;
+  }
+}
+
+export type DecodedSnapshot = { ok: true; arrays: IndexArrays; grid?: IndexGrid } | { ok: false; detail: string };
+
+/** The arrays of a raw snapshot, checked for what a checksum cannot promise (a consistent but wrong writer). */
+export function decodeSnapshot(raw: RawSnapshot): DecodedSnapshot {
+  try {
+    const h = parseHeader(Buffer.from(JSON.stringify(raw.header), 'utf8'));
+    const buf = raw.buffers;
+    for (const p of h.parts) if (!(buf[p.column] instanceof ArrayBuffer) || buf[p.column]!.byteLength !== p.bytes) throw new Invalid(`${p.column}: missing`);
     const coord = (b: ArrayBuffer): Float64Array => {
       if (h.coords === 'f64') return new Float64Array(b);
       const q = new Int32Array(b);
@@ -285,25 +354,37 @@ export async function readSnapshot(db: Db): Promise<SnapshotRead> {
       for (let i = 0; i < q.length; i++) out[i] = q[i]! / COORD_SCALE;
       return out;
     };
-    const grid: IndexGrid | undefined = h.grid ? { ...h.grid, cellStart: new Uint32Array(buf.cellStart), multiEnd: new Uint32Array(buf.multiEnd) } : undefined;
+    const grid: IndexGrid | undefined = h.grid ? { ...h.grid, cellStart: new Uint32Array(buf.cellStart!), multiEnd: new Uint32Array(buf.multiEnd!) } : undefined;
     const arrays: IndexArrays = {
-      subIds: new Int32Array(buf.subIds),
-      subStatus: new Uint8Array(buf.subStatus),
-      subGroups: new Uint32Array(buf.subGroups),
-      subCategories: new Uint32Array(buf.subCategories),
-      placeSub: new Int32Array(buf.placeSub),
-      placeLon: coord(buf.placeLon),
-      placeLat: coord(buf.placeLat),
+      subIds: new Int32Array(buf.subIds!),
+      subStatus: new Uint8Array(buf.subStatus!),
+      subGroups: new Uint32Array(buf.subGroups!),
+      subCategories: new Uint32Array(buf.subCategories!),
+      placeSub: new Int32Array(buf.placeSub!),
+      placeLon: coord(buf.placeLon!),
+      placeLat: coord(buf.placeLat!),
       groupCodes: h.groupCodes,
       categoryCodes: h.categoryCodes,
     };
     checkArrays(arrays);
-    const bytes = h.parts.reduce((s, p) => s + p.bytes, 0);
-    return { ok: true, arrays, ...(grid ? { grid } : {}), version: h.version, bytes, ms: performance.now() - t0 };
+    return { ok: true, arrays, ...(grid ? { grid } : {}) };
   } catch (e) {
-    if (e instanceof Invalid) return { ok: false, reason: 'invalid', detail: e.message };
+    if (e instanceof Invalid) return { ok: false, detail: e.message };
     throw e;
   }
+}
+
+/**
+ * The stored snapshot's arrays, if it matches the registry's current version and survives
+ * every check; otherwise why not. Never throws for a bad snapshot (only for a broken store).
+ */
+export async function readSnapshot(db: Db): Promise<SnapshotRead> {
+  const t0 = performance.now();
+  const read = await readRawSnapshot(db);
+  if (!read.ok) return read;
+  const decoded = decodeSnapshot(read.raw);
+  if (!decoded.ok) return { ok: false, reason: 'invalid', detail: decoded.detail };
+  return { ok: true, arrays: decoded.arrays, ...(decoded.grid ? { grid: decoded.grid } : {}), version: read.raw.version, bytes: read.raw.bytes, ms: performance.now() - t0 };
 }
 
 export interface IndexStart {

@@ -1,180 +1,153 @@
 /**
- * Every chart in the console, through uPlot wrapped once: a few labelled series over a shared
- * x axis (labels such as months), drawn as lines or bars, with a table view of the same numbers
- * and a CSV export. Where a canvas cannot be drawn (a test's DOM) the table is shown instead.
- * An empty chart says so rather than drawing axes over nothing.
+ * The console's one chart: uPlot wrapped once, so every screen's chart (the alert timeline,
+ * the evaluation) draws the same way. Data is uPlot's aligned form: the x values (seconds since
+ * the epoch for a time axis) and one array per series, null where a series has no value.
+ * With `xLabels` the x axis is categorical (months, groups): x values are the labels' indexes.
+ * A series is a line, or bars. Beside the canvas a hidden table gives each series' latest
+ * value to screen readers and tests.
  */
-import 'uplot/dist/uPlot.min.css';
-import { useEffect, useId, useRef, useState } from 'react';
-// uPlot reads matchMedia as it loads, so it is loaded only where a chart can be drawn.
+import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
-import { useTranslation } from 'react-i18next';
+import 'uplot/dist/uPlot.min.css';
+
+/** uPlot is loaded on first use: it reads the display (matchMedia) as it loads, which not every DOM has. */
+let loading: Promise<typeof uPlot | null> | null = null;
+const loadUPlot = () =>
+  (loading ??= import('uplot').then(
+    (m) => (m as unknown as { default: typeof uPlot }).default ?? (m as unknown as typeof uPlot),
+    () => null,
+  ));
 
 export interface ChartSeries {
   label: string;
-  values: readonly (number | null)[];
+  color: string;
+  /** Which y scale (and axis) the series is drawn against; default 'y'. */
+  scale?: string;
+  /** Shown in the hidden table (data-testid="chart-latest-KEY"). */
+  key: string;
+  /** Default 'line'. */
   kind?: 'line' | 'bars';
-  color?: string;
+}
+
+export interface ChartAxis {
+  scale: string;
+  label: string;
+  /** 3: left (default), 1: right. */
+  side?: 1 | 3;
 }
 
 export interface ChartProps {
-  title: string;
-  /** One label per point (e.g. "2026-03"). */
-  x: readonly string[];
+  data: uPlot.AlignedData;
   series: readonly ChartSeries[];
-  /** The x column's heading in the table and the CSV. */
-  xLabel: string;
-  /** File name of the CSV export, without extension. */
-  csvName: string;
-  /** Formats a value in the table (default: the locale's number). */
-  format?: (value: number | null) => string;
+  axes?: readonly ChartAxis[];
+  /** The x values are seconds since the epoch. */
+  time?: boolean;
+  /** A categorical x axis: one label per x index (0, 1, 2, …); implies time: false. */
+  xLabels?: readonly string[];
   height?: number;
+  ariaLabel: string;
+  formatValue?: (v: number) => string;
   testId?: string;
 }
 
-const PALETTE = ['#2f5d9e', '#c0392b', '#2e7d32', '#f39c12', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
-
-/** CSV with a header row; fields quoted when they hold a separator, quote or line break. */
-export function toCsv(head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
-  const cell = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** Hands the browser a file to save. */
-export function saveFile(name: string, data: BlobPart, type: string) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function canDraw(): boolean {
-  try {
-    return typeof window !== 'undefined' && !!document.createElement('canvas').getContext('2d') && typeof window.matchMedia === 'function';
-  } catch {
-    return false;
+function options(p: ChartProps, width: number, UPlot: typeof uPlot): uPlot.Options {
+  const labels = p.xLabels;
+  const axes: uPlot.Axis[] = [
+    labels
+      ? { stroke: '#555', grid: { stroke: '#eee' }, splits: () => labels.map((_, i) => i), values: (_u, ticks) => ticks.map((i) => labels[Math.round(i)] ?? '') }
+      : { stroke: '#555', grid: { stroke: '#eee' } },
+  ];
+  const bars = UPlot.paths.bars?.({ size: [0.6, 60] });
+  for (const a of p.axes ?? [{ scale: 'y', label: '' }]) {
+    axes.push({
+      scale: a.scale,
+      label: a.label,
+      side: a.side ?? 3,
+      stroke: '#555',
+      grid: { show: (a.side ?? 3) === 3, stroke: '#eee' },
+      size: 70,
+      ...(p.formatValue ? { values: (_u: uPlot, vals: number[]) => vals.map((v) => p.formatValue!(v)) } : {}),
+    });
   }
+  return {
+    width,
+    height: p.height ?? 240,
+    // A categorical axis keeps half a step either side, so bars at the ends show whole.
+    scales: { x: labels ? { time: false, range: () => [-0.5, labels.length - 0.5] } : { time: p.time ?? true } },
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    series: [
+      labels ? { value: (_u: uPlot, i: number | null) => (i === null ? '' : (labels[Math.round(i)] ?? '')) } : {},
+      ...p.series.map((s) =>
+        s.kind === 'bars' && bars
+          ? { label: s.label, stroke: s.color, fill: `${s.color}cc`, width: 1, scale: s.scale ?? 'y', paths: bars, points: { show: false } }
+          : { label: s.label, stroke: s.color, width: 2, scale: s.scale ?? 'y', spanGaps: true, points: { show: false } },
+      ),
+    ],
+    axes,
+  };
 }
 
-export function Chart({ title, x, series, xLabel, csvName, format, height = 220, testId }: ChartProps) {
-  const { t, i18n } = useTranslation();
-  const id = useId();
-  const drawable = useRef(canDraw());
-  const [view, setView] = useState<'chart' | 'table'>(drawable.current ? 'chart' : 'table');
+export function Chart(p: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  const empty = x.length === 0 || series.every((s) => s.values.every((v) => v === null || v === 0));
-  const fmt = format ?? ((v: number | null) => (v === null ? '–' : v.toLocaleString(i18n.language === 'da' ? 'da-DK' : 'en-GB')));
+  const plot = useRef<uPlot | null>(null);
+  const latestData = useRef(p.data);
+  latestData.current = p.data;
+  const shape = JSON.stringify([p.series, p.axes, p.time, p.height, p.xLabels]);
 
   useEffect(() => {
     const el = box.current;
-    if (!el || view !== 'chart' || empty) return;
-    let plot: uPlot | null = null;
-    let resize: ResizeObserver | null = null;
+    if (!el) return;
+    let u: uPlot | null = null;
     let gone = false;
-    void import('uplot').then(({ default: UPlot }) => {
-      if (gone) return;
-      const bars = UPlot.paths.bars?.({ size: [0.6, 60] });
-      plot = new UPlot(
-      {
-        width: Math.max(300, el.clientWidth || 600),
-        height,
-        legend: { show: true },
-        // One tick per label, half a step of room either side so bars at the ends show whole.
-        scales: { x: { time: false, range: () => [-0.5, x.length - 0.5] } },
-        axes: [
-          { splits: () => x.map((_, i) => i), values: (_u, ticks) => ticks.map((i) => x[Math.round(i)] ?? '') },
-          { size: 60 },
-        ],
-        series: [
-          { label: xLabel, value: (_u, i) => (i === null ? '' : (x[Math.round(i)] ?? '')) },
-          ...series.map((s, i) => {
-            const color = s.color ?? PALETTE[i % PALETTE.length]!;
-            return s.kind === 'bars' && bars
-              ? { label: s.label, stroke: color, fill: `${color}cc`, paths: bars, points: { show: false } }
-              : { label: s.label, stroke: color, width: 2 };
-          }),
-        ],
-      },
-      [x.map((_, i) => i), ...series.map((s) => s.values.map((v) => v))] as uPlot.AlignedData,
-      el,
-      );
-      const drawn = plot;
-      resize = new ResizeObserver(() => drawn.setSize({ width: Math.max(300, el.clientWidth), height }));
-      resize.observe(el);
+    const resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => u?.setSize({ width: Math.max(200, el.clientWidth), height: p.height ?? 240 }));
+    void loadUPlot().then((UPlot) => {
+      if (gone || !UPlot) return;
+      try {
+        u = new UPlot(options(p, Math.max(200, el.clientWidth || 600), UPlot), latestData.current, el);
+      } catch {
+        u = null; // no canvas (a DOM without one): the table below still tells the figures
+      }
+      plot.current = u;
+      resize?.observe(el);
     });
     return () => {
       gone = true;
       resize?.disconnect();
-      plot?.destroy();
+      u?.destroy();
+      plot.current = null;
     };
-  }, [view, empty, x, series, xLabel, height]);
+    // The plot is rebuilt only when its shape changes; data flows in through setData below.
+  }, [shape]);
 
-  const exportCsv = () =>
-    saveFile(
-      `${csvName}.csv`,
-      toCsv(
-        [xLabel, ...series.map((s) => s.label)],
-        x.map((label, i) => [label, ...series.map((s) => s.values[i] ?? null)]),
-      ),
-      'text/csv;charset=utf-8',
-    );
+  useEffect(() => {
+    plot.current?.setData(p.data);
+  }, [p.data]);
 
+  const latest = (i: number) => {
+    const ys = p.data[i + 1] ?? [];
+    for (let j = ys.length - 1; j >= 0; j--) if (ys[j] !== null && ys[j] !== undefined) return ys[j] as number;
+    return null;
+  };
   return (
-    <figure className="chart" aria-labelledby={`${id}-title`} data-testid={testId} data-view={view} data-empty={empty}>
-      <figcaption className="chart__head">
-        <span id={`${id}-title`} className="chart__title">
-          {title}
-        </span>
-        <span className="chart__tools">
-          {drawable.current && (
-            <button type="button" className="button button--small" aria-pressed={view === 'table'} onClick={() => setView(view === 'chart' ? 'table' : 'chart')} data-testid="chart-toggle">
-              {view === 'chart' ? t('chart.showTable') : t('chart.showChart')}
-            </button>
-          )}
-          <button type="button" className="button button--small" onClick={exportCsv} disabled={x.length === 0} data-testid="chart-csv">
-            {t('chart.csv')}
-          </button>
-        </span>
-      </figcaption>
-      {empty ? (
-        <p className="chart__empty muted" data-testid="chart-empty">
-          {t('chart.empty')}
-        </p>
-      ) : view === 'chart' ? (
-        <div ref={box} className="chart__plot" />
-      ) : (
-        <div className="chart__table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{xLabel}</th>
-                {series.map((s) => (
-                  <th key={s.label} scope="col">
-                    {s.label}
-                  </th>
-                ))}
+    <figure className="chart" data-testid={p.testId} aria-label={p.ariaLabel}>
+      <div ref={box} className="chart__plot" aria-hidden="true" />
+      <table className="visually-hidden">
+        <caption>{p.ariaLabel}</caption>
+        <tbody>
+          {p.series.map((s, i) => {
+            const v = latest(i);
+            return (
+              <tr key={s.key}>
+                <th scope="row">{s.label}</th>
+                <td data-testid={`chart-latest-${s.key}`} data-value={v ?? ''}>
+                  {v === null ? '–' : p.formatValue ? p.formatValue(v) : String(v)}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {x.map((label, i) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  {series.map((s) => (
-                    <td key={s.label}>{fmt(s.values[i] ?? null)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            );
+          })}
+        </tbody>
+      </table>
     </figure>
   );
 }

@@ -16,7 +16,19 @@ export const alertsDa = {
     locked: {
       idle: 'Konsollen låste sig selv, fordi den ikke var i brug. Log ind igen – din kladde er gemt.',
       manual: 'Konsollen er låst. Log ind for at fortsætte.',
-      expired: 'Du er ikke længere logget ind (konsollen er startet igen). Log ind igen – din kladde er gemt.',
+      expired: 'Din session er udløbet (forbindelsen var væk for længe, eller du loggede ind et andet sted). Log ind igen – din kladde er gemt.',
+    },
+    gone: {
+      stale: {
+        title: 'Konsollen er startet igen',
+        body: 'Denne side hører til en tidligere start af konsollen, og den nye start tager ikke imod den. Din adgangsfrase er ikke forkert.',
+        how: 'Åbn den nye adresse, som konsollen skrev i terminalen, da den startede (linjen "Tryk Console is running at http://127.0.0.1:…/?token=…"). Åbn den i denne fane, så kommer din ikke-gemte tekst med.',
+      },
+      unauthorized: {
+        title: 'Siden mangler sin adgangsnøgle',
+        body: 'Konsollen tager kun imod siden, der åbnes med adressen fra terminalen.',
+        how: 'Åbn adressen, som konsollen skrev i terminalen, da den startede (linjen "Tryk Console is running at http://127.0.0.1:…/?token=…").',
+      },
     },
     signedInAs: 'Logget ind som',
     lock: 'Lås',
@@ -168,6 +180,8 @@ export const alertsDa = {
       },
     },
     preview: {
+      releasedTitle: 'Udsendt',
+      frozenRecipients: 'Modtagere ved udsendelsen',
       title: 'Overslag',
       recipients: 'Modtagere',
       parts: 'SMS-dele',
@@ -179,6 +193,13 @@ export const alertsDa = {
       delayed: 'Venter på stille timer',
       loading: 'Beregnes, når kladden er gemt …',
       stale: 'Overslaget opdateres, når kladden er gemt.',
+    },
+    delivery: {
+      title: 'Leveringsresultat',
+      state: 'Udsendelse',
+      frozen: 'Modtagere (låst ved udsendelsen)',
+      inFlight: 'Endnu ikke afgjort',
+      openMonitor: 'Følg udsendelsen i Overvågning',
     },
     save: {
       saved: 'Gemt',
@@ -192,6 +213,7 @@ export const alertsDa = {
     blockers: {
       smsEmpty: 'SMS-teksten er tom.',
       xTooLong: 'Teksten til X er for lang.',
+      socialEmpty: 'Teksten til Facebook og X er tom.',
       noArea: 'Vælg et område.',
       requiredField: 'Udfyld de felter, der er markeret med *.',
       placeholders: 'SMS-teksten har stadig felter i {krølleparenteser}, der ikke er udfyldt.',

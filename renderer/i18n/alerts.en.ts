@@ -17,7 +17,19 @@ export const alertsEn: typeof alertsDa = {
     locked: {
       idle: 'The console locked itself because it was not in use. Sign in again – your draft is saved.',
       manual: 'The console is locked. Sign in to continue.',
-      expired: 'You are no longer signed in (the console restarted). Sign in again – your draft is saved.',
+      expired: 'Your session has ended (the connection was gone too long, or you signed in elsewhere). Sign in again – your draft is saved.',
+    },
+    gone: {
+      stale: {
+        title: 'The console was restarted',
+        body: 'This page belongs to an earlier start of the console, and the new start does not accept it. Your passphrase is not wrong.',
+        how: 'Open the new address the console printed in its terminal when it started (the line "Tryk Console is running at http://127.0.0.1:…/?token=…"). Open it in this tab and your unsaved text comes along.',
+      },
+      unauthorized: {
+        title: 'This page has no access token',
+        body: 'The console only accepts the page opened with the address from its terminal.',
+        how: 'Open the address the console printed in its terminal when it started (the line "Tryk Console is running at http://127.0.0.1:…/?token=…").',
+      },
     },
     signedInAs: 'Signed in as',
     lock: 'Lock',
@@ -168,6 +180,8 @@ export const alertsEn: typeof alertsDa = {
       },
     },
     preview: {
+      releasedTitle: 'Sent',
+      frozenRecipients: 'Recipients at release',
       title: 'Estimate',
       recipients: 'Recipients',
       parts: 'SMS parts',
@@ -179,6 +193,13 @@ export const alertsEn: typeof alertsDa = {
       delayed: 'Waiting for quiet hours',
       loading: 'Worked out once the draft is saved …',
       stale: 'The estimate is updated once the draft is saved.',
+    },
+    delivery: {
+      title: 'Delivery result',
+      state: 'Send',
+      frozen: 'Recipients (frozen at release)',
+      inFlight: 'Not settled yet',
+      openMonitor: 'Follow the send in the monitor',
     },
     save: {
       saved: 'Saved',
@@ -192,6 +213,7 @@ export const alertsEn: typeof alertsDa = {
     blockers: {
       smsEmpty: 'The SMS text is empty.',
       xTooLong: 'The text for X is too long.',
+      socialEmpty: 'The text for Facebook and X is empty.',
       noArea: 'Choose an area.',
       requiredField: 'Fill in the fields marked with *.',
       placeholders: 'The SMS text still has fields in {braces} that are not filled in.',

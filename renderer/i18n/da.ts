@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../shared/bridge/result';
 import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
+import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
 import { evaluationDa } from './evaluation.da';
 
@@ -8,6 +9,7 @@ import { evaluationDa } from './evaluation.da';
 export const da = {
   ...alertsDa,
   ...monitorDa,
+  ...socialDa,
   ...subscribersDa,
   ...evaluationDa,
   app: {
@@ -182,6 +184,7 @@ export const da = {
       degenerate: 'Området er for smalt eller for lille – tegn det igen',
       too_few_points: 'Området har for få punkter – tegn mindst tre',
       out_of_range: 'Et punkt ligger uden for kortet',
+      too_many_points: 'Området har for mange punkter (højst 10.000 pr. figur og 20.000 i alt) – forenkl det eller vælg grænsen',
       unknown_boundary: 'Et valgt område findes ikke i lageret',
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
@@ -268,6 +271,7 @@ export const da = {
     connected: 'forbundet',
     disconnected: 'afbrudt – prøver igen',
     unauthorized: 'afvist – åbn adressen, værten viste',
+    stale: 'afvist – konsollen er startet igen',
   },
   errors: {
     unknown_channel: 'Konsollen bad om noget, værten ikke kender. Opdatér programmet.',

@@ -1,6 +1,7 @@
 import type { Translation } from './types';
 import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
+import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
 import { evaluationEn } from './evaluation.en';
 
@@ -8,6 +9,7 @@ import { evaluationEn } from './evaluation.en';
 export const en: Translation = {
   ...alertsEn,
   ...monitorEn,
+  ...socialEn,
   ...subscribersEn,
   ...evaluationEn,
   app: {
@@ -182,6 +184,7 @@ export const en: Translation = {
       degenerate: 'The area is too thin or too small – draw it again',
       too_few_points: 'The area has too few points – draw at least three',
       out_of_range: 'A point lies outside the map',
+      too_many_points: 'The area has too many points (at most 10,000 per shape and 20,000 in all) – simplify it or pick the boundary',
       unknown_boundary: 'A picked area is not in the store',
       invalid_area: 'The area is not valid',
       invalid_geojson: 'The area could not be read',
@@ -268,6 +271,7 @@ export const en: Translation = {
     connected: 'connected',
     disconnected: 'disconnected – retrying',
     unauthorized: 'refused – open the address the host printed',
+    stale: 'refused – the console was restarted',
   },
   errors: {
     unknown_channel: 'The console asked for something the host does not know. Update the application.',

@@ -9,7 +9,7 @@ import { channels, events, MAX_REQUEST_BYTES } from '../../shared/bridge/contrac
 import type { ChannelName, EventName, EventOf, RequestOf, ResponseOf } from '../../shared/bridge/contract';
 import { errorCodes, fail } from '../../shared/bridge/result';
 import type { BridgeError, ErrorCode, Result } from '../../shared/bridge/result';
-import { TOKEN_PARAM, WS_PATH } from '../../shared/bridge/wire';
+import { TOKEN_PARAM, UNAUTHORIZED_CLOSE, WS_PATH } from '../../shared/bridge/wire';
 import type { TrykBridgeApi } from '../../shared/bridge/wire';
 
 declare global {
@@ -20,10 +20,15 @@ declare global {
 }
 
 /**
- * `unauthorized` means the host will not take us without a valid token (none in the URL or
- * the session, or the host refused it); reconnecting cannot fix that, reopening the printed URL can.
+ * `unauthorized`: this page has no token (none in the URL or the tab's session): opening the
+ * address the host printed fixes it. `stale`: the host refused the token this page had: it was
+ * restarted (each start has a new token) or the address is an old one. Reconnecting fixes
+ * neither, so the transport stops trying.
  */
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'unauthorized' | 'stale';
+
+/** Whether the host will never take this page again (reopening the printed address is the fix). */
+export const isRefusedState = (state: ConnectionState) => state === 'unauthorized' || state === 'stale';
 
 export interface InvokeOptions {
   /** How long to wait for an answer, including waiting for the connection; default 15 s. */
@@ -168,9 +173,18 @@ export function ipcTransport(api: TrykBridgeApi): Transport {
   };
 }
 
+/** Where this tab keeps its session's resume token (sessionStorage: this tab only, gone with it). */
+export interface ResumeStore {
+  get(): string | null;
+  set(token: string | null): void;
+}
+
 export interface WebSocketTransportOptions {
-  /** Full ws(s):// URL including the token; null when there is no token to connect with. */
-  url: string | null;
+  /** The ws(s):// URL of the bridge. It carries no secret: browsers print a failed socket's URL. */
+  url: string;
+  /** The per-start token, sent in the hello frame; null when the page has none. */
+  token: string | null;
+  resumeStore?: ResumeStore;
   WebSocketImpl?: typeof WebSocket;
   /** First reconnect delay; doubles after each failed attempt up to `maxBackoffMs`. */
   initialBackoffMs?: number;
@@ -181,7 +195,12 @@ export interface WebSocketTransportOptions {
  * Close codes after which reconnecting is pointless: the host refused our token. 1008 is the
  * standard "policy violation"; 4401 is ours for "bad or missing token".
  */
-export const UNAUTHORIZED_CLOSE_CODES: readonly number[] = [1008, 4401];
+export const UNAUTHORIZED_CLOSE_CODES: readonly number[] = [1008, UNAUTHORIZED_CLOSE];
+
+const memoryResumeStore = (): ResumeStore => {
+  let token: string | null = null;
+  return { get: () => token, set: (t) => void (token = t) };
+};
 
 interface Waiting {
   channel: string;
@@ -196,11 +215,13 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 export function webSocketTransport({
   url,
+  token,
+  resumeStore = memoryResumeStore(),
   WebSocketImpl = globalThis.WebSocket,
   initialBackoffMs = 500,
   maxBackoffMs = 10_000,
 }: WebSocketTransportOptions): Transport {
-  let state: ConnectionState = url ? 'connecting' : 'unauthorized';
+  let state: ConnectionState = token ? 'connecting' : 'unauthorized';
   let socket: WebSocket | null = null;
   let backoff = initialBackoffMs;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -254,7 +275,18 @@ export function webSocketTransport({
     }
     if (typeof frame !== 'object' || frame === null) return;
     const f = frame as Record<string, unknown>;
-    if (typeof f.id === 'number' && 'result' in f) {
+    if (typeof f.welcome === 'object' && f.welcome !== null) {
+      const { resume } = f.welcome as { resume?: unknown };
+      if (typeof resume === 'string') resumeStore.set(resume);
+      if (state !== 'connecting') return;
+      backoff = initialBackoffMs;
+      setState('connected');
+      for (const w of queue.splice(0)) send(w);
+    } else if (typeof f.resume === 'string') {
+      resumeStore.set(f.resume);
+    } else if (state !== 'connected') {
+      return; // nothing counts before the welcome
+    } else if (typeof f.id === 'number' && 'result' in f) {
       const w = pending.get(f.id);
       if (!w) return; // answered after its caller gave up: nobody is waiting any more
       pending.delete(f.id);
@@ -265,7 +297,7 @@ export function webSocketTransport({
   }
 
   function connect() {
-    if (closed || !url) return;
+    if (closed || !token) return;
     reconnectTimer = null;
     setState('connecting');
     let ws: WebSocket;
@@ -276,11 +308,16 @@ export function webSocketTransport({
       return;
     }
     socket = ws;
+    // The token goes in the first frame, with this tab's resume token: the host answers with a
+    // welcome (then the queued calls go) or closes the socket with 4401.
     ws.onopen = () => {
       if (socket !== ws) return;
-      backoff = initialBackoffMs;
-      setState('connected');
-      for (const w of queue.splice(0)) send(w);
+      const resume = resumeStore.get();
+      try {
+        ws.send(JSON.stringify({ hello: { token, ...(resume ? { resume } : {}) } }));
+      } catch {
+        // the close event follows and schedules the reconnect
+      }
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (socket === ws) onMessage(ev.data);
@@ -296,7 +333,9 @@ export function webSocketTransport({
       else failAll(lost, 'unavailable', 'the connection to the host was lost before the answer arrived');
       if (closed) return;
       if (refused) {
-        setState('unauthorized');
+        // The session went with the host start; its resume token means nothing any more.
+        resumeStore.set(null);
+        setState('stale');
         failAll(queue.splice(0), 'unauthorized', 'the host refused the token');
         return;
       }
@@ -315,7 +354,7 @@ export function webSocketTransport({
   function call(channel: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       if (closed) return reject(new TransportFailure('unavailable', `${channel}: the bridge is closed`));
-      if (state === 'unauthorized') {
+      if (isRefusedState(state)) {
         return reject(
           new TransportFailure('unauthorized', `${channel}: no valid token; open the address the host printed`),
         );
@@ -416,15 +455,54 @@ export function takeToken(win: BridgeWindow): string | null {
   }
 }
 
-export function bridgeSocketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
+/** The bridge's address on the page's host; no token in it (see webSocketTransport). */
+export function bridgeSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}${WS_PATH}`;
+}
+
+const RESUME_KEY = 'tryk.resume';
+
+/**
+ * The tab's resume token lives in sessionStorage: a reload of this tab finds it, another tab
+ * or window does not, and it ends with the tab. Where storage is refused it lives in memory,
+ * which still carries a network blip.
+ */
+export function sessionResumeStore(win: Pick<Window, 'sessionStorage'>): ResumeStore {
+  let memory: string | null = null;
+  const storage = (): Storage | null => {
+    try {
+      return win.sessionStorage;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    get() {
+      try {
+        return storage()?.getItem(RESUME_KEY) ?? memory;
+      } catch {
+        return memory;
+      }
+    },
+    set(token) {
+      memory = token;
+      try {
+        if (token) storage()?.setItem(RESUME_KEY, token);
+        else storage()?.removeItem(RESUME_KEY);
+      } catch {
+        // memory has it
+      }
+    },
+  };
 }
 
 /** The client for this page: the preload's bridge in Electron, otherwise the headless host's WebSocket. */
 export function createBridge(win: BridgeWindow = window, options: InvokeOptions = {}): BridgeClient {
   if (win.tryk) return createBridgeClient(ipcTransport(win.tryk), options);
   const token = takeToken(win);
-  const url = token ? bridgeSocketUrl(win.location, token) : null;
-  return createBridgeClient(webSocketTransport({ url }), options);
+  return createBridgeClient(
+    webSocketTransport({ url: bridgeSocketUrl(win.location), token, resumeStore: sessionResumeStore(win) }),
+    options,
+  );
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { categories } from '../registry/subscriber';
 import { TargetAreaSchema, TargetFilterSchema } from '../targeting/area';
+import { X_WEIGHTED_LIMIT } from '../social/xtext';
 
 export const alertStatuses = [
   'draft',
@@ -28,8 +29,21 @@ export const CapStatus = z.enum(['Actual', 'Exercise', 'Test', 'Draft']);
 export const Urgency = z.enum(['urgent', 'routine']);
 export const Category = z.enum(categories);
 
-/** X counts characters its own way (URLs as 23); 280 is the limit we enforce on the text. */
-export const X_MAX_LENGTH = 280;
+/** X counts characters its own way (URLs as 23, CJK and emoji as 2: shared/social/xtext.ts); 280 weighted is the limit. */
+export const X_MAX_LENGTH = X_WEIGHTED_LIMIT;
+
+/**
+ * Where an alert goes: SMS, the Facebook Page, the X account; 'picture' attaches the target
+ * area as a map picture to the Facebook post. Part of the alert, so approval covers them.
+ */
+export const AlertChannel = z.enum(['sms', 'facebook', 'x', 'picture']);
+export type AlertChannel = z.infer<typeof AlertChannel>;
+export const AlertChannels = z
+  .array(AlertChannel)
+  .max(4)
+  // Every alert goes by SMS: the social channels come on top (an alert without SMS would have no recipients to freeze).
+  .refine((c) => c.includes('sms'), 'SMS is always one of the channels')
+  .refine((c) => new Set(c).size === c.length, 'each channel once');
 export const SMS_MAX_LENGTH = 153 * 10; // ten parts: longer is a slip, not an alert
 
 const OfficerRef = z.object({ id: z.number().int(), displayName: z.string() }).nullable();
@@ -46,6 +60,7 @@ export const Alert = z.object({
   fields: z.record(z.string(), z.string().max(2000)),
   smsText: z.string().max(SMS_MAX_LENGTH),
   socialText: z.string().max(5000),
+  channels: AlertChannels,
   capEnabled: z.boolean(),
   capStatus: CapStatus,
   urgency: Urgency,
@@ -70,6 +85,7 @@ export const AlertPatch = z
     fields: z.record(z.string().max(40), z.string().max(2000)),
     smsText: z.string().max(SMS_MAX_LENGTH),
     socialText: z.string().max(5000),
+    channels: AlertChannels,
     capEnabled: z.boolean(),
     capStatus: CapStatus,
     urgency: Urgency,
@@ -113,5 +129,10 @@ export const AlertPreview = z.object({
   costEstimateOre: z.number().int(),
   /** At the primary gateway's agreed rate. */
   sendSeconds: z.number(),
+  /**
+   * Once released: `recipients` are the ones frozen at release (not today's count of the area),
+   * and the send that carries them, for its delivery result.
+   */
+  release: z.object({ sendId: z.number().int().nullable(), releasedAt: z.string() }).nullable().optional(),
 });
 export type AlertPreview = z.infer<typeof AlertPreview>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TargetAreaSchema, TargetFilterSchema } from '../targeting/area';
 import { SendStatus } from '../dispatch/schema';
+import { AlertTimeline, SocialChannelSummary, SocialComment } from '../social/schema';
 import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
 import { AlertFigures, EvaluationReport, Outcome, PeriodQuery } from '../reports/schema';
 
@@ -17,7 +18,7 @@ export type BoundaryKind = z.infer<typeof BoundaryKind>;
 export const GatewayState = z.enum(['connected', 'connecting', 'disconnected', 'disabled']);
 export const GatewaySummary = z.object({
   name: z.string(),
-  kind: z.enum(['simulator', 'smpp', 'kannel', 'http']),
+  kind: z.enum(['simulator', 'smpp', 'kannel']),
   state: GatewayState,
   primary: z.boolean(),
 });
@@ -261,6 +262,26 @@ export const channels = {
     request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
     response: z.object({ name: z.string(), connected: z.literal(true), ms: z.number(), tps: z.number(), window: z.number() }),
   },
+  // --- social ---
+  /** The Facebook Pages and X accounts (tokens never sent back). */
+  'social.list': { request: NoArgs, response: z.array(SocialChannelSummary) },
+  /** Adds a channel, or with replace gives one a new token (admin, audited). */
+  'social.add': {
+    request: z.object({ name: z.string().trim().min(1).max(40), url: z.string().trim().min(1).max(4000), replace: z.boolean().default(false) }).strict(),
+    response: SocialChannelSummary,
+  },
+  /** Asks the API whose token it is (admin). */
+  'social.test': {
+    request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ name: z.string(), ok: z.literal(true), account: z.string(), ms: z.number() }),
+  },
+  /** One alert's timeline: SMS delivered, Facebook views, X impressions, tips; and each channel's post. */
+  'social.timeline': { request: z.object({ alertId: z.number().int() }).strict(), response: AlertTimeline },
+  /** Comments and replies under our posts (untrusted text), newest first. */
+  'social.comments': {
+    request: z.object({ alertId: z.number().int().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    response: z.array(SocialComment),
+  },
   'settings.approvalRule': { request: z.object({ set: ApprovalRule.optional() }).strict(), response: ApprovalRule },
   'audit.list': {
     request: z
@@ -312,6 +333,8 @@ export const events = {
   'alerts.changed': z.object({ id: z.number().int(), status: AlertStatus, revision: z.number().int() }),
   /** Aggregated progress of a send, a few per second at most whatever the message rate. */
   'dispatch.progress': SendStatus,
+  /** Posts or figures of these alerts changed (at most once a second). */
+  'social.changed': z.object({ alertIds: z.array(z.number().int()) }),
 } as const;
 
 export type Channels = typeof channels;

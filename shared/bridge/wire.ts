@@ -32,3 +32,28 @@ export type CallFrame = z.infer<typeof CallFrame>;
 export type ReplyFrame = { id: number; result: Result<unknown> };
 export type EventFrame = { event: string; payload: unknown };
 export type HostFrame = ReplyFrame | EventFrame;
+
+/**
+ * The headless bridge's handshake. The per-start token travels in the first frame, never in the
+ * socket's URL (browsers print a failed socket's URL in their console), with the resume token
+ * of this tab's session when it has one; the host answers with a welcome or closes the socket.
+ */
+export const HelloFrame = z.object({
+  hello: z.object({
+    token: z.string().max(200),
+    resume: z.string().max(200).optional(),
+  }),
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+/** `resumed`: the officer's session from before the blip or reload is this connection's again. */
+export type WelcomeFrame = { welcome: { resume: string; resumed: boolean } };
+/** Host → renderer: a new resume token (after a sign-in); the previous one no longer resumes anything. */
+export type ResumeFrame = { resume: string };
+
+/** How long the host waits for the hello before closing a socket. */
+export const HELLO_TIMEOUT_MS = 10_000;
+
+/** Close codes: 4401 no or wrong per-start token (the host restarted, or the address is old). */
+export const UNAUTHORIZED_CLOSE = 4401;
+/** 4409: another connection resumed this session (a duplicated tab, or the same tab after a blip). */
+export const TAKEN_OVER_CLOSE = 4409;

@@ -20,6 +20,11 @@ export const SendStatus = z.object({
   throughput: z.number(),
   etaSeconds: z.number().nullable(),
   failures: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  /**
+   * Set while the send is paused because its gateway refuses every message (no sender,
+   * credentials refused…): the gateway's own words; the recipients wait in the queue.
+   */
+  attention: z.object({ gateway: z.string(), code: z.string(), reason: z.string(), since: z.string() }).nullable(),
   createdAt: z.string(),
   releasedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -94,7 +94,13 @@ export class PreparedPolygon {
     this.edgeCount = e;
     this.bbox = coordinates[0] ? bboxOfPositions(coordinates[0]) : emptyBBox();
     const [, minLat, , maxLat] = this.bbox;
-    this.bandCount = Math.max(1, Math.min(4096, e >> 1));
+    // Band entries are about sum(edge height / bbox height) * bands + edges. Long edges that
+    // each span most of the height (a comb) would make that edges x bands (1.6 GB for 20,000
+    // vertices at 4,096 bands): fewer bands keep it within 16 entries per edge.
+    let spans = 0;
+    if (maxLat > minLat) for (let k = 0; k < e; k++) spans += Math.abs(edges[k * 4 + 3]! - edges[k * 4 + 1]!) / (maxLat - minLat);
+    const budget = Math.floor((16 * e) / Math.max(1, spans));
+    this.bandCount = Math.max(1, Math.min(4096, e >> 1, budget));
     this.bandScale = maxLat > minLat ? this.bandCount / (maxLat - minLat) : 0;
     const counts = new Uint32Array(this.bandCount + 1);
     for (let k = 0; k < e; k++) {

@@ -5,9 +5,11 @@
  * UI translates, never silently miscounted.
  */
 import { ringSide } from './pointInPolygon';
+import { findMeeting } from './sweep';
+import type { SweepSegment } from './sweep';
 import type { MultiPolygonCoords, PolygonCoords, Position, Ring } from './types';
 
-export type GeometryErrorCode = 'self_intersecting' | 'degenerate' | 'too_few_points' | 'out_of_range';
+export type GeometryErrorCode = 'self_intersecting' | 'degenerate' | 'too_few_points' | 'out_of_range' | 'too_many_points';
 
 export interface GeometryError {
   code: GeometryErrorCode;
@@ -16,6 +18,34 @@ export interface GeometryError {
 }
 
 export type Checked<T> = { ok: true; value: T; repairs: string[] } | { ok: false; error: GeometryError };
+
+/**
+ * Vertex limits. The largest real outlines the console targets are far below them: in DAGI
+ * (1:500,000) the largest police district (Midt- og Vestjylland) has 6,101 vertices in all
+ * its islands and 2,962 in its largest ring, the largest municipality (Morsø) 935 in one
+ * ring. A shape of 10,000 vertices (an area of 20,000) is checked and counted within the
+ * host's budget of ~100 ms per request; a comb of 200,000 froze the host for minutes. A finer
+ * outline than that is a boundary the store holds (imported once, referred to by code).
+ */
+export const MAX_SHAPE_VERTICES = 10_000;
+export const MAX_AREA_VERTICES = 20_000;
+
+/** Positions in a polygon's or multipolygon's nested arrays, counted without trusting them. */
+export function countVertices(raw: unknown, depth: 1 | 2): number {
+  if (!Array.isArray(raw)) return 0;
+  let n = 0;
+  for (const x of raw) {
+    if (!Array.isArray(x)) continue;
+    if (depth === 1) n += x.length;
+    else n += countVertices(x, 1);
+  }
+  return n;
+}
+
+export const tooManyVertices = (where: string, n: number, limit: number, what: string): GeometryError => ({
+  code: 'too_many_points',
+  message: `${where} has ${n} vertices; ${what} may have at most ${limit}`,
+});
 
 /** Below this many square metres a drawing is a line or a slip of the mouse, not an area. */
 export const MIN_AREA_M2 = 1;
@@ -85,55 +115,48 @@ function segmentsMeet(a: Position, b: Position, c: Position, d: Position): boole
   );
 }
 
-interface Edge {
+interface Edge extends SweepSegment {
   ring: number;
   index: number;
   a: Position;
   b: Position;
-  minX: number;
-  maxX: number;
+}
+
+/** Two edges meeting where they should not: non-neighbours meeting at all, or neighbours folding back over each other (a spike). */
+function forbidden(rings: readonly Ring[], e: Edge, f: Edge): boolean {
+  if (e.ring === f.ring) {
+    const n = rings[e.ring]!.length - 1;
+    const d = Math.abs(e.index - f.index);
+    if (d === 1 || d === n - 1) {
+      // Neighbours share one vertex; they may only meet there.
+      const [first, second] = (f.index - e.index + n) % n === 1 ? [e, f] : [f, e];
+      const shared = first.b;
+      const o = orient(first.a[0], first.a[1], shared[0], shared[1], second.b[0], second.b[1]);
+      const backwards =
+        (second.b[0] - shared[0]) * (first.a[0] - shared[0]) + (second.b[1] - shared[1]) * (first.a[1] - shared[1]) > 0;
+      return o === 0 && backwards && n > 2;
+    }
+  }
+  return segmentsMeet(e.a, e.b, f.a, f.b);
 }
 
 /**
- * Any two edges of any rings meeting where they should not: non-neighbours meeting at all,
- * or neighbours folding back over each other (a spike). A sweep over x keeps it near-linear
- * for the thousands of vertices a boundary has.
+ * Any two edges of any rings meeting where they should not, in O(n log n) for every input
+ * (see sweep.ts). A vertex used twice (a ring touching itself or another ring at a point) is
+ * found from the sweep's own event order: more than two edge ends at one point.
  */
-function findCrossing(rings: readonly Ring[]): [Edge, Edge] | null {
+function findCrossing(rings: readonly Ring[]): [Edge, Edge] | 'inconsistent' | null {
   const edges: Edge[] = [];
   rings.forEach((ring, r) => {
     for (let i = 0; i + 1 < ring.length; i++) {
       const a = ring[i]!;
       const b = ring[i + 1]!;
-      edges.push({ ring: r, index: i, a, b, minX: Math.min(a[0], b[0]), maxX: Math.max(a[0], b[0]) });
+      const aFirst = a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+      const [l, h] = aFirst ? [a, b] : [b, a];
+      edges.push({ ring: r, index: i, a, b, lx: l[0], ly: l[1], rx: h[0], ry: h[1], id: edges.length });
     }
   });
-  edges.sort((x, y) => x.minX - y.minX);
-  for (let i = 0; i < edges.length; i++) {
-    const e = edges[i]!;
-    const eMinY = Math.min(e.a[1], e.b[1]);
-    const eMaxY = Math.max(e.a[1], e.b[1]);
-    for (let j = i + 1; j < edges.length && edges[j]!.minX <= e.maxX; j++) {
-      const f = edges[j]!;
-      if (Math.max(f.a[1], f.b[1]) < eMinY || Math.min(f.a[1], f.b[1]) > eMaxY) continue;
-      if (e.ring === f.ring) {
-        const n = rings[e.ring]!.length - 1;
-        const d = Math.abs(e.index - f.index);
-        if (d === 1 || d === n - 1) {
-          // Neighbours share one vertex; they may only meet there.
-          const [first, second] = (f.index - e.index + n) % n === 1 ? [e, f] : [f, e];
-          const shared = first.b;
-          const o = orient(first.a[0], first.a[1], shared[0], shared[1], second.b[0], second.b[1]);
-          const backwards =
-            (second.b[0] - shared[0]) * (first.a[0] - shared[0]) + (second.b[1] - shared[1]) * (first.a[1] - shared[1]) > 0;
-          if (o === 0 && backwards && n > 2) return [e, f];
-          continue;
-        }
-      }
-      if (segmentsMeet(e.a, e.b, f.a, f.b)) return [e, f];
-    }
-  }
-  return null;
+  return findMeeting(edges, (x, y) => forbidden(rings, x, y), { onSharedPoint: true });
 }
 
 function cleanRing(raw: unknown, where: string, repairs: string[]): Ring | GeometryError {
@@ -163,6 +186,8 @@ function cleanRing(raw: unknown, where: string, repairs: string[]): Ring | Geome
 /** Validates and repairs one polygon (outer ring, then holes). */
 export function checkPolygon(raw: unknown, where = 'polygon'): Checked<PolygonCoords> {
   if (!Array.isArray(raw) || raw.length === 0) return refuse('too_few_points', `${where} has no rings`);
+  const count = countVertices(raw, 1);
+  if (count > MAX_SHAPE_VERTICES) return { ok: false, error: tooManyVertices(where, count, MAX_SHAPE_VERTICES, 'a shape') };
   const repairs: string[] = [];
   const rings: Ring[] = [];
   for (let r = 0; r < raw.length; r++) {
@@ -174,6 +199,7 @@ export function checkPolygon(raw: unknown, where = 'polygon'): Checked<PolygonCo
   // Crossings first: a symmetric bowtie also has zero signed area, and "crosses itself" is
   // the message that tells the officer what to fix.
   const crossing = findCrossing(rings);
+  if (crossing === 'inconsistent') return refuse('self_intersecting', `${where} crosses itself`);
   if (crossing) {
     const [e, f] = crossing;
     const name = (x: Edge) => `${x.ring === 0 ? 'outer ring' : `hole ${x.ring}`} edge ${x.index + 1}`;
@@ -199,6 +225,8 @@ export function checkPolygon(raw: unknown, where = 'polygon'): Checked<PolygonCo
 
 export function checkMultiPolygon(raw: unknown, where = 'multipolygon'): Checked<MultiPolygonCoords> {
   if (!Array.isArray(raw) || raw.length === 0) return refuse('too_few_points', `${where} has no polygons`);
+  const count = countVertices(raw, 2);
+  if (count > MAX_SHAPE_VERTICES) return { ok: false, error: tooManyVertices(where, count, MAX_SHAPE_VERTICES, 'a shape') };
   const repairs: string[] = [];
   const out: MultiPolygonCoords = [];
   for (let i = 0; i < raw.length; i++) {

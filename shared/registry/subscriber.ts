@@ -110,6 +110,44 @@ function minutes(v: unknown): number | null | 'bad' {
   return h < 24 && min < 60 ? h * 60 + min : 'bad';
 }
 
+/**
+ * The longest text each field may hold (characters). A field over its limit is refused with
+ * its row, never cut: before these, `consent_method` took whole runs of other people's lines.
+ */
+export const FIELD_LIMITS: Readonly<Record<string, number>> = {
+  phone: 32,
+  name: 200,
+  language: 8,
+  status: 16,
+  groups: 1000,
+  categories: 400,
+  quiet_start: 8,
+  quiet_end: 8,
+  consent_at: 40,
+  consent_method: 100,
+  consent_text_version: 64,
+  ...Object.fromEntries(placeKinds.flatMap((k) => [[`${k}_lat`, 32], [`${k}_lon`, 32], [`${k}_address`, 300]])),
+};
+/** Any other (unknown) column: ignored, but not without bound. */
+const OTHER_FIELD_LIMIT = 1000;
+
+// Control characters (NUL, bell, escape …) never belong in a subscriber's data.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A decimal number as people write it (decimal comma or point): no hex, exponents or words. */
+const DECIMAL = /^[+-]?\d{1,3}(?:[.,]\d{1,15})?$/;
+
+/** Denmark, generously (Bornholm and Christiansø included): a place elsewhere is a mistake. */
+export const DENMARK = { minLat: 54, maxLat: 58, minLon: 8, maxLon: 16 } as const;
+const inDenmark = (lat: number, lon: number) =>
+  lat >= DENMARK.minLat && lat <= DENMARK.maxLat && lon >= DENMARK.minLon && lon <= DENMARK.maxLon;
+
+function coordinate(v: unknown): number {
+  if (typeof v === 'number') return v;
+  const s = text(v);
+  return s !== null && DECIMAL.test(s) ? Number(s.replace(',', '.')) : NaN;
+}
+
 const problem = (code: RowProblemCode, field: string, message: string): RowResult => ({
   ok: false,
   problem: { code, field, message },
@@ -118,6 +156,13 @@ const problem = (code: RowProblemCode, field: string, message: string): RowResul
 /** Validates one record; `knownGroups` are the group codes in the store. */
 export function validateRecord(record: RawRecord, knownGroups: ReadonlySet<string>): RowResult {
   if (record.__invalid === true) return problem('bad_row', '', 'the row is not an object of fields');
+  for (const key in record) {
+    const v = record[key];
+    if (typeof v !== 'string') continue;
+    const limit = FIELD_LIMITS[key] ?? OTHER_FIELD_LIMIT;
+    if (v.length > limit) return problem('too_long', key, `${key.slice(0, 40)} is longer than ${limit} characters`);
+    if (CONTROL.test(v)) return problem('bad_row', key, `${key.slice(0, 40)} holds a control character (NUL, a line break or the like)`);
+  }
   const rawPhone = text(record.phone);
   if (!rawPhone) return problem('phone_missing', 'phone', 'no phone number');
   const phone = normalizePhone(rawPhone);
@@ -163,11 +208,20 @@ export function validateRecord(record: RawRecord, knownGroups: ReadonlySet<strin
     const [latText, lonText] = [text(c.lat), text(c.lon)];
     if (latText === null && lonText === null) continue;
     if (!(placeKinds as readonly string[]).includes(c.kind)) return problem('bad_place', c.field, `unknown place kind "${c.kind.slice(0, 40)}"`);
-    // Danish spreadsheets write decimal commas.
-    const lat = Number(latText?.replace(',', '.'));
-    const lon = Number(lonText?.replace(',', '.'));
+    // Danish spreadsheets write decimal commas; hexadecimal ("0x37"), exponents and words are refused.
+    const lat = coordinate(c.lat);
+    const lon = coordinate(c.lon);
     if (latText === null || lonText === null || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-      return problem('bad_place', c.field, 'a place needs a latitude (-90..90) and a longitude (-180..180)');
+      return problem('bad_place', c.field, 'a place needs a latitude (-90..90) and a longitude (-180..180) as decimal numbers');
+    }
+    if (!inDenmark(lat, lon)) {
+      return problem(
+        'bad_place',
+        c.field,
+        inDenmark(lon, lat)
+          ? 'latitude and longitude are swapped (in Denmark the latitude is 54-58 and the longitude 8-16)'
+          : 'the place is not in Denmark (latitude 54-58, longitude 8-16)',
+      );
     }
     const address = text(c.address);
     if (address && address.length > 300) return problem('too_long', c.field, 'the address is longer than 300 characters');

@@ -5,7 +5,7 @@
  */
 import { PreparedCircle } from '../geo/distance';
 import { PreparedPolygon } from '../geo/pointInPolygon';
-import { checkMultiPolygon, checkPolygon } from '../geo/validate';
+import { checkMultiPolygon, checkPolygon, countVertices, MAX_AREA_VERTICES, tooManyVertices } from '../geo/validate';
 import type { GeometryErrorCode } from '../geo/validate';
 import { bboxIntersects, emptyBBox, unionBBox } from '../geo/bbox';
 import type { AreaGeometry, BBox } from '../geo/types';
@@ -76,7 +76,19 @@ export interface CompileOptions {
   boundaryCache?: Map<string, PreparedPolygon[]>;
 }
 
+/** Drawn vertices over all parts (boundaries come from the store and are not counted). */
+export function areaVertices(area: TargetArea): number {
+  let n = 0;
+  for (const { shape } of area.parts) {
+    if (shape.type === 'polygon') n += countVertices(shape.coordinates, 1);
+    else if (shape.type === 'multipolygon') n += countVertices(shape.coordinates, 2);
+  }
+  return n;
+}
+
 export function compileArea(area: TargetArea, opts: CompileOptions = {}): AreaResult<CompiledArea> {
+  const total = areaVertices(area);
+  if (total > MAX_AREA_VERTICES) return { ok: false, error: tooManyVertices('the area', total, MAX_AREA_VERTICES, 'an area') };
   const parts: CompiledPart[] = [];
   for (let i = 0; i < area.parts.length; i++) {
     const { mode, shape } = area.parts[i]!;

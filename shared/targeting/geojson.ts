@@ -4,7 +4,7 @@
  * Point feature with a `radius` in metres (the common convention: GeoJSON has no circle);
  * `mode: 'exclude'` in a feature's properties makes it an exclude part.
  */
-import { checkMultiPolygon, checkPolygon, checkPosition } from '../geo/validate';
+import { checkMultiPolygon, checkPolygon, checkPosition, countVertices, MAX_AREA_VERTICES, tooManyVertices } from '../geo/validate';
 import type { AreaGeometry } from '../geo/types';
 import { boundaryKinds, MAX_RADIUS_M } from './area';
 import type { BoundaryKind, TargetArea, TargetPart } from './area';
@@ -68,7 +68,11 @@ function partFrom(geometry: unknown, properties: unknown, where: string): AreaRe
 export function areaFromGeoJSON(input: unknown): AreaResult<TargetArea> {
   if (!isObject(input)) return bad('invalid_geojson', 'GeoJSON must be an object');
   const parts: TargetPart[] = [];
+  let vertices = 0;
   const add = (geometry: unknown, properties: unknown, where: string): AreaError | null => {
+    // Counted before any part is checked: a file of many large parts is refused at once.
+    if (isObject(geometry)) vertices += countVertices(geometry.coordinates, geometry.type === 'MultiPolygon' ? 2 : 1);
+    if (vertices > MAX_AREA_VERTICES) return tooManyVertices('the area', vertices, MAX_AREA_VERTICES, 'an area');
     const r = partFrom(geometry, properties, where);
     if (!r.ok) return r.error;
     parts.push(r.value);

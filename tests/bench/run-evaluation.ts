@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBoundaryFiles, dagiPaths } from '../../electron/cli/store-commands';
-import { sharedBoundariesDir } from '../../electron/cli/paths';
+import { readBundledBoundaries } from '../../electron/boundaries/bundled';
 import { DEFAULT_DEMO_DISTRICT, makeDemoStore, pickDistrict } from '../../electron/demo/make-demo';
 import { alertReport } from '../../electron/reports/alert';
 import { reportDeps } from '../../electron/reports/deps';
@@ -29,9 +28,7 @@ async function store(): Promise<{ store: Store; cleanup(): void }> {
     return { store: s, cleanup: () => undefined };
   }
   const dir = mkdtempSync(join(tmpdir(), 'tryk-bench-eval-'));
-  const dagi = sharedBoundariesDir();
-  if (!dagi) throw new Error('no boundary files (../shared/data/dagi); give --data-dir of a demo store');
-  const boundaries = readBoundaryFiles(dagiPaths(dagi));
+  const boundaries = readBundledBoundaries();
   const t0 = performance.now();
   const made = await makeDemoStore({
     dataDir: dir,

@@ -71,6 +71,7 @@ export function makeAlert(over: Partial<Alert> & { id: number }): Alert {
     fields: {},
     smsText: burglaryTemplate.sms,
     socialText: burglaryTemplate.social,
+    channels: ['sms'],
     capEnabled: false,
     capStatus: 'Actual',
     urgency: 'routine',

@@ -6,6 +6,7 @@ import { createI18n } from '../../renderer/i18n';
 import type { Alert } from '../../shared/alerts/schema';
 import { alertsHost, approver, burglaryTemplate, makeAlert, operator, squareArea } from './alerts.host';
 import { deferred, rig } from './fakes';
+import { makeSend } from './monitor.host';
 import type { Rig } from './fakes';
 
 afterEach(() => {
@@ -153,9 +154,13 @@ describe('the composer', () => {
     expect(screen.getByTestId('x-count').textContent).toBe('280 af 280 tegn på X');
     expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(false);
 
-    // Code points, not UTF-16 units: an emoji is one character to X.
-    type(social, `${'x'.repeat(279)}🚓`);
+    // As X weighs text (twitter-text): an emoji weighs 2, a link 23 whatever its length.
+    type(social, `${'x'.repeat(278)}🚓`);
     expect(screen.getByTestId('x-count').dataset.over).toBe('false');
+    type(social, `${'x'.repeat(279)}🚓`);
+    expect(screen.getByTestId('x-count').dataset.over).toBe('true');
+    type(social, `${'x'.repeat(256)} https://politi.dk/${'a'.repeat(100)}`);
+    expect(screen.getByTestId('x-count').textContent).toBe('280 af 280 tegn på X');
 
     type(social, 'x'.repeat(283));
     expect(screen.getByTestId('x-count').textContent).toBe('3 tegn for meget til X (højst 280). Forkort teksten.');
@@ -415,6 +420,35 @@ describe('after sending', () => {
     fireEvent.click(await screen.findByTestId('follow-update'));
     await waitFor(() => expect(r.host.callsTo('alerts.create')).toHaveLength(2));
     expect(r.host.callsTo('alerts.create')[1]?.payload).toMatchObject({ kind: 'update', parentId: 60 });
+  });
+
+  it('shows the recipients frozen at release and the delivery result, not a fresh count of the area', async () => {
+    const done = makeSend({
+      sendId: 9,
+      alertRef: 'alert:60',
+      state: 'done',
+      recipients: 1636,
+      counts: { queued: 0, deferred: 0, submitting: 0, accepted: 0, delivered: 1600, failed: 30, expired: 6, cancelled: 0 },
+      finished: 1636,
+    });
+    const a = alertsHost({ alerts: [sent] }, {
+      'alerts.preview': () => ({
+        ok: true,
+        value: { recipients: 1636, delayedByQuietHours: 0, smsParts: 1, totalParts: 1636, costEstimateOre: 0, sendSeconds: 3, release: { sendId: 9, releasedAt: '2026-11-24T10:00:00.000Z' } },
+      }),
+      'dispatch.status': () => ({ ok: true, value: done }),
+    });
+    const r = await openAlerts(rig({ host: a.host }));
+    fireEvent.click(await screen.findByTestId('alert-item-60'));
+    const recipients = await screen.findByTestId('preview-recipients');
+    expect(recipients.dataset.frozen).toBe('true');
+    expect(screen.getByTestId('preview-facts').textContent).toMatch(/Modtagere ved udsendelsen/);
+    await waitFor(() => expect(screen.getByTestId('delivery-delivered').dataset.count).toBe('1600'));
+    expect(screen.getByTestId('delivery-recipients').dataset.count).toBe('1636');
+    expect(screen.getByTestId('delivery-expired').dataset.count).toBe('6');
+    fireEvent.click(screen.getByTestId('delivery-open-monitor'));
+    expect(r.store.getState().screen).toBe('monitor');
+    expect(r.store.getState().monitorSelected).toBe(9);
   });
 
   it('exports CAP into a read-only text box', async () => {

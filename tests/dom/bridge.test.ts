@@ -117,7 +117,8 @@ describe('bridge client over the WebSocket (headless host)', () => {
 
   const open = (options: Partial<Parameters<typeof webSocketTransport>[0]> = {}) => {
     const transport = webSocketTransport({
-      url: 'ws://127.0.0.1:5000/bridge?token=t',
+      url: 'ws://127.0.0.1:5000/bridge',
+      token: 't',
       WebSocketImpl: asWebSocket,
       ...options,
     });
@@ -131,9 +132,10 @@ describe('bridge client over the WebSocket (headless host)', () => {
     expect(bridge.connectionState()).toBe('connecting');
     const pending = bridge.invoke('boundaries.outlines', { kind: 'postcode' });
     const socket = FakeSocket.last();
-    expect(socket.url).toBe('ws://127.0.0.1:5000/bridge?token=t');
+    expect(socket.url).toBe('ws://127.0.0.1:5000/bridge');
     expect(socket.sent).toEqual([]);
     socket.open();
+    expect(socket.hellos).toEqual([{ token: 't' }]);
     expect(states).toEqual(['connected']);
     expect(socket.sent).toEqual([{ id: expect.any(Number), channel: 'boundaries.outlines', payload: { kind: 'postcode' } }]);
     socket.reply(0, { ok: true, value: [] });
@@ -222,11 +224,12 @@ describe('bridge client over the WebSocket (headless host)', () => {
     expect(await pending).toEqual({ ok: true, value: demoStatus });
   });
 
-  it('stops reconnecting when the host refuses the token, and fails calls fast', async () => {
+  it('stops reconnecting when the host refuses the token (it restarted), and fails calls fast', async () => {
     const { bridge } = open();
     const queued = bridge.invoke('app.status', {});
+    FakeSocket.last().open({ welcome: false });
     FakeSocket.last().drop(4401);
-    expect(bridge.connectionState()).toBe('unauthorized');
+    expect(bridge.connectionState()).toBe('stale');
     expect(await queued).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.instances).toHaveLength(1);
@@ -240,7 +243,7 @@ describe('bridge client over the WebSocket (headless host)', () => {
     expect(FakeSocket.last().sent).toHaveLength(1);
     FakeSocket.last().drop(1008);
     expect(await pending).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(bridge.connectionState()).toBe('unauthorized');
+    expect(bridge.connectionState()).toBe('stale');
   });
 
   it('refuses a request larger than the host accepts without sending it', async () => {
@@ -253,7 +256,7 @@ describe('bridge client over the WebSocket (headless host)', () => {
   });
 
   it('without a token it does not connect and says unauthorized', async () => {
-    const { bridge } = open({ url: null });
+    const { bridge } = open({ token: null });
     expect(FakeSocket.instances).toHaveLength(0);
     expect(bridge.connectionState()).toBe('unauthorized');
     expect(await bridge.invoke('app.status', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
@@ -271,6 +274,45 @@ describe('bridge client over the WebSocket (headless host)', () => {
     socket.receive({ id: 99, result: { ok: true, value: 1 } });
     socket.receive({ event: 'app.statusChanged', payload: demoStatus });
     expect(heard).toEqual([demoStatus]);
+  });
+
+  it('sends nothing but the hello until the host welcomes it, and ignores frames before the welcome', async () => {
+    const { bridge } = open();
+    const pending = bridge.invoke('app.status', {});
+    const socket = FakeSocket.last();
+    socket.open({ welcome: false });
+    expect(socket.hellos).toEqual([{ token: 't' }]);
+    expect(socket.sent).toEqual([]);
+    expect(bridge.connectionState()).toBe('connecting');
+    const heard: unknown[] = [];
+    bridge.onEvent('app.statusChanged', (e) => heard.push(e));
+    socket.receive({ event: 'app.statusChanged', payload: demoStatus });
+    expect(heard).toEqual([]);
+    socket.receive({ welcome: { resume: 'r', resumed: false } });
+    expect(bridge.connectionState()).toBe('connected');
+    expect(socket.sent).toHaveLength(1);
+    socket.reply(0, { ok: true, value: demoStatus });
+    expect(await pending).toEqual({ ok: true, value: demoStatus });
+  });
+
+  it('keeps the resume token the host gives (welcome, then after a sign-in) and presents it on the next connection', async () => {
+    let stored: string | null = null;
+    const resumeStore = { get: () => stored, set: (t: string | null) => void (stored = t) };
+    const { bridge } = open({ resumeStore, initialBackoffMs: 100 });
+    FakeSocket.last().open();
+    expect(stored).toMatch(/^r\d+$/);
+    FakeSocket.last().receive({ resume: 'after-sign-in' });
+    expect(stored).toBe('after-sign-in');
+    FakeSocket.last().drop();
+    await vi.advanceTimersByTimeAsync(100);
+    FakeSocket.last().open({ welcome: false });
+    expect(FakeSocket.last().hellos).toEqual([{ token: 't', resume: 'after-sign-in' }]);
+    FakeSocket.last().receive({ welcome: { resume: 'rotated', resumed: true } });
+    expect(stored).toBe('rotated');
+    expect(bridge.connectionState()).toBe('connected');
+    // A refused token ends the session for good: its resume token is dropped too.
+    FakeSocket.last().drop(4401);
+    expect(stored).toBeNull();
   });
 
   it('close() fails what is waiting and stops reconnecting', async () => {
@@ -309,11 +351,9 @@ describe('the token and the choice of host', () => {
     expect(takeToken(window)).toBeNull();
   });
 
-  it('builds the socket URL on the page host, encoding the token', () => {
-    expect(bridgeSocketUrl({ protocol: 'http:', host: '127.0.0.1:4321' }, 'a b&c')).toBe(
-      'ws://127.0.0.1:4321/bridge?token=a%20b%26c',
-    );
-    expect(bridgeSocketUrl({ protocol: 'https:', host: 'x' }, 't')).toBe('wss://x/bridge?token=t');
+  it('builds the socket URL on the page host, without the token (a failed socket prints its URL)', () => {
+    expect(bridgeSocketUrl({ protocol: 'http:', host: '127.0.0.1:4321' })).toBe('ws://127.0.0.1:4321/bridge');
+    expect(bridgeSocketUrl({ protocol: 'https:', host: 'x' })).toBe('wss://x/bridge');
   });
 
   it('uses window.tryk when the preload exposed it, and opens no socket', () => {
@@ -329,7 +369,9 @@ describe('the token and the choice of host', () => {
     window.history.replaceState(null, '', '/?token=abc');
     const bridge = createBridge(window);
     expect(bridge.host).toBe('websocket');
-    expect(FakeSocket.last().url).toBe(`ws://${window.location.host}/bridge?token=abc`);
+    expect(FakeSocket.last().url).toBe(`ws://${window.location.host}/bridge`);
+    FakeSocket.last().open();
+    expect(FakeSocket.last().hellos).toEqual([{ token: 'abc' }]);
     bridge.close();
   });
 });

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App';
-import { toCsv } from '../../renderer/components/Chart';
+import { toCsv } from '../../renderer/lib/download';
 import { createI18n } from '../../renderer/i18n';
 import type { AlertFigures, EvaluationReport } from '../../shared/reports/schema';
 import { demoHost, rig } from './fakes';
@@ -74,7 +74,7 @@ async function open(answer: () => EvaluationReport) {
 }
 
 describe('Evaluering', () => {
-  it('shows the host’s figures in Danish, each chart with its numbers as a table where no canvas can draw', async () => {
+  it('shows the host’s figures in Danish, each chart with its numbers as a table on request', async () => {
     const r = await open(() => report());
     const figures = screen.getByTestId('evaluation-figures');
     expect(within(figures).getByTestId('figure-subscribers-end').textContent).toBe('31.234');
@@ -84,7 +84,8 @@ describe('Evaluering', () => {
     expect(within(figures).getByTestId('figure-tips-per-alert').textContent).toBe('4,00');
     expect(screen.getByTestId('evaluation-no-social').textContent).toMatch(/Ingen opslag/);
     const subscribers = screen.getByTestId('chart-subscribers');
-    expect(subscribers.dataset.view).toBe('table'); // jsdom has no canvas
+    fireEvent.click(within(subscribers).getByTestId('chart-toggle'));
+    expect(subscribers.dataset.view).toBe('table');
     expect(within(subscribers).getByText('31.234')).toBeTruthy();
     expect(r.host.callsTo('reports.evaluation')[0]!.payload).toMatchObject({ from: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
   });

@@ -160,6 +160,10 @@ export class FakeSocket {
   }
   readyState = 0;
   sent: { id: number; channel: string; payload: unknown }[] = [];
+  /** Hello frames (the handshake), kept apart from the calls. */
+  hellos: { token: string; resume?: string }[] = [];
+  /** The resume token open() welcomes with; each socket gets its own. */
+  static nextResume = 1;
   closedByClient = false;
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
@@ -171,15 +175,19 @@ export class FakeSocket {
   }
   send(data: string) {
     if (this.readyState !== 1) throw new Error('socket is not open');
-    this.sent.push(JSON.parse(data));
+    const frame = JSON.parse(data);
+    if (frame.hello) this.hellos.push(frame.hello);
+    else this.sent.push(frame);
   }
   close() {
     this.closedByClient = true;
     this.readyState = 3;
   }
-  open() {
+  /** Opens the socket and, as the host would, welcomes the hello (unless `welcome` is false). */
+  open({ welcome = true, resumed = false } = {}) {
     this.readyState = 1;
     this.onopen?.({});
+    if (welcome && this.hellos.length > 0) this.receive({ welcome: { resume: `r${FakeSocket.nextResume++}`, resumed } });
   }
   receive(frame: unknown) {
     this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });

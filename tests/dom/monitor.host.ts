@@ -26,6 +26,7 @@ export function makeSend(over: Partial<SendStatus> & { sendId: number }): SendSt
     throughput: 200,
     etaSeconds: 160,
     failures: [],
+    attention: null,
     createdAt: `2026-11-24T10:00:${String(over.sendId % 60).padStart(2, '0')}.000Z`,
     releasedAt: '2026-11-24T10:00:00.000Z',
     finishedAt: null,

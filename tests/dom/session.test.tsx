@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import { createI18n } from '../../renderer/i18n';
 import { alertsHost, approver, makeAlert, operator } from './alerts.host';
-import { demoHost, rig } from './fakes';
+import { createAppStore } from '../../renderer/store';
+import { demoHost, memoryStorage, rig } from './fakes';
 import type { Rig } from './fakes';
 
 afterEach(() => {
@@ -112,5 +113,41 @@ describe('sign-in', () => {
     act(() => host.setState('connected'));
     expect((await screen.findByTestId('lock-reason')).dataset.reason).toBe('expired');
     expect(within(screen.getByTestId('signin')).getByTestId('signin-username')).toBeTruthy();
+  });
+
+  it('says the console was restarted when the host refuses the page, hides the screens and asks for no passphrase', async () => {
+    const { host } = alertsHost({ officer: operator });
+    renderApp(rig({ host }));
+    await screen.findByTestId('session-content');
+    act(() => host.setState('stale'));
+    const gone = await screen.findByTestId('host-gone');
+    expect(gone.dataset.reason).toBe('stale');
+    expect(gone.textContent).toMatch(/Konsollen er startet igen/);
+    expect(gone.textContent).toMatch(/Din adgangsfrase er ikke forkert/);
+    expect(screen.queryByTestId('signin-passphrase')).toBeNull();
+    expect(screen.getByTestId('session-content').hidden).toBe(true);
+  });
+
+  it('a page opened without its token says where to find the address', async () => {
+    const { host } = alertsHost({ officer: null });
+    host.setState('unauthorized');
+    renderApp(rig({ host }));
+    const gone = await screen.findByTestId('host-gone');
+    expect(gone.dataset.reason).toBe('unauthorized');
+    expect(gone.textContent).toMatch(/terminalen/);
+    expect(screen.queryByTestId('signin-error')).toBeNull();
+  });
+
+  it('comes back to the screen and the alert the officer had open in this tab after a reload', async () => {
+    const { host } = alertsHost({ officer: operator, alerts: [makeAlert({ id: 7 })] });
+    const tab = memoryStorage({ 'tryk.tab': JSON.stringify({ screen: 'alerts', alert: { id: 7, officerId: operator.id } }) });
+    const r = rig({ host });
+    const reloaded = createAppStore({ bridge: r.bridge, network: r.network, preferences: r.preferences, tab });
+    render(<App store={reloaded} i18n={createI18n('da')} />);
+    await screen.findByTestId('session-content');
+    expect(reloaded.getState().screen).toBe('alerts');
+    await waitFor(() => expect(screen.getByTestId('composer').dataset.alertId).toBe('7'));
+    // The tab still remembers it for the next reload.
+    expect(JSON.parse(tab.getItem('tryk.tab')!).alert).toEqual({ id: 7, officerId: operator.id });
   });
 });

@@ -16,7 +16,7 @@ import type {
 import { GatewayError, GatewayEvents } from '../gateway';
 import { TokenBucket } from '../smpp/rate';
 import type { KannelConfig } from './config';
-import { classifySendsmsAnswer, probePath, sendsmsRequest } from './protocol';
+import { classifySendsmsAnswer, probePath, senderProbePath, sendsmsRequest } from './protocol';
 import { KannelReceiver } from './receiver';
 
 export interface KannelGatewayOptions {
@@ -116,6 +116,21 @@ export class KannelGateway extends GatewayEvents implements Gateway {
     }
     this.connected = true;
     this.report('connected', `Kannel sendsms at ${this.config.host}:${this.config.port}; callbacks at ${this.receiverBase}`);
+  }
+
+  /** Whether Kannel could send for us at all (a sender, the credentials), without sending anything. */
+  async check(): Promise<void> {
+    const answer = await this.get(senderProbePath(this.config));
+    if (!answer.ok) throw new GatewayError(answer.code, `Could not reach Kannel at ${this.config.host}:${this.config.port}: ${answer.detail}`);
+    const said = answer.body.trim().slice(0, 120);
+    if (answer.status === 403) throw new GatewayError('KANNEL_AUTH_FAILED', `Kannel refused the sendsms username or password (or our IP): ${said}`, 403);
+    if (answer.status === 400 && /sender missing/i.test(said)) {
+      throw new GatewayError(
+        'KANNEL_SENDER_MISSING',
+        `Kannel would refuse every message: "${said}". Give the gateway a sender (add from=NAME to its address) or set default-sender in Kannel's sendsms-user (or global-sender in its smsbox group)`,
+        400,
+      );
+    }
   }
 
   async close(): Promise<void> {

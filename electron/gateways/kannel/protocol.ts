@@ -106,13 +106,31 @@ export function probePath(config: KannelConfig): string {
   return `/cgi-bin/sendsms?${params.toString()}`;
 }
 
+/**
+ * The probe check() sends: a receiver, a sender only if we have one, and a coding Kannel
+ * refuses as misformed. Kannel decides the sender before it reads the coding, so the answer is
+ * "Sender missing and no global set" when it could not send, and "Coding field misformed"
+ * when it could: either way nothing is sent.
+ */
+export function senderProbePath(config: KannelConfig): string {
+  const params = new URLSearchParams({ username: config.username, password: config.password, to: '+4500000000', text: 'probe', coding: '7' });
+  if (config.from) params.set('from', config.from);
+  if (config.smsc) params.set('smsc', config.smsc);
+  return `/cgi-bin/sendsms?${params.toString()}`;
+}
+
 const rejected = (
   temporary: boolean,
   code: string,
   reason: string,
   status?: number,
   maybeSubmitted = false,
-): SubmitOutcome => ({ kind: 'rejected', temporary, code, reason, status, messageIds: [], maybeSubmitted });
+  about?: 'gateway',
+): SubmitOutcome => ({ kind: 'rejected', temporary, code, reason, status, messageIds: [], maybeSubmitted, ...(about ? { about } : {}) });
+
+/** Kannel's 400 answers that are about its set-up or ours, not about the number or the text. */
+const SENDER_MISSING = /sender missing/i;
+const CONFIG_REFUSAL = /global|smsc|not allowed|forbidden|authori[sz]|denied for this user|account/i;
 
 /**
  * What a sendsms answer means. Kannel 1.4 answers 202 "0: Accepted for delivery" or
@@ -123,10 +141,17 @@ export function classifySendsmsAnswer(status: number, body: string, ref: string)
   // The body is Kannel's own short sentence; cut so a misbehaving proxy cannot fill our logs.
   const said = body.trim().slice(0, 120);
   if (status >= 200 && status < 300) return { kind: 'accepted', messageIds: [ref] };
-  if (status === 403) return rejected(false, 'KANNEL_AUTH_FAILED', `Kannel refused the sendsms credentials (${said})`, status);
+  if (status === 403) return rejected(false, 'KANNEL_AUTH_FAILED', `Kannel refused the sendsms credentials (${said})`, status, false, 'gateway');
   if (status === 429) return rejected(true, 'KANNEL_THROTTLED', `Kannel asked us to slow down (${said})`, status);
   if (status === 503) return rejected(true, 'KANNEL_UNAVAILABLE', `Kannel is overloaded or has no SMSC (${said})`, status);
-  if (status >= 400 && status < 500) return rejected(false, 'KANNEL_REJECTED', `Kannel rejected the message: ${said}`, status);
+  if (status === 400 && SENDER_MISSING.test(said)) {
+    return rejected(false, 'KANNEL_SENDER_MISSING', `Kannel has no sender for the message: ${said}`, status, false, 'gateway');
+  }
+  if (status >= 400 && status < 500) {
+    // A list that denies the number, a field we built wrongly: about this message. Anything that
+    // names the account, the SMSC or a global setting is about the gateway.
+    return rejected(false, 'KANNEL_REJECTED', `Kannel rejected the message: ${said}`, status, false, CONFIG_REFUSAL.test(said) && !/white|black/i.test(said) ? 'gateway' : undefined);
+  }
   // Another 5xx: Kannel (or a proxy in front of it) failed; whether it queued the message is unknown.
   return rejected(true, 'KANNEL_SERVER_ERROR', `Kannel answered HTTP ${status}`, status, true);
 }

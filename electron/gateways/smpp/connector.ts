@@ -21,7 +21,7 @@ import { InboundAssembler, interpretDeliverSm } from './inbound';
 import { PduFormatError, parseSmBody } from './pdu';
 import { TokenBucket, backoffMs } from './rate';
 import { RawSession, rawOf } from './session';
-import { classifyStatus } from './status';
+import { classifyStatus, isAboutGateway } from './status';
 
 export interface SmppGatewayOptions {
   /** Milliseconds clock, for the rate limiter and inbound reassembly. */
@@ -31,7 +31,7 @@ export interface SmppGatewayOptions {
 
 type PartResult =
   | { ok: true; messageId: string }
-  | { ok: false; temporary: boolean; code: string; status?: number; reason: string; maybeSubmitted: boolean };
+  | { ok: false; temporary: boolean; code: string; status?: number; reason: string; maybeSubmitted: boolean; about?: 'gateway' };
 
 interface Pending {
   settle: (result: PartResult) => void;
@@ -256,7 +256,15 @@ export class SmppGateway extends GatewayEvents implements Gateway {
           return;
         }
         const info = classifyStatus(resp.command_status);
-        finish({ ok: false, temporary: info.temporary, code: info.code, status: resp.command_status, reason: info.reason, maybeSubmitted: false });
+        finish({
+          ok: false,
+          temporary: info.temporary,
+          code: info.code,
+          status: resp.command_status,
+          reason: info.reason,
+          maybeSubmitted: false,
+          ...(isAboutGateway(info) ? { about: 'gateway' as const } : {}),
+        });
       }) ?? false;
     if (!sent) {
       finish({ ok: false, temporary: true, code: 'SMPP_NOT_BOUND', reason: 'The bind closed before the submit could be sent', maybeSubmitted: false });

@@ -19,6 +19,19 @@ export interface StatusInfo {
   reason: string;
 }
 
+/** A system error at the SMSC is temporary, but a run of them says the SMSC, not the message, is wrong. */
+const REPEATS_MEAN_GATEWAY = new Set(['ESME_RSYSERR']);
+
+/**
+ * True when a refused submit is about the gateway's set-up (our source address, credentials,
+ * system type, what the account may do), so every other message would be refused alike:
+ * the permanent errors about the gateway, and the system error that only repeats when the
+ * SMSC itself is broken. Throttling and vendor codes are not: they pass or are retried.
+ */
+export function isAboutGateway(info: StatusInfo): boolean {
+  return (info.scope === 'gateway' && !info.temporary) || REPEATS_MEAN_GATEWAY.has(info.code);
+}
+
 type Row = readonly [status: number, code: string, temporary: boolean, scope: StatusScope, reason: string];
 
 const T = true;

@@ -6,10 +6,12 @@ import { migration0005 } from './0005-officers';
 import { migration0006 } from './0006-alerts';
 import { migration0007 } from './0007-inbound';
 import { migration0008 } from './0008-index-snapshot';
-import { migration0009 } from './0009-evaluation';
+import { migration0009 } from './0009-no-http-gateways';
+import { migration0010 } from './0010-social';
+import { migration0011 } from './0011-evaluation';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
 export const latestVersion = migrations.length;
 export type { Migration };

@@ -52,6 +52,14 @@ export function AlertReview({ alert }: { alert: Alert }) {
         </div>
         <PhonePreview text={alert.smsText} />
       </div>
+      <p className="panel" data-testid="review-channels">
+        <strong>{t('social.channels.title')}:</strong>{' '}
+        {alert.channels
+          .filter((c) => c !== 'picture')
+          .map((c) => t(`social.channels.${c}`))
+          .join(', ')}
+        {alert.channels.includes('picture') && ` (${t('social.channels.picture')})`}
+      </p>
       {alert.socialText && (
         <div className="panel">
           <h2 className="panel__title">{t('alerts.composer.social')}</h2>

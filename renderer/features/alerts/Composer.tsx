@@ -15,6 +15,7 @@ import { SaveIndicator } from './SaveIndicator';
 import { SmsFacts, useSmsAnalysis } from './SmsFacts';
 import { selectTemplate } from './alertsSlice';
 import { AlertActions } from './AlertActions';
+import { ChannelsPicker } from '../social/ChannelsPicker';
 
 /** A text the officer has not changed by hand (still the template, as filled before) follows the fields. */
 function refill(text: string, template: Template | null, which: 'sms' | 'social', before: Record<string, string>, after: Record<string, string>) {
@@ -258,6 +259,7 @@ export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert 
         </div>
         <PhonePreview text={editor.content.smsText} />
       </div>
+      <ChannelsPicker channels={editor.content.channels} onChange={(channels) => editDraft({ channels })} />
       <SocialText editor={editor} template={template} />
       <Options editor={editor} />
       <Area editor={editor} alert={alert} />

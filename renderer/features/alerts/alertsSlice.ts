@@ -12,6 +12,7 @@ import { createAutosaver } from './autosave';
 import type { SaveOutcome } from './autosave';
 import { contentOf, editableStatuses, patchOf, sameContent, sameText } from './draft';
 import type { DraftContent } from './draft';
+import { readTabState, writeTabState } from '../../lib/tabState';
 
 /**
  * saved: the store has what is on screen; pending: changed, a save is due; saving: a save is
@@ -99,7 +100,7 @@ function sessionStore(): Storage | null {
 
 const retryable = new Set(['unavailable', 'unauthorized', 'internal', 'io_error', 'disk_full', 'store_locked']);
 
-export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge }) => {
+export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge, tab }) => {
   /** Who the alerts on screen were loaded for: another officer signing in must not see them. */
   let loadedFor: number | null = null;
   const idle = <T>(value: T): LoadState<T> => ({ status: 'idle', value, error: null });
@@ -166,6 +167,17 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge 
         : null,
     });
     upsert(alert);
+    const officer = get().officer;
+    if (officer) writeTabState(tab, { alert: { id: alert.id, officerId: officer.id } });
+  }
+
+  /** After a reload: the alert that was on screen in this tab, if nothing else is. */
+  function restoreTabAlert() {
+    const stored = readTabState(tab).alert;
+    const officer = get().officer;
+    if (!stored || !officer || stored.officerId !== officer.id || get().selected) return;
+    set({ alertsView: 'alerts' });
+    void get().selectAlert(stored.id);
   }
 
   async function save(): Promise<SaveOutcome> {
@@ -322,7 +334,10 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge 
       if (editor()?.dirty) void autosaver.now();
       set({ alertAction: { pending: null, error: null }, cap: { status: 'closed', xml: '', error: null } });
       if (id === null) {
-        if (!editor()?.dirty) set({ selected: null, editor: null });
+        if (!editor()?.dirty) {
+          set({ selected: null, editor: null });
+          writeTabState(tab, { alert: null });
+        }
         return;
       }
       const cached = get().alertList.value.find((a) => a.id === id);
@@ -484,7 +499,7 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge 
       ];
       // Signed in (again): what was typed meanwhile, or before a reload, goes to the store now.
       if (editor()?.dirty) void autosaver.now();
-      else void restoreSafetyNet();
+      else void restoreSafetyNet().then(restoreTabAlert);
       void get().loadTemplates();
       lister.push(null);
       return () => stops.forEach((stop) => stop());

@@ -3,18 +3,20 @@
  * template the way the host does, comparing drafts, what still stops a draft from being submitted.
  */
 import { X_MAX_LENGTH } from '../../../shared/alerts/schema';
+import { xTextFacts } from '../../../shared/social/xtext';
 import type { Alert, AlertPatch, AlertStatus, Template } from '../../../shared/alerts/schema';
 import { fillTemplate, unfilledFields } from '../../../shared/alerts/templates';
 
 export type DraftContent = Pick<
   Alert,
-  'fields' | 'smsText' | 'socialText' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter'
+  'fields' | 'smsText' | 'socialText' | 'channels' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter'
 >;
 
 export const contentOf = (a: Alert): DraftContent => ({
   fields: { ...a.fields },
   smsText: a.smsText,
   socialText: a.socialText,
+  channels: [...a.channels],
   capEnabled: a.capEnabled,
   capStatus: a.capStatus,
   urgency: a.urgency,
@@ -32,19 +34,20 @@ export const sameContent = (a: DraftContent, b: DraftContent) => JSON.stringify(
 export const sameText = (a: DraftContent, b: DraftContent) =>
   a.smsText === b.smsText && a.socialText === b.socialText && JSON.stringify(a.fields) === JSON.stringify(b.fields);
 
-/** X counts what a reader sees as characters (code points), not UTF-16 units. */
-export const xLength = (text: string) => [...text].length;
+/** As X counts it (twitter-text's weighting: a URL is 23, CJK and emoji 2). */
+export const xLength = (text: string) => xTextFacts(text).weighted;
 
 export const editableStatuses: readonly AlertStatus[] = ['draft'];
 export const cancellableStatuses: readonly AlertStatus[] = ['draft', 'awaiting_approval', 'approved', 'scheduled', 'rejected'];
 
-export type Blocker = 'smsEmpty' | 'xTooLong' | 'noArea' | 'requiredField' | 'placeholders';
+export type Blocker = 'smsEmpty' | 'xTooLong' | 'socialEmpty' | 'noArea' | 'requiredField' | 'placeholders';
 
 /** What stops a draft from going to approval; the server checks again. */
 export function blockers(content: DraftContent, template: Template | null, kind: Alert['kind']): Blocker[] {
   const out: Blocker[] = [];
   if (!content.smsText.trim()) out.push('smsEmpty');
   if (xLength(content.socialText) > X_MAX_LENGTH) out.push('xTooLong');
+  if ((content.channels.includes('facebook') || content.channels.includes('x')) && !content.socialText.trim()) out.push('socialEmpty');
   // A follow-up goes to the original's recipients, so it needs no area of its own.
   if (kind === 'alert' && !content.area) out.push('noArea');
   if (template?.fields.some((f) => f.required && !content.fields[f.key]?.trim())) out.push('requiredField');

@@ -6,8 +6,9 @@ import { categories } from '../../../shared/registry/subscriber';
 import { fmtDec, fmtOre, fmtPct, fmtSeconds } from '../../../shared/reports/format';
 import { outcomes } from '../../../shared/reports/schema';
 import type { AlertFigures, EvaluationReport, Outcome } from '../../../shared/reports/schema';
-import { Chart, saveFile } from '../../components/Chart';
-import type { ChartSeries } from '../../components/Chart';
+import { saveFile } from '../../lib/download';
+import { ChartPanel } from './ChartPanel';
+import type { PanelSeries } from './ChartPanel';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 
@@ -114,8 +115,8 @@ function Report({ report }: { report: EvaluationReport }) {
   const empty = report.alerts.count + report.alerts.followUps === 0 && s.signups + s.leaves === 0;
 
   const months = useMemo(() => s.byMonth.map((m) => m.month), [s.byMonth]);
-  const totalSeries = useMemo<ChartSeries[]>(() => [{ label: t('evaluation.total'), values: s.byMonth.map((m) => m.total) }], [s.byMonth, t]);
-  const movementSeries = useMemo<ChartSeries[]>(
+  const totalSeries = useMemo<PanelSeries[]>(() => [{ label: t('evaluation.total'), values: s.byMonth.map((m) => m.total) }], [s.byMonth, t]);
+  const movementSeries = useMemo<PanelSeries[]>(
     () => [
       { label: t('evaluation.signups'), values: s.byMonth.map((m) => m.signups), kind: 'bars', color: '#2e7d32' },
       { label: t('evaluation.leaves'), values: s.byMonth.map((m) => m.leaves), kind: 'bars', color: '#c0392b' },
@@ -124,7 +125,7 @@ function Report({ report }: { report: EvaluationReport }) {
     [s.byMonth, t],
   );
   const groupNames = useMemo(() => s.byGroup.map((g) => t(`evaluation.groups.${g.group}`, { defaultValue: g.group })), [s.byGroup, t]);
-  const groupSeries = useMemo<ChartSeries[]>(
+  const groupSeries = useMemo<PanelSeries[]>(
     () => [
       { label: t('evaluation.signups'), values: s.byGroup.map((g) => g.signups), kind: 'bars', color: '#2e7d32' },
       { label: t('evaluation.leaves'), values: s.byGroup.map((g) => g.leaves), kind: 'bars', color: '#c0392b' },
@@ -132,7 +133,7 @@ function Report({ report }: { report: EvaluationReport }) {
     [s.byGroup, t],
   );
   const alertMonths = useMemo(() => report.alerts.byMonth.map((m) => m.month), [report.alerts.byMonth]);
-  const alertSeries = useMemo<ChartSeries[]>(
+  const alertSeries = useMemo<PanelSeries[]>(
     () =>
       categories
         .filter((c) => (report.alerts.byCategory[c] ?? 0) > 0)
@@ -140,7 +141,7 @@ function Report({ report }: { report: EvaluationReport }) {
     [report.alerts, t],
   );
   const outcomeNames = useMemo(() => outcomes.map((o) => t(`evaluation.outcomes.${o}`)), [t]);
-  const outcomeSeries = useMemo<ChartSeries[]>(
+  const outcomeSeries = useMemo<PanelSeries[]>(
     () => [{ label: t('evaluation.count'), values: outcomes.map((o) => report.outcomes.byOutcome[o] ?? 0), kind: 'bars' }],
     [report.outcomes, t],
   );
@@ -191,11 +192,11 @@ function Report({ report }: { report: EvaluationReport }) {
         )}
       </section>
       <section className="evaluation__charts">
-        <Chart title={t('evaluation.subscribersChart')} x={months} series={totalSeries} xLabel={t('evaluation.month')} csvName="abonnenter" testId="chart-subscribers" />
-        <Chart title={t('evaluation.movementChart')} x={months} series={movementSeries} xLabel={t('evaluation.month')} csvName="tilmeldinger" testId="chart-movement" />
-        <Chart title={t('evaluation.alertsChart')} x={alertMonths} series={alertSeries} xLabel={t('evaluation.month')} csvName="varsler" testId="chart-alerts" />
-        <Chart title={t('evaluation.groupsChart')} x={groupNames} series={groupSeries} xLabel={t('evaluation.group')} csvName="grupper" testId="chart-groups" />
-        <Chart title={t('evaluation.outcomesChart')} x={outcomeNames} series={outcomeSeries} xLabel={t('evaluation.outcome')} csvName="resultater" testId="chart-outcomes" />
+        <ChartPanel title={t('evaluation.subscribersChart')} x={months} series={totalSeries} xLabel={t('evaluation.month')} csvName="abonnenter" testId="chart-subscribers" />
+        <ChartPanel title={t('evaluation.movementChart')} x={months} series={movementSeries} xLabel={t('evaluation.month')} csvName="tilmeldinger" testId="chart-movement" />
+        <ChartPanel title={t('evaluation.alertsChart')} x={alertMonths} series={alertSeries} xLabel={t('evaluation.month')} csvName="varsler" testId="chart-alerts" />
+        <ChartPanel title={t('evaluation.groupsChart')} x={groupNames} series={groupSeries} xLabel={t('evaluation.group')} csvName="grupper" testId="chart-groups" />
+        <ChartPanel title={t('evaluation.outcomesChart')} x={outcomeNames} series={outcomeSeries} xLabel={t('evaluation.outcome')} csvName="resultater" testId="chart-outcomes" />
       </section>
       <AlertTable report={report} lang={lang} />
     </>

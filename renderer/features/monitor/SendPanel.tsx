@@ -9,6 +9,7 @@ import { SendControls } from './SendControls';
 import { Sparkline } from './Sparkline';
 import { etaParts, formatNumber, locale } from './format';
 import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+import { AlertTimelinePanel } from '../social/AlertTimeline';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
@@ -119,6 +120,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
         </div>
       </header>
       <Funnel status={status} />
+      {/^alert:\d+$/.test(status.alertRef ?? '') && <AlertTimelinePanel alertId={Number(status.alertRef!.slice(6))} sendVersion={status.counts.delivered} />}
       <dl className="send-facts">
         <div>
           <dt>{t('monitor.throughput')}</dt>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { useAppStore } from '../../store';
+import { HostGoneScreen } from './HostGoneScreen';
 import { SignInScreen } from './SignInScreen';
 import './session.css';
 
@@ -18,7 +19,8 @@ export function SessionGate({ children }: { children: ReactNode }) {
   const watchSession = useAppStore((s) => s.watchSession);
   const idleLockMinutes = useAppStore((s) => s.idleLockMinutes);
   const lock = useAppStore((s) => s.lock);
-  const signedIn = status === 'signedIn';
+  const hostRefused = useAppStore((s) => s.hostRefused);
+  const signedIn = status === 'signedIn' && !hostRefused;
 
   useEffect(() => watchSession(), [watchSession]);
 
@@ -46,7 +48,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
   return (
     <>
-      {!signedIn && <SignInScreen />}
+      {hostRefused ? <HostGoneScreen reason={hostRefused} /> : !signedIn && <SignInScreen />}
       {everSignedIn && (
         <div className="session-content" hidden={!signedIn} inert={!signedIn} data-testid="session-content">
           {children}

@@ -5,6 +5,7 @@
  */
 import type { Officer } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
+import { isRefusedState } from '../../lib/bridge';
 import type { AppState, SliceCreator } from '../../store';
 
 export type Role = Officer['roles'][number];
@@ -31,6 +32,12 @@ export interface SessionSlice {
   sessionError: BridgeError | null;
   signInPending: boolean;
   signInError: BridgeError | null;
+  /**
+   * The host will not take this page any more: `stale` after it restarted (a new start has a
+   * new token), `unauthorized` when the page never had a token. Nothing on this page can fix
+   * it; the console says so instead of asking for a passphrase.
+   */
+  hostRefused: 'stale' | 'unauthorized' | null;
   loadSession(): Promise<void>;
   signIn(username: string, passphrase: string): Promise<boolean>;
   /** Lås: ends the session on the host; the sign-in screen takes over. */
@@ -67,6 +74,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, { bridg
     sessionError: null,
     signInPending: false,
     signInError: null,
+    hostRefused: null,
 
     async loadSession() {
       const seq = ++latest;
@@ -94,6 +102,11 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, { bridg
     async signIn(username, passphrase) {
       set({ signInPending: true, signInError: null });
       const result = await bridge.invoke('session.signIn', { username, passphrase });
+      if (!result.ok && isRefusedState(bridge.connectionState())) {
+        // Not the passphrase: the host no longer takes this page (the gate says why).
+        set({ signInPending: false, signInError: null, hostRefused: get().hostRefused ?? 'stale' });
+        return false;
+      }
       if (!result.ok) {
         set({ signInPending: false, signInError: result.error });
         return false;
@@ -119,16 +132,22 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, { bridg
 
     sessionRefused(error) {
       if (error.code !== 'unauthorized') return;
-      // A refused token is the connection's problem (the status bar says so), not a sign-out.
-      if (bridge.connectionState() === 'unauthorized') return;
+      // A refused token is the connection's problem (the gate says so), not a sign-out.
+      if (isRefusedState(bridge.connectionState())) return;
       if (get().sessionStatus !== 'signedIn') return;
       signedOut(isIdleLock(error) ? 'idle' : 'expired');
     },
 
     watchSession() {
+      const refusedNow = () => {
+        const state = bridge.connectionState();
+        return isRefusedState(state) ? (state as 'stale' | 'unauthorized') : null;
+      };
       const stop = bridge.onConnectionChange((state) => {
         if (state === 'connected') void get().loadSession();
+        set({ hostRefused: refusedNow() });
       });
+      set({ hostRefused: refusedNow() });
       void get().loadSession();
       return stop;
     },

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { languages } from '../../i18n/types';
 import { useAppStore } from '../../store';
 import { GatewaysPanel } from './GatewaysPanel';
+import { SocialChannelsPanel } from '../social/SocialChannelsPanel';
 
 export function SettingsScreen() {
   const { t } = useTranslation();
@@ -46,6 +47,7 @@ export function SettingsScreen() {
       </section>
 
       <GatewaysPanel />
+      <SocialChannelsPanel />
     </div>
   );
 }

@@ -60,7 +60,7 @@ function GatewayItem() {
   );
 }
 
-const connectionTone = { connected: 'ok', connecting: 'warn', disconnected: 'bad', unauthorized: 'bad' } as const;
+const connectionTone = { connected: 'ok', connecting: 'warn', disconnected: 'bad', unauthorized: 'bad', stale: 'bad' } as const;
 
 function NetworkItem() {
   const { t } = useTranslation();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { browserHint, findBrowser } from '../../../build/preflight.mjs';
 import type { Browser, Page } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,9 +42,9 @@ export interface RunningConsole {
   stop(): Promise<void>;
 }
 
-/** `tryk serve` on an ephemeral port; resolves with the URL it prints (token included). */
-export function serve(dataDir: string): Promise<RunningConsole> {
-  const child = spawn(process.execPath, [tryk, 'serve', '--port', '0', '--data-dir', dataDir], {
+/** `tryk serve` on an ephemeral port (or `port`); resolves with the URL it prints (token included). */
+export function serve(dataDir: string, port = 0): Promise<RunningConsole> {
+  const child = spawn(process.execPath, [tryk, 'serve', '--port', String(port), '--data-dir', dataDir], {
     env: consoleEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,21 +83,20 @@ export function tempDataDir(): { dir: string; remove(): void } {
   return { dir: join(base, 'data'), remove: () => rmSync(base, { recursive: true, force: true }) };
 }
 
-/** TRYK_CHROMIUM, Debian's /usr/bin/chromium, or Playwright's own browser; none is an error with the fix. */
+/** The browser build/preflight.mjs finds (TRYK_CHROMIUM, PATH, Playwright's cache); none is an error with the fix. */
 export function chromiumPath(): string {
-  const candidates = [process.env.TRYK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  try {
-    candidates.push(chromium.executablePath());
-  } catch {
-    // playwright-core knows no browser of its own here
-  }
-  const found = candidates.find((c): c is string => !!c && existsSync(c));
-  if (!found) {
-    throw new Error(
-      'No Chromium for the end-to-end tests: install one (Debian: apt-get install chromium) or set TRYK_CHROMIUM to its path',
-    );
-  }
+  const found = findBrowser() ?? playwrightOwn();
+  if (!found) throw new Error(browserHint());
   return found;
+}
+
+function playwrightOwn(): string | null {
+  try {
+    const p = chromium.executablePath();
+    return existsSync(p) ? p : null;
+  } catch {
+    return null; // playwright-core knows no browser of its own here
+  }
 }
 
 export function launchChromium(): Promise<Browser> {

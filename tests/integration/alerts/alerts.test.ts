@@ -308,6 +308,7 @@ describe('alerts against a real store', () => {
       totalParts: 12,
       costEstimateOre: 12 * 25,
       sendSeconds: 12 / 50,
+      release: null,
     });
     expect(AlertPreview.safeParse(await alerts.preview(d.id)).success).toBe(true);
     await alerts.update(op, d.id, routine.revision, { urgency: 'urgent', smsText: 'Savnet dreng, 8 år, rød jakke' });
@@ -317,6 +318,22 @@ describe('alerts against a real store', () => {
     const r = await alerts.get(d.id);
     await alerts.update(op, d.id, r.revision, { urgency: 'routine' });
     expect(await alerts.preview(d.id)).toMatchObject({ recipients: 6, delayedByQuietHours: 1, costEstimateOre: 180 });
+  });
+
+  it('shows a released alert with the recipients frozen at release, not a fresh count of its area', async () => {
+    const d = await readyDraft(op);
+    await alerts.submit(op, d.id, d.revision);
+    await alerts.approve(boss, d.id, d.revision);
+    expect((await alerts.preview(d.id)).release).toBeNull();
+    await alerts.release(d.id, null);
+    const more = csv([
+      ['20123410', 'active', '', INSIDE],
+      ['20123411', 'active', '', INSIDE],
+    ]);
+    await services.registry.importRecords(more, 'all_or_nothing', { officer: null, via: 'cli' });
+    const preview = await alerts.preview(d.id);
+    expect(preview).toMatchObject({ recipients: 6, totalParts: 6, release: { sendId: null, releasedAt: expect.any(String) } });
+    expect(AlertPreview.safeParse(preview).success).toBe(true);
   });
 
   it('sends a follow-up to exactly the original recipients, even after the registry changed', async () => {
@@ -383,7 +400,7 @@ describe('alerts against a real store', () => {
     const d = await readyDraft(op);
     await alerts.update(op, d.id, d.revision, { capStatus: 'Exercise' });
     const draftXml = await alerts.cap(d.id);
-    expect(validateCap(draftXml)).toMatchObject({ ok: true });
+    expect((await validateCap(draftXml))).toMatchObject({ ok: true });
     expect(draftXml).toContain(`<identifier>${d.uuid}</identifier>`);
     expect(draftXml).toContain('<status>Exercise</status>');
     expect(draftXml).toContain('<msgType>Alert</msgType>');
@@ -401,7 +418,7 @@ describe('alerts against a real store', () => {
     later(3600);
     const close = await alerts.create(op, { category: 'burglary', templateId: 'burglary.close.en', kind: 'close', parentId: d.id, language: 'en' });
     const closeXml = await alerts.cap(close.id);
-    expect(validateCap(closeXml)).toMatchObject({ ok: true });
+    expect((await validateCap(closeXml))).toMatchObject({ ok: true });
     expect(closeXml).toContain('<msgType>Cancel</msgType>');
     expect(closeXml).toContain(`<references>tryk@politi.dk,${d.uuid},2026-11-25T00:30:00+01:00</references>`);
     expect(closeXml).toContain('<language>en-US</language>');

@@ -52,6 +52,22 @@ describe('a CAP 1.2 alert imported as a draft', () => {
     expect(await alerts.list({})).toEqual([]);
   });
 
+  it('refuses a document that breaks the CAP 1.2 schema with the schema\'s own complaint, and makes no draft', async () => {
+    let original = await alerts.create(actor, { category: 'burglary', kind: 'alert', language: 'da' });
+    original = await alerts.update(actor, original.id, original.revision, { smsText: 'Indbrud i området', area: AREA, capEnabled: true });
+    const good = await alerts.cap(original.id);
+    // An urgency CAP does not have: our reader alone would call it merely unknown; the schema names the rule.
+    const bad = good.replace(/<urgency>[^<]*<\/urgency>/, '<urgency>Soonish</urgency>');
+    expect(bad).not.toBe(good);
+    const before = (await alerts.list({})).length;
+    await expect(importCapDraft(alerts, actor, bad)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/breaks the CAP 1\.2 schema: line \d+: Element 'urgency': \[facet 'enumeration'\] The value 'Soonish'/),
+      details: { cap: 'cap_schema' },
+    });
+    expect((await alerts.list({})).length).toBe(before);
+  });
+
   it('refuses a huge document as too large', async () => {
     const xml = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'x'.repeat(2 * 1024 * 1024)}</alert>`;
     await expect(importCapDraft(alerts, actor, xml)).rejects.toMatchObject({ code: 'too_large' });

@@ -80,7 +80,7 @@ describe('tryk alert', () => {
     expect(await run(alertShowCommand, [id])).toMatchObject({ alert: { id: created.id }, preview: { recipients: 2, smsParts: 1, totalParts: 2 } });
 
     const { xml } = (await run(alertCapCommand, [id])) as { xml: string };
-    expect(validateCap(xml)).toMatchObject({ ok: true });
+    expect((await validateCap(xml))).toMatchObject({ ok: true });
     expect(xml).toContain(`<identifier>${created.uuid}</identifier>`);
   });
 

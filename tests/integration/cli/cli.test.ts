@@ -56,6 +56,13 @@ describe('tryk (in process)', () => {
     expect(status.gateways).toEqual([{ name: 'sim', kind: 'simulator', state: 'disconnected', primary: true }]);
   });
 
+  it("imports the console's own TopoJSON boundaries (data/boundaries) like GeoJSON", async () => {
+    expect(await tryk('init')).toBe(0);
+    const topo = resolve(__dirname, '../../../data/boundaries/denmark.topo.json');
+    expect(await tryk('boundaries', 'import', topo, '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value.byKind).toEqual({ district: 12, municipality: 99, postcode: 592, region: 5 });
+  });
+
   it('imports nothing when one of several files is bad', async () => {
     expect(await tryk('init')).toBe(0);
     const bad = join(tmp.dir, 'bad.geojson');

@@ -56,6 +56,23 @@ function fakeApp(): FakeApp {
         return status;
       },
     },
+    // Enough of sign-in to see which session a connection has.
+    'session.signIn': {
+      handle: async (request: { username: string }, caller: Caller) => {
+        caller.session.officer = { id: 1, username: request.username, displayName: request.username, roles: ['operator'] };
+        caller.session.lastActivity = Date.now();
+        return caller.session.officer;
+      },
+    },
+    'session.signOut': {
+      handle: async (_request: unknown, caller: Caller) => {
+        caller.session.officer = null;
+        return { signedOut: true };
+      },
+    },
+    'session.current': {
+      handle: async (_request: unknown, caller: Caller) => ({ officer: caller.session.officer, officersExist: true, idleLockMinutes: 15 }),
+    },
     'boundaries.list': {
       handle: async (request: { kind: string }) => {
         calls.push({ channel: 'boundaries.list', host: 'headless' });
@@ -108,13 +125,15 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-async function start(app: BridgeApp = fakeApp(), port = 0) {
+async function start(app: BridgeApp = fakeApp(), port = 0, extra: { resumeWindowMs?: number } = {}) {
   const logs: string[] = [];
   const host = await startHeadlessHost({
     app,
     rendererDir,
     port,
     log: { info: (l) => logs.push(l), warn: (l) => logs.push(l) },
+    helloTimeoutMs: 500,
+    ...extra,
   });
   hosts.push(host);
   return { host, logs };
@@ -142,35 +161,47 @@ function raw(port: number, rawPath: string, options: { method?: string; host?: s
   });
 }
 
-type Connection = { socket: WebSocket } | { refused: number } | { closed: number; received: number };
+type Welcome = { resume: string; resumed: boolean };
+type Connection = { socket: WebSocket; welcome?: Welcome } | { refused: number } | { closed: number; received: number };
 
 /**
  * Connects and reports how the host answered: a refused handshake (HTTP status), a socket the
- * host closed straight away (close code, and how many frames came before it), or an open socket.
- * Unless `probe` is false, the socket sends a call as soon as it opens, so a socket that should
- * be ignored is tested for being ignored, not just for being closed.
+ * host closed straight away (close code, and how many frames came before it), or an open socket
+ * with the host's welcome. The token goes in the hello frame (null: no hello at all). Unless
+ * `probe` is false, the socket also sends a call at once, so a socket that should be ignored is
+ * tested for being ignored, not just for being closed.
  */
 function connect(
   port: number,
-  options: { token?: string | null; origin?: string | null; path?: string; probe?: boolean } = {},
+  options: { token?: string | null; resume?: string; origin?: string | null; path?: string; probe?: boolean } = {},
 ): Promise<Connection> {
-  const query = options.token === null ? '' : `?token=${encodeURIComponent(options.token ?? '')}`;
   const headers: Record<string, string> = {};
   if (options.origin !== null) headers.Origin = options.origin ?? `http://127.0.0.1:${port}`;
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/bridge'}${query}`, { headers });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/bridge'}`, { headers });
   sockets.push(socket);
   let received = 0;
+  let welcome: Welcome | undefined;
   return new Promise((resolve, reject) => {
     socket.once('open', () => {
-      if (options.probe === false) return resolve({ socket });
-      socket.send(JSON.stringify({ id: 1, channel: 'app.status', payload: {} }));
-      // Give the host a moment to close an unauthorized socket; an authorized one answers the call.
-      const timer = setTimeout(() => resolve({ socket }), 300);
-      socket.on('message', () => {
-        received += 1;
+      if (options.token !== null) {
+        socket.send(JSON.stringify({ hello: { token: options.token ?? '', ...(options.resume ? { resume: options.resume } : {}) } }));
+      }
+      if (options.probe !== false) socket.send(JSON.stringify({ id: 1, channel: 'app.status', payload: {} }));
+      // Give the host a moment to close an unauthorized socket; an authorized one answers.
+      const timer = setTimeout(() => resolve({ socket, ...(welcome ? { welcome } : {}) }), 1000);
+      const onMessage = (data: unknown) => {
+        const frame = JSON.parse(String(data)) as { welcome?: Welcome };
+        if (frame.welcome) {
+          welcome = frame.welcome;
+          if (options.probe !== false) return; // the probe's answer comes next
+        } else {
+          received += 1;
+        }
+        socket.off('message', onMessage);
         clearTimeout(timer);
-        resolve({ socket });
-      });
+        resolve({ socket, ...(welcome ? { welcome } : {}) });
+      };
+      socket.on('message', onMessage);
       socket.once('close', (code) => {
         clearTimeout(timer);
         resolve({ closed: code, received });
@@ -182,9 +213,13 @@ function connect(
 }
 
 async function open(host: HeadlessHost, origin?: string): Promise<WebSocket> {
-  const result = await connect(host.port, { token: host.token, origin, probe: false });
-  if (!('socket' in result)) throw new Error(`not connected: ${JSON.stringify(result)}`);
-  return result.socket;
+  return (await welcomed(host, { origin })).socket;
+}
+
+async function welcomed(host: HeadlessHost, options: { origin?: string; resume?: string } = {}) {
+  const result = await connect(host.port, { token: host.token, probe: false, ...options });
+  if (!('socket' in result) || !result.welcome) throw new Error(`not connected: ${JSON.stringify(result)}`);
+  return { socket: result.socket, welcome: result.welcome };
 }
 
 /** Collects every frame the socket receives from now on. */
@@ -302,7 +337,8 @@ describe('bridge authentication', () => {
   it('sends no events to a socket without the token', async () => {
     const app = fakeApp();
     const { host } = await start(app);
-    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=nope`, {
+    // The token in the URL (where old pages put it) counts for nothing: no hello, no events.
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`, {
       headers: { Origin: `http://127.0.0.1:${host.port}` },
     });
     sockets.push(socket);
@@ -393,6 +429,87 @@ describe('bridge calls', () => {
     const inbox = frames(again);
     again.send(JSON.stringify({ id: 2, channel: 'app.status', payload: {} }));
     expect(await inbox.next()).toMatchObject({ id: 2, result: { ok: true } });
+  });
+});
+
+describe('sessions that survive a reload or a blip', () => {
+  async function call(socket: WebSocket, id: number, channel: string, payload: unknown = {}) {
+    const inbox = frames(socket);
+    socket.send(JSON.stringify({ id, channel, payload }));
+    for (;;) {
+      const frame = (await inbox.next()) as { id?: number; resume?: string; result?: { ok: boolean; value?: unknown } };
+      if (frame.id === id) return frame.result!;
+    }
+  }
+  const signedInAs = async (socket: WebSocket, id: number) =>
+    ((await call(socket, id, 'session.current')) as { value: { officer: { username: string } | null } }).value.officer?.username ?? null;
+
+  it('resumes the signed-in session on a new connection with the resume token, once, and rotates it', async () => {
+    const { host } = await start();
+    const first = await welcomed(host);
+    expect(first.welcome.resumed).toBe(false);
+    const inbox = frames(first.socket);
+    first.socket.send(JSON.stringify({ id: 1, channel: 'session.signIn', payload: { username: 'jensen', passphrase: 'x'.repeat(12) } }));
+    // The sign-in rotates the token before its answer arrives.
+    const rotated = (await inbox.next()) as { resume: string };
+    expect(rotated.resume).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(rotated.resume).not.toBe(first.welcome.resume);
+    expect(await inbox.next()).toMatchObject({ id: 1, result: { ok: true } });
+    first.socket.terminate(); // the blip
+
+    // The token from before the sign-in resumes nothing.
+    const stale = await welcomed(host, { resume: first.welcome.resume });
+    expect(stale.welcome.resumed).toBe(false);
+    expect(await signedInAs(stale.socket, 2)).toBeNull();
+
+    const back = await welcomed(host, { resume: rotated.resume });
+    expect(back.welcome).toEqual({ resumed: true, resume: expect.not.stringMatching(rotated.resume) });
+    expect(await signedInAs(back.socket, 3)).toBe('jensen');
+    // Used once: the same token again is a new, signed-out session.
+    const replay = await welcomed(host, { resume: rotated.resume });
+    expect(replay.welcome.resumed).toBe(false);
+    expect(await signedInAs(replay.socket, 4)).toBeNull();
+  });
+
+  it('hands the session to the newest connection and closes the old one with 4409', async () => {
+    const { host } = await start();
+    const first = await welcomed(host);
+    const inbox = frames(first.socket);
+    first.socket.send(JSON.stringify({ id: 1, channel: 'session.signIn', payload: { username: 'jensen', passphrase: 'x'.repeat(12) } }));
+    const { resume } = (await inbox.next()) as { resume: string };
+    const closed = new Promise<number>((resolve) => first.socket.once('close', (code) => resolve(code)));
+    const second = await welcomed(host, { resume });
+    expect(second.welcome.resumed).toBe(true);
+    expect(await closed).toBe(4409);
+    expect(await signedInAs(second.socket, 2)).toBe('jensen');
+  });
+
+  it('resumes nothing after sign-out, after the resume window, or on another host start', async () => {
+    const { host } = await start(fakeApp(), 0, { resumeWindowMs: 300 });
+    const signIn = async () => {
+      const c = await welcomed(host);
+      const inbox = frames(c.socket);
+      c.socket.send(JSON.stringify({ id: 1, channel: 'session.signIn', payload: { username: 'jensen', passphrase: 'x'.repeat(12) } }));
+      const { resume } = (await inbox.next()) as { resume: string };
+      await inbox.next();
+      return { socket: c.socket, resume };
+    };
+    const out = await signIn();
+    await call(out.socket, 2, 'session.signOut');
+    out.socket.terminate();
+    expect((await welcomed(host, { resume: out.resume })).welcome.resumed).toBe(false);
+
+    const late = await signIn();
+    late.socket.terminate();
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await welcomed(host, { resume: late.resume })).welcome.resumed).toBe(false);
+
+    const kept = await signIn();
+    kept.socket.terminate();
+    const { host: restarted } = await start();
+    // The old page's token is refused by the new start (4401), whatever resume token it brings.
+    expect(await connect(restarted.port, { token: host.token, resume: kept.resume })).toEqual({ closed: 4401, received: 0 });
+    expect((await welcomed(restarted, { resume: kept.resume })).welcome.resumed).toBe(false);
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { insertSubscribers, synthesizeSubscribers } from '../../../electron/demo/synthesize';
-import { boundaryResolver, districtByName, loadDagiBoundaries } from '../../../electron/demo/dagi';
+import { boundaryResolver, districtByName, loadBundledBoundaries } from '../../../electron/demo/dagi';
 import type { Boundaries } from '../../../electron/demo/dagi';
 import { registryService } from '../../../electron/registry/service';
 import { buildIndexFromStore } from '../../../electron/targeting/fromStore';
@@ -9,9 +8,9 @@ import { TargetingEngine } from '../../../electron/targeting/engine';
 import { PlaceIndex } from '../../../electron/targeting/placeIndex';
 import { loadOrBuildIndex, readSnapshot, registryVersion, writeSnapshot } from '../../../electron/targeting/snapshot';
 import type { TargetArea, TargetFilterInput } from '../../../shared/targeting/area';
+import type { Db, Params } from '../../../electron/store/db';
 import { testStore } from '../../support/store';
 
-const repoRoot = resolve(__dirname, '../../..');
 const NS = 'Nordsjællands Politi';
 const ALL_STATUSES: TargetFilterInput = { statuses: ['active', 'paused', 'opted_out'] };
 const actor = { officer: null, via: 'cli' as const };
@@ -19,7 +18,7 @@ const actor = { officer: null, via: 'cli' as const };
 let boundaries: Boundaries;
 let areas: TargetArea[];
 beforeAll(() => {
-  boundaries = loadDagiBoundaries(resolve(repoRoot, '../shared/data/dagi'));
+  boundaries = loadBundledBoundaries();
   areas = [
     { parts: [{ mode: 'include', shape: { type: 'boundary', kind: 'district', code: districtByName(boundaries, NS)!.code } }] },
     { parts: [{ mode: 'include', shape: { type: 'boundary', kind: 'postcode', code: '3400' } }] },
@@ -184,13 +183,63 @@ describe('index snapshot', () => {
     expect(counts(next.index)[areas.length * 4 - 3]!.total).toBe(1501);
   });
 
+  describe('write-then-flip: a write torn at any point', () => {
+    /** The store's connection, but every statement after the `n`th fails, as a crash or a closed store would. */
+    const failingAfter = (n: number): Db => {
+      let runs = 0;
+      return new Proxy(store.db, {
+        get(target, prop, receiver) {
+          if (prop === 'run') {
+            return (sql: string, params?: Params) => (++runs > n ? Promise.reject(new Error('torn')) : target.run(sql, params));
+          }
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    };
+
+    it('leaves the previous snapshot whole and loadable, and the next write clears the torn rows', async () => {
+      await start();
+      const before = await readSnapshot(store.db);
+      expect(before.ok).toBe(true);
+      const b = await buildIndexFromStore(store.db);
+      const { grid, ...places } = b.index.layout();
+      const arrays = { ...b.arrays, ...places };
+      const version = await registryVersion(store.db);
+      // Torn after a few chunks (small chunks, so there are many), and torn just before the flip.
+      const parts = (await store.db.get<{ n: number }>("SELECT count(*) n FROM index_snapshot WHERE part != 'header'"))!.n;
+      for (const n of [3, 40]) {
+        await expect(writeSnapshot(failingAfter(n), arrays, version, { chunkBytes: 512, grid })).rejects.toThrow('torn');
+        const after = await readSnapshot(store.db);
+        expect(after).toMatchObject({ ok: true, version });
+        expect(after.ok && before.ok && after.arrays).toEqual(before.ok && before.arrays);
+        expect((await start()).source).toBe('snapshot');
+      }
+      const rows = (await store.db.get<{ n: number }>("SELECT count(*) n FROM index_snapshot WHERE part != 'header'"))!.n;
+      expect(rows).toBeGreaterThan(parts); // the torn generation's rows are still there
+      await writeSnapshot(store.db, arrays, version, { grid });
+      expect((await store.db.get<{ n: number }>("SELECT count(*) n FROM index_snapshot WHERE part != 'header'"))!.n).toBe(parts);
+      expect((await start()).source).toBe('snapshot');
+    });
+
+    it('rejects a header flipped to a generation whose rows were torn, and rebuilds', async () => {
+      await start();
+      // As if the flip had landed but a chunk of the new generation had not.
+      await store.db.exec("DELETE FROM index_snapshot WHERE part LIKE 'g%/placeLat.0'");
+      expect(await readSnapshot(store.db)).toMatchObject({ ok: false, reason: 'invalid', detail: expect.stringMatching(/placeLat\.0 is missing/) as unknown });
+      const s = await start();
+      expect(s.source).toBe('store');
+      expect(counts(s.index)).toEqual(await fresh());
+    });
+  });
+
   describe('a damaged or foreign snapshot is ignored and the index rebuilt', () => {
     const damages: [string, string, RegExp][] = [
-      ['a truncated chunk', "UPDATE index_snapshot SET data = substr(data, 1, length(data) - 4) WHERE part = 'placeLon.0'", /placeLon\.0 has/],
-      ['a missing chunk', "DELETE FROM index_snapshot WHERE part = 'subGroups.0'", /subGroups\.0 is missing or not a BLOB/],
+      ['a truncated chunk', "UPDATE index_snapshot SET data = substr(data, 1, length(data) - 4) WHERE part LIKE 'g%/placeLon.0'", /placeLon\.0 has/],
+      ['a missing chunk', "DELETE FROM index_snapshot WHERE part LIKE 'g%/subGroups.0'", /subGroups\.0 is missing or not a BLOB/],
       // (|| yields TEXT; the CAST makes it a BLOB of the same length again.)
-      ['a changed byte', "UPDATE index_snapshot SET data = CAST(x'FF' || substr(data, 2) AS BLOB) WHERE part = 'placeLat.0'", /checksum/],
-      ['a chunk that is not a BLOB', "UPDATE index_snapshot SET data = 'text' WHERE part = 'subStatus.0'", /not a BLOB/],
+      ['a changed byte', "UPDATE index_snapshot SET data = CAST(x'FF' || substr(data, 2) AS BLOB) WHERE part LIKE 'g%/placeLat.0'", /checksum/],
+      ['a chunk that is not a BLOB', "UPDATE index_snapshot SET data = 'text' WHERE part LIKE 'g%/subStatus.0'", /not a BLOB/],
       ['a header that is not JSON', "UPDATE index_snapshot SET data = x'7B7B00' WHERE part = 'header'", /not JSON/],
       ['a future format', "UPDATE index_snapshot SET data = CAST(json_set(CAST(data AS TEXT), '$.format', 99) AS BLOB) WHERE part = 'header'", /format 99/],
       ['a header claiming more rows than an index can hold', "UPDATE index_snapshot SET data = CAST(json_set(CAST(data AS TEXT), '$.subscribers', 1e12) AS BLOB) WHERE part = 'header'", /implausible/],

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createStore } from '../../../electron/store/store';
 import type { Store } from '../../../electron/store/store';
 import { insertSubscribers, synthesizeSubscribers, syntheticPhone } from '../../../electron/demo/synthesize';
 import type { SyntheticSubscriber } from '../../../electron/demo/synthesize';
-import { boundaryResolver, districtByName, loadDagiBoundaries } from '../../../electron/demo/dagi';
+import { boundaryResolver, districtByName, loadBundledBoundaries } from '../../../electron/demo/dagi';
 import type { Boundaries } from '../../../electron/demo/dagi';
 import { buildIndexFromStore } from '../../../electron/targeting/fromStore';
 import { PlaceIndex } from '../../../electron/targeting/placeIndex';
@@ -16,7 +16,6 @@ import { normalizePhone } from '../../../shared/phone';
 import { compileArea } from '../../../shared/targeting/compile';
 import { TargetFilterSchema } from '../../../shared/targeting/area';
 
-const repoRoot = resolve(__dirname, '../../..');
 
 function everywhere() {
   const c = compileArea({ parts: [{ mode: 'include', shape: { type: 'polygon', coordinates: [[[7, 54], [16, 54], [16, 58], [7, 58], [7, 54]]] } }] });
@@ -28,7 +27,7 @@ let dir: string;
 let store: Store;
 
 beforeAll(async () => {
-  boundaries = loadDagiBoundaries(resolve(repoRoot, '../shared/data/dagi'));
+  boundaries = loadBundledBoundaries();
   dir = mkdtempSync(join(tmpdir(), 'tryk-targeting-'));
   store = await createStore({ dataDir: dir, key: { kind: 'passphrase', passphrase: 'test-passphrase' }, kdf: 'fast' });
 });

@@ -7,25 +7,14 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { kannelBinaries, kannelMissing } from '../../../build/preflight.mjs';
 
-const FAKESMSC_CANDIDATES = ['/usr/lib/kannel/test/fakesmsc', '/usr/lib/kannel/fakesmsc', '/usr/bin/fakesmsc'];
-
-export const KANNEL_BINARIES = {
-  bearerbox: process.env.KANNEL_BEARERBOX ?? '/usr/sbin/bearerbox',
-  smsbox: process.env.KANNEL_SMSBOX ?? '/usr/sbin/smsbox',
-  fakesmsc: process.env.KANNEL_FAKESMSC ?? FAKESMSC_CANDIDATES.find((p) => existsSync(p)) ?? '/usr/lib/kannel/test/fakesmsc',
-};
-
-/** Why real Kannel cannot run here, or undefined when it can. */
-export function kannelMissing(): string | undefined {
-  const missing = Object.entries(KANNEL_BINARIES).filter(([, file]) => !existsSync(file));
-  if (missing.length === 0) return undefined;
-  return `Kannel binaries not found (${missing.map(([name, file]) => `${name} at ${file}`).join(', ')}): apt-get install kannel kannel-extras`;
-}
+export const KANNEL_BINARIES = kannelBinaries();
+export { kannelMissing };
 
 /** A port nobody listens on right now (the kernel's choice, released at once). */
 export function freePort(): Promise<number> {
@@ -45,6 +34,8 @@ export interface KannelOptions {
   smscId?: string;
   /** The sms-service get-url for inbound messages (Kannel escapes and all). */
   moGetUrl?: string;
+  /** The sendsms-user's default-sender; none (the default) makes Kannel refuse a message without `from`. */
+  defaultSender?: string;
 }
 
 /** A message bearerbox handed to fakesmsc, as fakesmsc logged it. */
@@ -92,6 +83,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 export class TestKannel {
   private fakesmsc?: ChildProcess;
+  private smsbox?: ChildProcess;
+  private options: KannelOptions = {};
   private fakesmscLogs: string[] = [];
   private readonly children: ChildProcess[] = [];
 
@@ -110,11 +103,12 @@ export class TestKannel {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tryk-kannel-'));
     const ports = { admin: await freePort(), smsbox: await freePort(), sendsms: await freePort(), smsc: await freePort() };
     const kannel = new TestKannel(dir, ports, options.username ?? 'tryk', options.password ?? 'hemmelig', options.smscId ?? 'FAKE');
+    kannel.options = options;
     writeFileSync(path.join(dir, 'kannel.conf'), kannel.config(options.moGetUrl));
     try {
       kannel.spawn('bearerbox', [KANNEL_BINARIES.bearerbox, path.join(dir, 'kannel.conf')]);
       await kannel.waitForPort(ports.smsbox);
-      kannel.spawn('smsbox', [KANNEL_BINARIES.smsbox, path.join(dir, 'kannel.conf')]);
+      kannel.smsbox = kannel.spawn('smsbox', [KANNEL_BINARIES.smsbox, path.join(dir, 'kannel.conf')]);
       await kannel.startFakesmsc();
       await kannel.waitForSendsms();
     } catch (error) {
@@ -157,6 +151,7 @@ export class TestKannel {
       'user-allow-ip = 127.0.0.1',
       'concatenation = true',
       'max-messages = 10',
+      ...(this.options.defaultSender ? [`default-sender = ${this.options.defaultSender}`] : []),
       '',
       // max-messages = 0: the answer to the get-url is never sent back to the citizen.
       'group = sms-service',
@@ -243,6 +238,15 @@ export class TestKannel {
     if (this.fakesmsc) await stopChild(this.fakesmsc);
     const args = ['-H', '127.0.0.1', '-r', String(this.ports.smsc), '-i', '0.1', '-m', mo ? '1' : '0'];
     this.fakesmsc = this.spawn('fakesmsc', [KANNEL_BINARIES.fakesmsc, ...args, mo ?? '0 0 text unused']);
+  }
+
+  /** Gives the sendsms-user a default sender, as an operator would fix kannel.conf: smsbox restarts with it. */
+  async setDefaultSender(sender: string): Promise<void> {
+    this.options = { ...this.options, defaultSender: sender };
+    writeFileSync(path.join(this.dir, 'kannel.conf'), this.config(this.options.moGetUrl));
+    if (this.smsbox) await stopChild(this.smsbox);
+    this.smsbox = this.spawn('smsbox', [KANNEL_BINARIES.smsbox, path.join(this.dir, 'kannel.conf')]);
+    await this.waitForSendsms();
   }
 
   /** Sends one inbound message from the fake SMSC, e.g. `4512345678 1999 text STOP`. */

@@ -275,6 +275,41 @@ describe('dispatch engine', () => {
     expect((await engine.whenFinished(r.sendId)).counts).toMatchObject({ delivered: 1, accepted: 0, expired: 0 });
   });
 
+  it('pauses a send whose gateway refuses every message, keeps every recipient queued, and delivers all once resumed', async () => {
+    const gw = new FakeGateway({ window: 3, auto: () => rejected('KANNEL_SENDER_MISSING', false, { about: 'gateway', reason: 'Sender missing and no global set' }) });
+    const { db, engine } = await setup({ gw });
+    const r = await engine.release(request({ recipients: recipients(12) }));
+    await until(async () => (await engine.status(r.sendId)).state === 'paused', 3000, 'paused');
+    const paused = await engine.status(r.sendId);
+    expect(paused.attention).toMatchObject({ gateway: 'gw', code: 'KANNEL_SENDER_MISSING', reason: 'Sender missing and no global set' });
+    await until(() => gw.capacity().inFlight === 0);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(await states(db, r.sendId)).toEqual([{ state: 'queued', n: 12 }]);
+    expect((await engine.status(r.sendId)).counts).toMatchObject({ queued: 12, failed: 0 });
+    const refusedTries = gw.submitted.length;
+    expect(refusedTries).toBeLessThanOrEqual(6); // a few, not the whole list
+    // What the CLI reads from the store says the same.
+    expect((await readLog(db, r.sendId)).map((l) => l.kind)).toContain('paused_gateway');
+
+    gw.auto = () => accepted(); // the gateway's configuration is fixed
+    gw.autoReceipt = true;
+    expect((await engine.resume(r.sendId)).attention).toBeNull();
+    const done = await engine.whenFinished(r.sendId);
+    expect(done.counts).toMatchObject({ delivered: 12, failed: 0, queued: 0 });
+    const delivered = gw.submitted.slice(refusedTries).map((m) => m.to);
+    expect(new Set(delivered).size).toBe(12);
+    expect(delivered).toHaveLength(12);
+  });
+
+  it('fails a refusal about one recipient at once, and does not pause for it', async () => {
+    const gw = new FakeGateway({ window: 3, autoReceipt: true, auto: (m) => (m.to.endsWith('1') ? rejected('ESME_RINVDSTADR', false) : accepted()) });
+    const { engine } = await setup({ gw });
+    const r = await engine.release(request({ recipients: recipients(12) }));
+    const done = await engine.whenFinished(r.sendId);
+    expect(done.state).toBe('done');
+    expect(done.counts).toMatchObject({ failed: 2, delivered: 10 });
+  });
+
   it('expires what is not final when the validity ends', async () => {
     const gw = new FakeGateway({ window: 2, auto: null });
     let clock = NOON;

@@ -57,8 +57,25 @@ describe('validateRecord', () => {
     [{ phone: '20123456', consent_at: 'yesterday' }, 'bad_consent_time'],
     [{ phone: '20123456', name: 'x'.repeat(201) }, 'too_long'],
     [{ __invalid: true }, 'bad_row'],
+    // Found by the hostile-input campaign: all accepted before.
+    [{ phone: '20123456', home_lat: '0x37', home_lon: '12' }, 'bad_place'],
+    [{ phone: '20123456', home_lat: '5.5e1', home_lon: '12' }, 'bad_place'],
+    [{ phone: '20123456', home_lat: '12.3', home_lon: '55.9' }, 'bad_place'],
+    [{ phone: '20123456', home_lat: '40.7', home_lon: '-74' }, 'bad_place'],
+    [{ phone: '20123456', name: 'An\u0000na' }, 'bad_row'],
+    [{ phone: '20123456', consent_method: 'web'.repeat(40) }, 'too_long'],
+    [{ phone: '20123456', consent_text_version: 'v'.repeat(65) }, 'too_long'],
+    [{ phone: '20123456', some_other_column: 'x'.repeat(1001) }, 'too_long'],
   ])('refuses %j with %s', (record, code) => {
     expect(refused(record)).toBe(code);
+  });
+
+  it('says when latitude and longitude are swapped, and where Denmark is', () => {
+    const r = validateRecord({ phone: '20123456', home_lat: '12,3', home_lon: '55,9' }, groups);
+    expect(!r.ok && r.problem.message).toMatch(/swapped/);
+    const far = validateRecord({ phone: '20123456', home_lat: 48.1, home_lon: 11.6 }, groups);
+    expect(!far.ok && far.problem.message).toMatch(/not in Denmark/);
+    expect(ok({ phone: '20123456', home_lat: '55,1', home_lon: '15,1' }).places[0]).toMatchObject({ lat: 55.1, lon: 15.1 }); // Bornholm
   });
 
   it('refuses the second row with the same number, naming the first', () => {

@@ -1,0 +1,2 @@
+/** Bundles the targeting worker into `root`/dist/worker/targeting.cjs. */
+export function buildTargetingWorker(root: string, extra?: Record<string, unknown>): Promise<unknown>;

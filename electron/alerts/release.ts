@@ -1,0 +1,106 @@
+/**
+ * Release planning: approved alerts waiting for a gateway, their recipients resolved and
+ * frozen (a follow-up gets exactly the original's), the alert moved to 'scheduled' with its
+ * audit entry, and the plan handed to the dispatch engine; then the alert follows its send.
+ */
+import { TrykError } from '../../shared/bridge/result';
+import type { Alert, AlertStatus } from '../../shared/alerts/schema';
+import { insertMany } from '../store/db';
+import { sha256 } from './records';
+import type { AlertContext } from './records';
+import type { Actor, ReleasePlan } from './types';
+
+export interface AlertReleases {
+  releasable(): Promise<number[]>;
+  release(id: number, actor?: Actor | null): Promise<ReleasePlan>;
+  resumePlan(id: number): Promise<ReleasePlan>;
+  markReleased(id: number, recipients: ArrayLike<number>, actor?: Actor | null): Promise<Alert>;
+  markSending(id: number): Promise<Alert>;
+  markSent(id: number): Promise<Alert>;
+}
+
+export function alertReleases(ctx: AlertContext): AlertReleases {
+  async function markReleased(id: number, recipients: ArrayLike<number>, actor: Actor | null = null): Promise<Alert> {
+    const at = ctx.now().toISOString();
+    const r = await ctx.db.transaction(async (tx) => {
+      const current = await ctx.row(tx, id);
+      if (current.status !== 'approved' || current.approved_revision !== current.revision) {
+        throw new TrykError('conflict', `Only an approved alert can be released (this one is ${current.status})`, { status: current.status });
+      }
+      await tx.run('DELETE FROM alert_recipients WHERE alert_id = ?', [id]);
+      const rows = function* () {
+        for (let i = 0; i < recipients.length; i++) yield [id, recipients[i]!] as const;
+      };
+      await insertMany(tx, 'INSERT OR IGNORE INTO alert_recipients (alert_id, subscriber_id)', 2, rows());
+      const n = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM alert_recipients WHERE alert_id = ?', [id]))?.n ?? 0;
+      await tx.run(`UPDATE alerts SET status = 'scheduled', released_at = ?, updated_at = ? WHERE id = ?`, [at, at, id]);
+      await ctx.audit(tx, actor, 'sent', id, { revision: current.revision, recipients: n, smsSha256: sha256(current.sms_text), kind: current.kind });
+      if (current.kind === 'close' && current.parent_id !== null) {
+        // The thank-you is on its way: the case is closed, and no further follow-ups go out.
+        await tx.run(`UPDATE alerts SET status = 'closed', updated_at = ? WHERE id = ? AND status IN ('sending', 'sent')`, [at, current.parent_id]);
+        await ctx.audit(tx, actor, 'closed', current.parent_id, { by: `alert:${id}` });
+      }
+      return current;
+    });
+    if (r.kind === 'close' && r.parent_id !== null) ctx.notify(await ctx.get(r.parent_id));
+    const alert = await ctx.get(id);
+    ctx.notify(alert);
+    return alert;
+  }
+
+  async function release(id: number, actor: Actor | null = null): Promise<ReleasePlan> {
+    const r = await ctx.row(ctx.db, id);
+    if (r.status !== 'approved') throw new TrykError('conflict', `Only an approved alert can be released (this one is ${r.status})`, { status: r.status });
+    let recipients: number[];
+    if (r.parent_id !== null) {
+      // Exactly the original's recipients, not a recount of the area: the registry may have moved on.
+      recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [r.parent_id])).map((x) => x.s);
+    } else {
+      if (r.area === null) throw new TrykError('bad_request', 'The alert has no area', { field: 'area' });
+      const sel = await (await ctx.deps.targeting()).selectRecipients(JSON.parse(r.area), r.filter === null ? undefined : JSON.parse(r.filter));
+      if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
+      recipients = Array.from(sel.value);
+    }
+    const released = await markReleased(id, recipients, actor);
+    return {
+      alertId: id,
+      alertRef: `alert:${id}`,
+      text: released.smsText,
+      recipients,
+      priority: released.urgency,
+      respectQuietHours: released.urgency === 'routine',
+    };
+  }
+
+  async function resumePlan(id: number): Promise<ReleasePlan> {
+    const r = await ctx.row(ctx.db, id);
+    if (r.status !== 'scheduled') throw new TrykError('conflict', `Only a scheduled alert has a plan to resume (this one is ${r.status})`, { status: r.status });
+    const recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [id])).map((x) => x.s);
+    return { alertId: id, alertRef: `alert:${id}`, text: r.sms_text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine' };
+  }
+
+  async function move(id: number, from: readonly AlertStatus[], to: 'sending' | 'sent'): Promise<Alert> {
+    const at = ctx.now().toISOString();
+    const res = await ctx.db.run(
+      `UPDATE alerts SET status = ?, ${to === 'sent' ? 'sent_at = ?, ' : ''}updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`,
+      [to, ...(to === 'sent' ? [at] : []), at, id, ...from],
+    );
+    const alert = await ctx.get(id);
+    if (res.changes === 0 && alert.status !== to) {
+      throw new TrykError('conflict', `An alert that is ${alert.status} cannot become ${to}`, { status: alert.status });
+    }
+    if (res.changes) ctx.notify(alert);
+    return alert;
+  }
+
+  return {
+    async releasable() {
+      return (await ctx.db.all<{ id: number }>(`SELECT id FROM alerts WHERE status = 'approved' ORDER BY approved_at, id`)).map((r) => r.id);
+    },
+    release,
+    resumePlan,
+    markReleased,
+    markSending: (id) => move(id, ['scheduled'], 'sending'),
+    markSent: (id) => move(id, ['scheduled', 'sending'], 'sent'),
+  };
+}
