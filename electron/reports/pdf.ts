@@ -241,7 +241,7 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
 
   heading(doc, L.reach);
   if (report.reach.channels.length === 0) para(doc, L.noSocial);
-  else table(doc, [L.channel, L.posts, L.reach], report.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
+  else table(doc, [L.channel, L.posts, L.reachCol], report.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
 
   heading(doc, L.outcome);
   if (!a.outcome) para(doc, L.noOutcome);
@@ -334,7 +334,7 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
   ]);
   heading(doc, L.reach);
   if (r.reach.channels.length === 0) para(doc, L.noSocial);
-  else table(doc, [L.channel, L.posts, L.reach], r.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
+  else table(doc, [L.channel, L.posts, L.reachCol], r.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
 
   heading(doc, L.outcomesHeading);
   pairs(doc, [

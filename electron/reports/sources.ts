@@ -2,7 +2,9 @@
  * Where the evaluation reads tips and social reach. Isolated here so that each has one
  * place to change when its domain's own tables land: tips are read from the stored inbound
  * messages tied to an alert (migration 0007) until the tips domain has its own table; social
- * reach has no store yet, so every alert has "no social posts".
+ * reach from the social domain's posts and their polled metrics (migration 0010): per channel,
+ * the alerts' own posts (not comments or replies) that went out, each counted at its latest
+ * reach figure (Facebook's views, X's impressions).
  */
 import type { Queryable } from '../store/db';
 import { selectWhereIn } from '../dispatch/outbox';
@@ -40,7 +42,38 @@ export interface ChannelReach {
   reach: number;
 }
 
-/** Social posts and their last known reach per channel, for these alerts: none are stored yet. */
-export async function reachByChannel(_q: Queryable, _alertIds: readonly number[]): Promise<ChannelReach[]> {
-  return [];
+/** The metric that counts people reached, per channel kind. */
+export const REACH_METRIC: Record<string, string> = { facebook: 'views', x: 'impressions' };
+
+/** Social posts and their last known reach per channel, for these alerts. */
+export async function reachByChannel(q: Queryable, alertIds: readonly number[]): Promise<ChannelReach[]> {
+  const rows = await selectWhereIn<{ kind: string; posts: number; reach: number | null }>(
+    q,
+    `SELECT c.kind, count(*) AS posts,
+            sum((SELECT m.value FROM social_metrics m WHERE m.post_id = p.id AND m.metric = CASE c.kind WHEN 'facebook' THEN 'views' ELSE 'impressions' END
+                 ORDER BY m.at DESC LIMIT 1)) AS reach
+       FROM social_posts p JOIN social_channels c ON c.id = p.channel_id
+      WHERE p.kind = 'post' AND p.status IN ('posted', 'deleted') AND`,
+    [],
+    'p.alert_id',
+    alertIds,
+    'GROUP BY c.kind',
+  );
+  const by = new Map<string, ChannelReach>();
+  for (const r of rows) {
+    const c = by.get(r.kind) ?? { channel: r.kind, posts: 0, reach: 0 };
+    c.posts += r.posts;
+    c.reach += r.reach ?? 0;
+    by.set(r.kind, c);
+  }
+  return [...by.values()].sort((a, b) => a.channel.localeCompare(b.channel));
+}
+
+/** When each of an alert's own social posts went out, by channel kind. */
+export async function socialPostTimes(q: Queryable, alertId: number): Promise<{ channel: string; at: string }[]> {
+  return q.all<{ channel: string; at: string }>(
+    `SELECT c.kind AS channel, p.posted_at AS at FROM social_posts p JOIN social_channels c ON c.id = p.channel_id
+      WHERE p.alert_id = ? AND p.kind = 'post' AND p.posted_at IS NOT NULL ORDER BY p.posted_at`,
+    [alertId],
+  );
 }

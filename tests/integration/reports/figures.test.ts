@@ -256,6 +256,37 @@ describe('evaluation figures from raw rows', () => {
     await expect(evaluation(await deps(), { from, to, district: '99' })).rejects.toThrow(/No police district/);
   });
 
+  it('reach per channel: each alert post that went out at its latest reach figure; comments and failed posts do not count', async () => {
+    const [a, b] = report.perAlert.filter((x) => x.kind === 'alert');
+    const at = (h: number) => new Date(Date.parse(a!.releasedAt) + h * 3_600_000).toISOString();
+    await store.db.exec(`INSERT INTO social_channels (id, name, kind, url, created_at) VALUES (1, 'fb', 'facebook', 'x', 'n'), (2, 'x', 'x', 'x', 'n')`);
+    const post = (id: number, alert: number, channel: number, kind: string, status: string) =>
+      store.db.run(`INSERT INTO social_posts (id, alert_id, channel_id, kind, text, status, created_at, posted_at) VALUES (?, ?, ?, ?, 't', ?, ?, ?)`, [id, alert, channel, kind, status, at(0), status === 'posted' ? at(0.1) : null]);
+    await post(1, a!.id, 1, 'post', 'posted');
+    await post(2, a!.id, 2, 'post', 'posted');
+    await post(3, b!.id, 1, 'post', 'posted');
+    await post(4, b!.id, 2, 'post', 'failed');
+    const metric = (postId: number, h: number, name: string, value: number) =>
+      store.db.run('INSERT INTO social_metrics (post_id, at, metric, value) VALUES (?, ?, ?, ?)', [postId, at(h), name, value]);
+    await metric(1, 1, 'views', 1000);
+    await metric(1, 4, 'views', 8000); // the latest counts
+    await metric(1, 4, 'reactions', 99);
+    await metric(2, 2, 'impressions', 500);
+    await metric(3, 1, 'views', 250);
+    const r = await evaluation(await deps(), { from, to });
+    expect(r.reach.channels).toEqual([
+      { channel: 'facebook', posts: 2, reach: 8250 },
+      { channel: 'x', posts: 1, reach: 500 },
+    ]);
+    const one = await alertReport(await deps(), a!.id);
+    expect(one.reach.channels).toEqual([
+      { channel: 'facebook', posts: 1, reach: 8000 },
+      { channel: 'x', posts: 1, reach: 500 },
+    ]);
+    expect(one.timeline.filter((e) => e.event === 'social_post').map((e) => e.detail)).toEqual(['facebook', 'x']);
+    await store.db.exec('DELETE FROM social_posts; DELETE FROM social_channels');
+  });
+
   it('a period with no data has zeros and says nothing was measured; a period backwards is refused', async () => {
     const empty = await evaluation(await deps(), { from: '2001-01-01', to: '2001-02-15' });
     expect(empty.alerts.count).toBe(0);
