@@ -19,6 +19,7 @@ import type { Sender } from './sending/sender';
 import { createServices } from './services';
 import type { EventListener, ServiceOptions, Services } from './services';
 import { targetingHandlers } from './targeting/handlers';
+import { testSmsHandlers } from './alerts/test-sms';
 // --- social ---
 import { socialHandlers } from './social/handlers';
 import { areaPictureFor } from './social/picture';
@@ -55,8 +56,12 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...dispatchHandlers(services, sender),
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
+<<<<<<< HEAD
     // --- evaluation ---
     ...reportHandlers(services),
+=======
+    ...testSmsHandlers(services, sender),
+>>>>>>> main
     // --- social ---
     ...socialHandlers(services.store.db, services.now),
   };

@@ -85,8 +85,8 @@ export function createServices(opts: ServiceOptions): Services {
   registry.onChange((change) => live.applyChange(change));
   const boundaries: BoundaryService = {
     ...plainBoundaries,
-    async importAll(list) {
-      const result = await plainBoundaries.importAll(list);
+    async importAll(list, by) {
+      const result = await plainBoundaries.importAll(list, by);
       if (live.client.starts > 0) await live.boundariesChanged();
       return result;
     },

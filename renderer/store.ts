@@ -31,6 +31,8 @@ import type { MonitorSlice } from './features/monitor/monitorSlice';
 import { createSubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createDeliverySlice } from './features/alerts/deliverySlice';
 import type { DeliverySlice } from './features/alerts/deliverySlice';
+import { createTestSmsSlice } from './features/alerts/testSmsSlice';
+import type { TestSmsSlice } from './features/alerts/testSmsSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createEvaluationSlice } from './features/evaluation/evaluationSlice';
 import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
@@ -48,7 +50,11 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
+<<<<<<< HEAD
   SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & EvaluationSlice;
+=======
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice;
+>>>>>>> main
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -72,6 +78,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createSubscribersSlice(set, get, deps),
     ...createEvaluationSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
+    ...createTestSmsSlice(set, get, deps),
     ...createSocialSlice(set, get, deps),
   }));
   return store;

@@ -4,6 +4,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { AlertPreview } from '../../shared/alerts/schema';
+import { smsAsSent } from '../../shared/alerts/exercise';
 import { analyzeSms } from '../../shared/sms';
 import { localTime } from '../dispatch/quiet';
 import { describeGateway } from '../gateways/registry';
@@ -66,7 +67,7 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
         });
       }
     }
-    const smsParts = r.sms_text ? analyzeSms(r.sms_text).segments : 0;
+    const smsParts = r.sms_text ? analyzeSms(smsAsSent({ smsText: r.sms_text, capStatus: r.cap_status, language: r.language })).segments : 0;
     const totalParts = smsParts * recipients;
     const price = await ctx.settings.get('sms.pricePerPartOre');
     const tps = await primaryTps();

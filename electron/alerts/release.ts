@@ -5,6 +5,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { Alert, AlertStatus } from '../../shared/alerts/schema';
+import { smsAsSent } from '../../shared/alerts/exercise';
 import { insertMany } from '../store/db';
 import { sha256 } from './records';
 import type { AlertContext } from './records';
@@ -65,7 +66,7 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
     return {
       alertId: id,
       alertRef: `alert:${id}`,
-      text: released.smsText,
+      text: smsAsSent(released),
       recipients,
       priority: released.urgency,
       respectQuietHours: released.urgency === 'routine',
@@ -76,7 +77,8 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
     const r = await ctx.row(ctx.db, id);
     if (r.status !== 'scheduled') throw new TrykError('conflict', `Only a scheduled alert has a plan to resume (this one is ${r.status})`, { status: r.status });
     const recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [id])).map((x) => x.s);
-    return { alertId: id, alertRef: `alert:${id}`, text: r.sms_text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine' };
+    const text = smsAsSent({ smsText: r.sms_text, capStatus: r.cap_status, language: r.language });
+    return { alertId: id, alertRef: `alert:${id}`, text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine' };
   }
 
   async function move(id: number, from: readonly AlertStatus[], to: 'sending' | 'sent'): Promise<Alert> {

@@ -40,10 +40,26 @@ export const auditActions = [
   // --- evaluation ---
   'outcome_recorded',
   'social_channel_added',
+  'gateway_removed',
+  // --- harden: every security-relevant action (issue 8 §3) ---
+  'officer_created',
+  'send_paused',
+  'send_resumed',
+  'send_cancelled',
+  'lookup',
+  // --- session helper: test SMS to an officer's own phone ---
+  'officer_phone_set',
+  'test_sms',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 export const isAuditAction = (s: string): s is AuditAction => (auditActions as readonly string[]).includes(s);
+
+/** Who did an audited change and how (host, or the store passphrase alone for a CLI run without --as). */
+export interface AuditBy {
+  officer: string | null;
+  details: Record<string, unknown>;
+}
 
 export interface AuditEntryInput {
   /** The signed-in officer's username; null for the console itself. */

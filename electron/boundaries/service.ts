@@ -1,5 +1,7 @@
 import type { BoundaryKind, BoundaryOutline, BoundarySummary } from '../../shared/bridge/contract';
 import type { Db } from '../store/db';
+import { appendAudit } from '../audit/service';
+import type { AuditBy } from '../audit/service';
 import type { ParsedBoundary } from './parse';
 import { simplifyMultiPolygon } from './simplify';
 
@@ -24,7 +26,8 @@ interface Row {
 
 export interface BoundaryService {
   /** Stores all of them or none; a re-import of a code replaces its shape. */
-  importAll(boundaries: readonly ParsedBoundary[]): Promise<{ imported: number; byKind: Partial<Record<BoundaryKind, number>> }>;
+  /** With `by`, audited (boundaries_imported) in the same transaction. */
+  importAll(boundaries: readonly ParsedBoundary[], by?: AuditBy): Promise<{ imported: number; byKind: Partial<Record<BoundaryKind, number>> }>;
   list(kind: BoundaryKind): Promise<BoundarySummary[]>;
   outlines(kind: BoundaryKind): Promise<BoundaryOutline[]>;
   /** The full, unsimplified shape (for counting and CAP). */
@@ -46,9 +49,12 @@ const summary = (r: Row): BoundarySummary => ({
 export function boundaryService(db: Db, now: () => Date = () => new Date()): BoundaryService {
   const outlineCache = new Map<BoundaryKind, Promise<BoundaryOutline[]>>();
   return {
-    async importAll(boundaries) {
+    async importAll(boundaries, by) {
       const at = now().toISOString();
+      const byKind: Partial<Record<BoundaryKind, number>> = {};
+      for (const b of boundaries) byKind[b.kind] = (byKind[b.kind] ?? 0) + 1;
       await db.transaction(async (tx) => {
+        if (by) await appendAudit(tx, { at: now(), officer: by.officer, action: 'boundaries_imported', subject: 'boundaries', details: { ...by.details, byKind } });
         for (const b of boundaries) {
           await tx.run(
             `INSERT INTO boundaries (kind, code, name, geometry, min_lon, min_lat, max_lon, max_lat, imported_at)
@@ -61,8 +67,6 @@ export function boundaryService(db: Db, now: () => Date = () => new Date()): Bou
         }
       });
       outlineCache.clear();
-      const byKind: Partial<Record<BoundaryKind, number>> = {};
-      for (const b of boundaries) byKind[b.kind] = (byKind[b.kind] ?? 0) + 1;
       return { imported: boundaries.length, byKind };
     },
     async list(kind) {

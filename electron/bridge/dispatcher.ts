@@ -8,6 +8,7 @@ import { channels, isChannelName, MAX_REQUEST_BYTES } from '../../shared/bridge/
 import type { ChannelName, RequestOf, ResponseOf } from '../../shared/bridge/contract';
 import { fail, isTrykError, ok } from '../../shared/bridge/result';
 import type { Result } from '../../shared/bridge/result';
+import { systemError } from '../store/store';
 
 export type Role = 'operator' | 'approver' | 'admin';
 
@@ -55,7 +56,8 @@ export interface DispatchLog {
 }
 
 export const consoleLog: DispatchLog = {
-  refused: (channel, code) => console.warn(`bridge: refused ${JSON.stringify(channel).slice(0, 80)} (${code})`),
+  // Only names of real channels reach the log: a made-up name is the caller's text, not ours.
+  refused: (channel, code) => console.warn(`bridge: refused ${isChannelName(channel) ? channel : '(unknown channel)'} (${code})`),
   failed: (channel, message) => console.error(`bridge: ${channel} failed: ${message}`),
 };
 
@@ -102,7 +104,10 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleL
       return ok(await handler.handle(parsed.data as never, caller));
     } catch (e) {
       if (isTrykError(e)) return fail(e.code, e.message, e.details);
-      log.failed(channel, e instanceof Error ? e.message : 'unknown error');
+      // A store or disk fault (damaged page, full disk, no permission): one line that says so.
+      const known = systemError(e, 'the data directory');
+      log.failed(channel, known ? known.code : e instanceof Error ? e.message : 'unknown error');
+      if (known) return fail(known.code, known.message);
       return fail('internal', `${channel} failed unexpectedly`);
     }
   };

@@ -15,14 +15,15 @@ import type { Actor, AlertService } from '../alerts/service';
 import type { Store } from '../store/store';
 import type { Command, CommandContext, Output } from './command';
 import { intOption, UsageError } from './command';
-import { readPassphrase } from './passphrase';
 import { withStore } from './store-commands';
 import { VERSION } from './version';
+import { signInAs } from './sign-in';
 
 async function withAlerts<T>(ctx: CommandContext, fn: (alerts: AlertService, store: Store) => Promise<T>): Promise<T> {
   return withStore(ctx, (store) => fn(createServices({ store, host: 'headless', version: VERSION }).alerts, store));
 }
 
+<<<<<<< HEAD
 export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
   const username = ctx.values.as;
   if (typeof username !== 'string' || !username.trim()) throw new UsageError('--as USERNAME is required: changes are made by a signed-in officer');
@@ -31,6 +32,10 @@ export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> 
     // The store's hidden prompt, with the store passphrase kept out of it.
     (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
   const officer = await createServices({ store, host: 'headless', version: VERSION }).officers.signIn(username, passphrase);
+=======
+async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
+  const officer = await signInAs(ctx, createServices({ store, host: 'headless', version: VERSION }).officers);
+>>>>>>> main
   return { id: officer.id, username: officer.username, roles: officer.roles };
 }
 

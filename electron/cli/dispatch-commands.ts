@@ -10,6 +10,9 @@ import type { SendStatus } from '../dispatch/outbox';
 import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
+import { appendAudit } from '../audit/service';
+import { officerService } from '../officers/service';
+import { actorOrStorePassphrase } from './sign-in';
 
 function sendIdOf(ctx: CommandContext): number {
   const [id, ...rest] = ctx.positionals;
@@ -78,11 +81,12 @@ function controlCommand(verb: 'pause' | 'resume' | 'cancel', summary: string): C
   return {
     name: `send ${verb}`,
     summary,
-    usage: `tryk send ${verb} SEND [--data-dir DIR] [--json]`,
-    options: {},
+    usage: `tryk send ${verb} SEND [--as APPROVER] [--data-dir DIR] [--json]\n  with --as a shift leader (approver) signs in; without it the audit trail records the store passphrase`,
+    options: { as: { type: 'string' } },
     async run(ctx) {
       const id = sendIdOf(ctx);
       return withStore(ctx, async (store) => {
+        const { audit } = await actorOrStorePassphrase(ctx, officerService(store.db), ['approver'], `${verb} sends`);
         const now = Date.now();
         let note = '';
         await store.db.transaction(async (tx) => {
@@ -92,6 +96,8 @@ function controlCommand(verb: 'pause' | 'resume' | 'cancel', summary: string): C
             const r = await cancelInStore(tx, id, now);
             note = ` (${n(r.queued + r.deferred)} not yet sent are cancelled)`;
           }
+          const action = verb === 'pause' ? 'send_paused' : verb === 'resume' ? 'send_resumed' : 'send_cancelled';
+          await appendAudit(tx, { at: new Date(now), officer: audit.officer, action, subject: `send:${id}`, details: audit.details });
         });
         const status = await storedStatus(store.db, id);
         if (!status) throw new TrykError('not_found', `No send with id ${id}`);

@@ -5,6 +5,7 @@ import { describeGateway } from '../gateways/registry';
 import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { withStore } from './store-commands';
+import { signInWithRole } from './sign-in';
 import { VERSION } from './version';
 
 export const gatewayListCommand: Command = {
@@ -45,6 +46,26 @@ export const gatewayTestCommand: Command = {
       return {
         text: `${name} (${described?.kind}${described?.host ? ` at ${described.host}` : ''}) answered in ${r.ms} ms: connected; agreed rate ${r.tps || 'unlimited'} msg/s, window ${r.window}.`,
         json: { ...r, kind: described?.kind },
+      };
+    });
+  },
+};
+
+export const gatewayRemoveCommand: Command = {
+  name: 'gateway remove',
+  summary: 'remove a configured gateway (admin, audited; refused while a send uses it)',
+  usage: 'tryk gateway remove NAME --as ADMIN [--data-dir DIR] [--json]\n  the officer passphrase from TRYK_OFFICER_PASSPHRASE, or asked for on a terminal',
+  options: { as: { type: 'string' } },
+  async run(ctx) {
+    const [name, ...rest] = ctx.positionals;
+    if (!name || rest.length) throw new UsageError('name one gateway');
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const officer = await signInWithRole(ctx, services.officers, ['admin'], 'remove a gateway');
+      const r = await services.gateways.remove(name, { officer: officer.username });
+      return {
+        text: `Removed gateway ${r.name}.${r.primary ? ` The primary gateway is ${r.primary}.` : ' No gateway is left: add one with tryk gateway add NAME URL.'}`,
+        json: { ...r, removed: true },
       };
     });
   },

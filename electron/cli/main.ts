@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isTrykError } from '../../shared/bridge/result';
+import { systemError } from '../store/store';
 import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
@@ -11,12 +12,12 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
-import { gatewayListCommand, gatewayTestCommand } from './gateway-commands';
+import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
-import { officerAddCommand, officerListCommand } from './officer-commands';
+import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { reportCommands } from './report-commands';
 import { targetCountCommand } from './target-commands';
@@ -42,6 +43,7 @@ export const commands: Command[] = [
   gatewayAddCommand,
   gatewayListCommand,
   gatewayTestCommand,
+  gatewayRemoveCommand,
   subscribersImportCommand,
   subscribersExportCommand,
   subscribersCountCommand,
@@ -50,6 +52,7 @@ export const commands: Command[] = [
   targetCountCommand,
   officerAddCommand,
   officerListCommand,
+  officerSetPhoneCommand,
   ...alertCommands,
   alertSendCommand,
   alertRuleCommand,
@@ -150,6 +153,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   } catch (e) {
     if (e instanceof UsageError) return fail(2, `${e.message} (usage: ${command.usage})`, 'usage');
     if (isTrykError(e)) return fail(1, e.message, e.code, e.details);
+    // A store or disk fault (damaged page, full disk, no permission, read-only) in the middle of a command.
+    const known = systemError(e, ctx.dataDir);
+    if (known) return fail(1, known.message, known.code);
     // Unexpected: say what kind, never dump data that could be personal.
     return fail(1, `${command.name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, 'internal');
   }

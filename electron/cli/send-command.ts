@@ -17,9 +17,9 @@ import { startSender } from '../sending/sender';
 import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { formatSendStatus } from './dispatch-commands';
-import { readPassphrase } from './passphrase';
 import { withStore } from './store-commands';
 import { VERSION } from './version';
+import { signInAs } from './sign-in';
 
 export const alertSendCommand: Command = {
   name: 'alert send',
@@ -52,8 +52,7 @@ export const alertSendCommand: Command = {
     const area = unwrapArea(areaFromGeoJSON(json));
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
-      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-      const officer = await services.officers.signIn(v.as as string, passphrase);
+      const officer = await signInAs(ctx, services.officers, 'an alert is sent by a signed-in officer');
       const actor = { id: officer.id, username: officer.username, roles: officer.roles };
       const alerts = services.alerts;
       let alert = await alerts.create(actor, { category: category.data, kind: 'alert', language: 'da' });
@@ -139,9 +138,7 @@ export const alertRuleCommand: Command = {
         return { text: `Approval rule: ${describeRule(rule)}`, json: rule };
       }
       const rule = ruleOf(mode, arg);
-      if (typeof ctx.values.as !== 'string') throw new UsageError('--as ADMIN is required to change the rule');
-      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-      const officer = await services.officers.signIn(ctx.values.as, passphrase);
+      const officer = await signInAs(ctx, services.officers, 'the rule is changed by an administrator');
       const set = await alerts.setApprovalRule({ id: officer.id, username: officer.username, roles: officer.roles }, rule);
       return { text: `Approval rule: ${describeRule(set)}`, json: set };
     });
@@ -194,8 +191,7 @@ export const alertImportCapCommand: Command = {
     const xml = readBoundedText(file, 'cap');
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
-      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-      const officer = await services.officers.signIn(ctx.values.as as string, passphrase);
+      const officer = await signInAs(ctx, services.officers, 'a draft has an author');
       const { alert, warnings } = await importCapDraft(services.alerts, { id: officer.id, username: officer.username, roles: officer.roles }, xml);
       return {
         text: [`Draft ${alert.id} made from ${file} (${alert.category}, ${alert.area?.parts.length ?? 0} area part(s)).`, ...warnings.map((w) => `  note: ${w}`)].join('\n'),

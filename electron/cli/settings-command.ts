@@ -4,9 +4,9 @@ import { createServices } from '../services';
 import { appendAudit } from '../audit/service';
 import type { Command } from './command';
 import { UsageError } from './command';
-import { readPassphrase } from './passphrase';
 import { withStore } from './store-commands';
 import { VERSION } from './version';
+import { signInWithRole } from './sign-in';
 import { putSetting } from '../config/settings';
 
 /** The settings an administrator sets from the command line, each with what it accepts. */
@@ -36,10 +36,7 @@ export const settingsCommand: Command = {
       if (!(key in editable)) throw new UsageError(`KEY is one of ${Object.keys(editable).join(', ')}`);
       const parsed = editable[key as Editable].safeParse(value);
       if (!parsed.success) throw new TrykError('bad_request', `${key}: ${parsed.error.issues[0]?.message ?? 'not accepted'}`);
-      if (typeof ctx.values.as !== 'string') throw new UsageError('--as ADMIN is required to change a setting');
-      const passphrase = ctx.env.TRYK_OFFICER_PASSPHRASE || (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-      const officer = await services.officers.signIn(ctx.values.as, passphrase);
-      if (!officer.roles.includes('admin')) throw new TrykError('forbidden', 'Only an administrator changes settings');
+      const officer = await signInWithRole(ctx, services.officers, ['admin'], 'change settings');
       const before = await services.settings.get(key as Editable);
       await store.db.transaction(async (tx) => {
         await putSetting(tx, key, parsed.data);

@@ -18,7 +18,7 @@ export const socialAddCommand: Command = {
       const replace = ctx.values.replace === true;
       const c = await socialChannelService(store.db).add(name, url, { replace });
       await store.db.transaction((tx) =>
-        appendAudit(tx, { at: new Date(), officer: null, action: 'social_channel_added', subject: `social:${c.name}`, details: { kind: c.kind, replaced: replace, via: 'cli' } }),
+        appendAudit(tx, { at: new Date(), officer: null, action: 'social_channel_added', subject: `social:${c.name}`, details: { kind: c.kind, replaced: replace, via: 'cli', authority: 'store passphrase' } }),
       );
       const s = summarize(c);
       return { text: `${replace ? 'Gave' : 'Added'} ${s.kind === 'facebook' ? 'Facebook Page' : 'X account'} ${s.name}${replace ? ' a new token' : ''} (${s.account}, ${s.api}).`, json: s };

@@ -12,6 +12,7 @@ import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { readPassphrase } from './passphrase';
 import { VERSION } from './version';
+import { actorOrStorePassphrase } from './sign-in';
 
 /** Test runs may ask for the cheap KDF; a real store always gets the default cost. */
 export const kdfFromEnv = (env: NodeJS.ProcessEnv): KdfCost => (env.TRYK_KDF_COST === 'fast' ? 'fast' : 'default');
@@ -84,8 +85,8 @@ export const statusCommand: Command = {
 export const boundariesImportCommand: Command = {
   name: 'boundaries import',
   summary: 'import police districts, municipalities, postcodes or regions from GeoJSON or TopoJSON',
-  usage: 'tryk boundaries import FILE... [--kind district|municipality|postcode|region] [--data-dir DIR]',
-  options: { kind: { type: 'string' } },
+  usage: 'tryk boundaries import FILE... [--kind district|municipality|postcode|region] [--as ADMIN] [--data-dir DIR]',
+  options: { kind: { type: 'string' }, as: { type: 'string' } },
   async run(ctx) {
     if (ctx.positionals.length === 0) throw new UsageError('name at least one GeoJSON or TopoJSON file');
     const kind = ctx.values.kind as string | undefined;
@@ -94,7 +95,9 @@ export const boundariesImportCommand: Command = {
     }
     const parsed = readBoundaryFiles(ctx.positionals, kind as BoundaryKind | undefined); // all files read before the store changes
     return withStore(ctx, async (store) => {
-      const result = await createServices({ store, host: 'headless', version: VERSION }).boundaries.importAll(parsed);
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const { audit } = await actorOrStorePassphrase(ctx, services.officers, ['admin'], 'import boundaries');
+      const result = await services.boundaries.importAll(parsed, audit);
       const parts = Object.entries(result.byKind).map(([k, n]) => `${n} ${k}`);
       return { text: `Imported ${parts.join(', ')} boundaries.`, json: result };
     });
@@ -104,15 +107,15 @@ export const boundariesImportCommand: Command = {
 export const gatewayAddCommand: Command = {
   name: 'gateway add',
   summary: 'configure an SMS gateway (simulator://, smpp://, kannel://, https://)',
-  usage: 'tryk gateway add NAME URL [--primary] [--data-dir DIR]',
-  options: { primary: { type: 'boolean' } },
+  usage: 'tryk gateway add NAME URL [--primary] [--as ADMIN] [--data-dir DIR]',
+  options: { primary: { type: 'boolean' }, as: { type: 'string' } },
   async run(ctx) {
     const [name, url] = ctx.positionals;
     if (!name || !url || ctx.positionals.length > 2) throw new UsageError('give a NAME and a URL');
     return withStore(ctx, async (store) => {
-      const g = await createServices({ store, host: 'headless', version: VERSION }).gateways.add(name, url, {
-        primary: ctx.values.primary === true,
-      });
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const { audit } = await actorOrStorePassphrase(ctx, services.officers, ['admin'], 'add gateways');
+      const g = await services.gateways.add(name, url, { primary: ctx.values.primary === true }, audit);
       return {
         text: `Added gateway ${g.name} (${g.kind}${g.primary ? ', primary' : ''}).`,
         json: { name: g.name, kind: g.kind, primary: g.primary },

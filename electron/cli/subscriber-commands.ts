@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { WriteStream } from 'node:fs';
 import { normalizePhone } from '../../shared/phone';
 import { csvColumns, toRecord } from '../../shared/registry/subscriber';
@@ -6,13 +7,24 @@ import { csvCell } from '../../shared/registry/csv';
 import { TrykError } from '../../shared/bridge/result';
 import { readImportFile } from '../registry/files';
 import { registryService, requirePhone } from '../registry/service';
-import type { StoredSubscriber } from '../registry/service';
-import type { Command } from './command';
+import type { Actor, StoredSubscriber } from '../registry/service';
+import { officerService } from '../officers/service';
+import type { Store } from '../store/store';
+import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
+import { actorOrStorePassphrase } from './sign-in';
 
-/** The CLI has no signed-in officer: the audit trail says it came from the command line. */
-const CLI = { officer: null, via: 'cli' } as const;
+/**
+ * Who acts: with --as an administrator (README: subscriber import and a person's data are the
+ * admin's), else whoever holds the store passphrase, and the audit trail says which.
+ */
+async function actor(ctx: CommandContext, store: Store, what: string): Promise<Actor> {
+  const { officer } = await actorOrStorePassphrase(ctx, officerService(store.db), ['admin'], what);
+  return officer ? { officer: officer.username, via: 'cli' } : { officer: null, via: 'cli', authority: 'store passphrase' };
+}
+const AS = { as: { type: 'string' } } as const;
+const AS_USAGE = ' [--as ADMIN]';
 
 const phoneArg = (value: string | undefined): string => {
   if (!value) throw new UsageError('give a phone number');
@@ -24,15 +36,16 @@ const phoneArg = (value: string | undefined): string => {
 export const subscribersImportCommand: Command = {
   name: 'subscribers import',
   summary: 'import subscribers from CSV or JSON (all rows or none, unless --accept-valid)',
-  usage: 'tryk subscribers import FILE [--format csv|json] [--accept-valid] [--data-dir DIR] [--json]',
-  options: { format: { type: 'string' }, 'accept-valid': { type: 'boolean' } },
+  usage: `tryk subscribers import FILE [--format csv|json] [--accept-valid]${AS_USAGE} [--data-dir DIR] [--json]`,
+  options: { format: { type: 'string' }, 'accept-valid': { type: 'boolean' }, ...AS },
   async run(ctx) {
     const [file] = ctx.positionals;
     if (!file || ctx.positionals.length > 1) throw new UsageError('name one file');
     const records = readImportFile(file, ctx.values.format as string | undefined);
     return withStore(ctx, async (store) => {
+      const who = await actor(ctx, store, 'import subscribers');
       const started = Date.now();
-      const report = await registryService(store.db).importRecords(records, ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing', CLI);
+      const report = await registryService(store.db).importRecords(records, ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing', who);
       const seconds = (Date.now() - started) / 1000;
       const lines = report.rejected.slice(0, 50).map((p) => `  row ${p.row}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
       if (report.rejected.length > 50) lines.push(`  … and ${report.rejected.length - 50} more`);
@@ -56,44 +69,86 @@ function writeAll(out: WriteStream | NodeJS.WriteStream, text: string): Promise<
   return new Promise((resolve, reject) => (out.write(text, (err) => (err ? reject(err) : resolve()))));
 }
 
+/**
+ * Exports go to a temporary file (0600, beside the target) and are renamed only when whole:
+ * a crash or a kill leaves no file under the asked-for name that looks complete, and a failure
+ * removes the part written. The audit entry is written first: an export that was never
+ * recorded cannot have happened, one recorded and then interrupted leaves nothing behind.
+ */
 export const subscribersExportCommand: Command = {
   name: 'subscribers export',
   summary: 'export every subscriber as CSV or JSON (personal data: handle with care)',
-  usage: 'tryk subscribers export [--format csv|json] [--out FILE] [--data-dir DIR]',
-  options: { format: { type: 'string' }, out: { type: 'string' } },
+  usage: `tryk subscribers export [--format csv|json] [--out FILE]${AS_USAGE} [--data-dir DIR]`,
+  options: { format: { type: 'string' }, out: { type: 'string' }, ...AS },
   async run(ctx) {
     const format = (ctx.values.format as string | undefined) ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
     const file = ctx.values.out as string | undefined;
+    if (file && existsSync(file)) throw new TrykError('bad_request', `${file} exists already: nothing was written`);
     return withStore(ctx, async (store) => {
-      const out = file ? createWriteStream(file, { mode: 0o600, flags: 'wx' }) : process.stdout;
-      if (file) {
+      const registry = registryService(store.db);
+      const who = await actor(ctx, store, 'export subscribers');
+      const partial = file ? join(dirname(file), `.${basename(file)}.${process.pid}.partial`) : null;
+      let out: WriteStream | NodeJS.WriteStream = process.stdout;
+      if (partial) {
+        const stream = createWriteStream(partial, { mode: 0o600, flags: 'wx' });
         await new Promise<void>((resolve, reject) => {
-          (out as WriteStream).once('open', () => resolve());
-          (out as WriteStream).once('error', (e: NodeJS.ErrnoException) =>
-            reject(new TrykError('bad_request', e.code === 'EEXIST' ? `${file} exists already: nothing was written` : `cannot write ${file} (${e.code})`)),
-          );
+          stream.once('open', () => resolve());
+          stream.once('error', (e: NodeJS.ErrnoException) => reject(new TrykError('bad_request', `cannot write beside ${file} (${e.code})`)));
         });
+        out = stream;
       }
-      let first = true;
-      await writeAll(out, format === 'csv' ? `${csvColumns.join(',')}\r\n` : '[\n');
-      const count = await registryService(store.db).each(async (page: StoredSubscriber[]) => {
-        let chunk = '';
-        for (const s of page) {
-          if (format === 'csv') chunk += `${Object.values(toRecord(s)).map(csvCell).join(',')}\r\n`;
-          else {
-            const { id: _id, ...rest } = s;
-            chunk += `${first ? '' : ',\n'}${JSON.stringify(rest)}`;
-            first = false;
+      const removePartial = () => {
+        if (partial) rmSync(partial, { force: true });
+      };
+      // A signal (Ctrl-C, kill) removes the part written; only SIGKILL can leave it, under the
+      // hidden ".partial" name, never the asked-for one.
+      const onSignal = (signal: NodeJS.Signals) => {
+        removePartial();
+        process.kill(process.pid, signal);
+      };
+      if (partial) for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
+      try {
+        const { total } = await registry.counts();
+        await registry.recordExport(total, format, who);
+        let first = true;
+        await writeAll(out, format === 'csv' ? `${csvColumns.join(',')}\r\n` : '[\n');
+        const count = await registry.each(async (page: StoredSubscriber[]) => {
+          let chunk = '';
+          for (const s of page) {
+            if (format === 'csv') chunk += `${Object.values(toRecord(s)).map(csvCell).join(',')}\r\n`;
+            else {
+              const { id: _id, ...rest } = s;
+              chunk += `${first ? '' : ',\n'}${JSON.stringify(rest)}`;
+              first = false;
+            }
           }
+          await writeAll(out, chunk);
+        });
+        if (format === 'json') await writeAll(out, '\n]\n');
+        if (partial && file) {
+          const stream = out as WriteStream;
+          await new Promise<void>((resolve, reject) => {
+            stream.once('error', reject);
+            stream.end(() => resolve());
+          });
+          // link() refuses an existing target (a file made meanwhile is never overwritten).
+          try {
+            linkSync(partial, file);
+          } catch (e) {
+            throw new TrykError('bad_request', `${file}: cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}): nothing was exported`);
+          }
+          removePartial();
         }
-        await writeAll(out, chunk);
-      });
-      if (format === 'json') await writeAll(out, '\n]\n');
-      await registryService(store.db).recordExport(count, format, CLI);
-      if (file) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
-      ctx.progress(`Exported ${count} subscribers${file ? ` to ${file}` : ''}.`);
-      return { text: '', json: { exported: count, file: file ?? null } };
+        ctx.progress(`Exported ${count} subscribers${file ? ` to ${file}` : ''}.`);
+        return { text: '', json: { exported: count, file: file ?? null } };
+      } catch (e) {
+        if (partial) (out as WriteStream).destroy();
+        removePartial();
+        throw e;
+      } finally {
+        if (partial) for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+      }
     });
   },
 };
@@ -120,11 +175,12 @@ export const subscribersCountCommand: Command = {
 export const subscribersShowCommand: Command = {
   name: 'subscribers show',
   summary: "show one person's data (their right to see it)",
-  usage: 'tryk subscribers show PHONE [--data-dir DIR] [--json]',
-  options: {},
+  usage: `tryk subscribers show PHONE${AS_USAGE} [--data-dir DIR] [--json]`,
+  options: { ...AS },
   run: (ctx) =>
     withStore(ctx, async (store) => {
-      const s = requirePhone(await registryService(store.db).find(phoneArg(ctx.positionals[0])));
+      const phone = phoneArg(ctx.positionals[0]);
+      const s = requirePhone(await registryService(store.db).lookup(phone, await actor(ctx, store, "see a person's data")));
       const { id: _id, ...person } = s;
       const text = [
         `Phone:       ${s.phone}`,
@@ -144,13 +200,13 @@ export const subscribersShowCommand: Command = {
 export const subscribersEraseCommand: Command = {
   name: 'subscribers erase',
   summary: "erase one person's data completely (their right to be forgotten)",
-  usage: 'tryk subscribers erase PHONE --yes [--data-dir DIR]',
-  options: { yes: { type: 'boolean' } },
+  usage: `tryk subscribers erase PHONE --yes${AS_USAGE} [--data-dir DIR]`,
+  options: { yes: { type: 'boolean' }, ...AS },
   async run(ctx) {
     const phone = phoneArg(ctx.positionals[0]);
     if (ctx.values.yes !== true) throw new UsageError('erasing cannot be undone: add --yes');
     return withStore(ctx, async (store) => {
-      if (!(await registryService(store.db).erase(phone, CLI))) throw new TrykError('not_found', 'No subscriber with that phone number');
+      if (!(await registryService(store.db).erase(phone, await actor(ctx, store, "erase a person's data")))) throw new TrykError('not_found', 'No subscriber with that phone number');
       return { text: 'Erased the subscriber with their places, groups and categories.', json: { erased: true } };
     });
   },

@@ -1,3 +1,5 @@
+import { appendAudit } from '../audit/service';
+import type { AuditBy } from '../audit/service';
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
 import type { Db } from '../store/db';
@@ -36,8 +38,10 @@ export function gatewayKindOf(url: string): GatewayKind {
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '••••';
-    return u.toString();
+    if (!u.password) return u.toString();
+    // The URL serializer would percent-encode the dots (%E2%80%A2…): mask after serializing.
+    u.password = 'REDACTED';
+    return u.toString().replace(':REDACTED@', ':••••@');
   } catch {
     return '(invalid URL)';
   }
@@ -45,7 +49,13 @@ export function redactUrl(url: string): string {
 
 export interface GatewayConfigService {
   list(): Promise<GatewayConfig[]>;
-  add(name: string, url: string, opts?: { primary?: boolean }): Promise<GatewayConfig>;
+  /**
+   * Removes a gateway, audited in the same transaction; refused while a send that is not
+   * finished uses it. When it was the primary, the first remaining one (by name) becomes primary.
+   */
+  remove(name: string, by: { officer: string }): Promise<{ name: string; primary: string | null }>;
+  /** With `by`, audited (gateway_added, never the URL's password) in the same transaction. */
+  add(name: string, url: string, opts?: { primary?: boolean }, by?: AuditBy): Promise<GatewayConfig>;
 }
 
 export function gatewayConfigService(db: Db, now: () => Date = () => new Date()): GatewayConfigService {
@@ -57,7 +67,7 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
     ).map((r) => ({ id: r.id, name: r.name, kind: r.kind, url: r.url, primary: r.is_primary === 1, enabled: r.enabled === 1 }));
   return {
     list,
-    async add(name, url, opts = {}) {
+    async add(name, url, opts = {}, by) {
       if (!/^[\w.-]{1,40}$/.test(name)) {
         throw new TrykError('bad_request', 'A gateway name is 1–40 letters, digits, dots, dashes or underscores');
       }
@@ -73,7 +83,36 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
           'INSERT INTO gateways (name, kind, url, is_primary, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)',
           [name, kind, url, primary ? 1 : 0, now().toISOString()],
         );
+        if (by) await appendAudit(tx, { at: now(), officer: by.officer, action: 'gateway_added', subject: `gateway:${name}`, details: { ...by.details, kind, primary } });
         return { id: lastID, name, kind, url, primary, enabled: true };
+      });
+    },
+    async remove(name, by) {
+      return db.transaction(async (tx) => {
+        const g = await tx.get<{ kind: GatewayKind; is_primary: number }>('SELECT kind, is_primary FROM gateways WHERE name = ?', [name]);
+        if (!g) throw new TrykError('not_found', `There is no gateway called ${name}`);
+        const busy = await tx.get<{ id: number }>(
+          `SELECT id FROM sends WHERE state IN ('queued', 'sending', 'paused')
+             AND (primary_gateway = ? OR fallback_gateway = ? OR active_gateway = ?) ORDER BY id LIMIT 1`,
+          [name, name, name],
+        );
+        if (busy) {
+          throw new TrykError('conflict', `Gateway ${name} is in use by send ${busy.id}; wait until it is done or cancel it, then remove the gateway`);
+        }
+        await tx.run('DELETE FROM gateways WHERE name = ?', [name]);
+        let primary = (await tx.get<{ name: string }>('SELECT name FROM gateways WHERE is_primary = 1'))?.name ?? null;
+        if (!primary) {
+          primary = (await tx.get<{ name: string }>('SELECT name FROM gateways ORDER BY name LIMIT 1'))?.name ?? null;
+          if (primary) await tx.run('UPDATE gateways SET is_primary = 1 WHERE name = ?', [primary]);
+        }
+        await appendAudit(tx, {
+          at: now(),
+          officer: by.officer,
+          action: 'gateway_removed',
+          subject: `gateway:${name}`,
+          details: { kind: g.kind, wasPrimary: g.is_primary === 1, primary },
+        });
+        return { name, primary };
       });
     },
   };

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrykError } from '../../shared/bridge/result';
 import { createServices } from '../services';
+import { STORE_PASSPHRASE } from '../officers/service';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, DB_FILE, KEY_FILE } from '../store/store';
 import type { Store } from '../store/store';
@@ -71,7 +72,7 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
     await services.gateways.add('simulator', DEMO_GATEWAY_URL, { primary: true });
     const social = socialChannelService(store.db);
     for (const c of DEMO_SOCIAL_CHANNELS) await social.add(c.name, c.url);
-    for (const o of DEMO_OFFICERS) await services.officers.create({ ...o, roles: [...o.roles] });
+    for (const o of DEMO_OFFICERS) await services.officers.create({ ...o, roles: [...o.roles] }, STORE_PASSPHRASE, { host: 'cli' });
     await services.settings.set('console.district', opts.district?.code ?? null);
     opts.progress?.(
       `Placing ${opts.subscribers.toLocaleString('en')} synthetic subscribers in ${opts.district?.name ?? 'Denmark'} (seed ${opts.seed})…`,

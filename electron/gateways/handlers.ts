@@ -1,5 +1,4 @@
 /** The gateway channels: the configured gateways with their live state (passwords hidden), add and test. */
-import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { DomainHandlers } from '../bridge/dispatcher';
 import { redactUrl } from '../config/gateways';
@@ -7,7 +6,9 @@ import type { Services } from '../services';
 import { testGateway } from './probe';
 import { describeGateway } from './registry';
 
-export function gatewayHandlers(services: Services): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test'> {
+export function gatewayHandlers(
+  services: Services,
+): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test' | 'gateways.remove'> {
   return {
     'gateways.list': {
       roles: ALL_ROLES,
@@ -30,13 +31,14 @@ export function gatewayHandlers(services: Services): DomainHandlers<'gateways.li
       handle: async ({ name, url, primary }, caller) => {
         // Checked by the connector's own parser first, so a mistyped URL is refused with its reason.
         describeGateway(url);
-        const g = await services.gateways.add(name, url, { primary });
-        await services.store.db.transaction((tx) =>
-          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'gateway_added', subject: `gateway:${g.name}`, details: { kind: g.kind, primary: g.primary } }),
-        );
+        const g = await services.gateways.add(name, url, { primary }, { officer: caller.session.officer!.username, details: { host: caller.host } });
         return { name: g.name, kind: g.kind, primary: g.primary };
       },
     },
     'gateways.test': { roles: ['admin'], handle: ({ name }) => testGateway(services.gateways, name) },
+    'gateways.remove': {
+      roles: ['admin'],
+      handle: async ({ name }, caller) => ({ ...(await services.gateways.remove(name, { officer: caller.session.officer!.username })), removed: true as const }),
+    },
   };
 }

@@ -230,7 +230,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   }
 
   /** Sockets that presented the token: the only ones that are answered or hear events. */
-  const authenticated = new Set<WebSocket>();
+  /** Sockets past the token check, with their session (who is signed in there, if anyone). */
+  const authenticated = new Map<WebSocket, CallerSession>();
   const sessions = new SessionRegistry<WebSocket>({
     ...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {}),
     ...(options.resumeWindowMs !== undefined ? { resumeWindowMs: options.resumeWindowMs } : {}),
@@ -270,7 +271,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       authenticated.delete(attached.displaced);
       attached.displaced.close(TAKEN_OVER_CLOSE, 'the session was resumed elsewhere');
     }
-    authenticated.add(socket);
+    authenticated.set(socket, session);
     socket.send(JSON.stringify({ welcome: { resume: attached.resume, resumed: attached.resumed } } satisfies WelcomeFrame));
     log.info(`bridge: console connected${attached.resumed ? ', session resumed' : ''} (${authenticated.size} open)`);
     socket.on('close', (code) => {
@@ -291,8 +292,12 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       log.warn(`bridge: event ${event} is not serialisable; dropped`);
       return;
     }
-    for (const client of authenticated) {
-      if (client.readyState === client.OPEN) client.send(text);
+    // Events carry what only a signed-in officer may see (sends, alerts, counts): a connection
+    // that is signed out, locked or never signed in hears only the status that the sign-in
+    // screen itself may ask for.
+    const open = event === 'app.statusChanged';
+    for (const [client, session] of authenticated) {
+      if (client.readyState === client.OPEN && (open || session.officer)) client.send(text);
     }
   });
 

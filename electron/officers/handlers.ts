@@ -15,16 +15,8 @@ export function sessionHandlers(services: Services): DomainHandlers<'session.cur
     },
     'session.signIn': {
       handle: async ({ username, passphrase }, caller) => {
-        const audit = (officer: string | null, action: 'sign_in' | 'sign_in_failed', details: Record<string, unknown>) =>
-          services.store.db.transaction((tx) => appendAudit(tx, { at: new Date(), officer, action, subject: 'session', details: { host: caller.host, ...details } }));
-        let officer;
-        try {
-          officer = await services.officers.signIn(username, passphrase);
-        } catch (e) {
-          await audit(null, 'sign_in_failed', { username: username.slice(0, 40) });
-          throw e;
-        }
-        await audit(officer.username, 'sign_in', {});
+        // The officer service serialises attempts per account and audits every outcome.
+        const officer = await services.officers.signIn(username, passphrase, { host: caller.host });
         caller.session.officer = officer;
         caller.session.lastActivity = Date.now();
         return officer;

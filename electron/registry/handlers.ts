@@ -1,7 +1,6 @@
 /** The subscriber channels: counts for everyone; a person's own data and imports for admins (audited). */
 import { TrykError } from '../../shared/bridge/result';
 import { normalizePhone } from '../../shared/phone';
-import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { DomainHandlers } from '../bridge/dispatcher';
 import type { Services } from '../services';
@@ -20,11 +19,8 @@ export function subscriberHandlers(services: Services): DomainHandlers<'subscrib
       roles: ['admin'],
       handle: async ({ phone }, caller) => {
         const e164 = requirePhoneInput(phone);
-        const found = await services.registry.find(e164);
+        const found = await services.registry.lookup(e164, { officer: caller.session.officer!.username, via: 'console' });
         if (!found) throw new TrykError('not_found', 'No subscriber with that phone number');
-        await services.store.db.transaction((tx) =>
-          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'export', subject: `subscriber:${found.id}`, details: { via: 'console', what: 'person' } }),
-        );
         const { id: _id, ...person } = found;
         return person;
       },

@@ -15,7 +15,12 @@ export type ImportMode = 'all_or_nothing' | 'accepted_only';
 export interface Actor {
   officer: string | null;
   via: 'console' | 'cli';
+  /** CLI without --as: the action was taken with the store passphrase alone, and the trail says so. */
+  authority?: 'store passphrase';
 }
+
+/** What every registry audit entry says about who acted and how. */
+const by = (actor: Actor) => ({ via: actor.via, ...(actor.authority ? { authority: actor.authority } : {}) });
 
 export interface ImportReport {
   /** Whether the store was changed. */
@@ -55,6 +60,8 @@ export interface RegistryService {
   /** Every subscriber, in id order, a page at a time (export never holds 6 million in memory). */
   each(onPage: (page: StoredSubscriber[]) => Promise<void> | void, pageSize?: number): Promise<number>;
   find(phone: string): Promise<StoredSubscriber | null>;
+  /** A person's data for an officer's task (their right to see it): read and audited in one transaction. */
+  lookup(phone: string, actor: Actor): Promise<StoredSubscriber | null>;
   erase(phone: string, actor: Actor): Promise<boolean>;
   /** Records an export in the audit trail (the export itself streams pages from `each`). */
   recordExport(count: number, format: string, actor: Actor): Promise<void>;
@@ -191,7 +198,7 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
           officer: actor.officer,
           action: 'import',
           subject: 'subscribers',
-          details: { via: actor.via, rows: report.rows, created: report.created, updated: report.updated, refused: rejected.length },
+          details: { ...by(actor), rows: report.rows, created: report.created, updated: report.updated, refused: rejected.length },
         });
       });
       report.imported = true;
@@ -226,15 +233,24 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
         // A row still to be sent then fails as an invalid number: an erased person gets nothing.
         await tx.run("UPDATE outbox SET phone = '' WHERE subscriber_id = ?", [row.id]);
         await tx.run('DELETE FROM inbound_messages WHERE from_phone = ?', [phone]);
-        await appendAudit(tx, { at: now(), officer: actor.officer, action: 'erase', subject: `subscriber:${row.id}`, details: { via: actor.via } });
+        await appendAudit(tx, { at: now(), officer: actor.officer, action: 'erase', subject: `subscriber:${row.id}`, details: by(actor) });
       });
       changed([], [row.id]);
       return true;
     },
     async recordExport(count, format, actor) {
       await db.transaction((tx) =>
-        appendAudit(tx, { at: now(), officer: actor.officer, action: 'export', subject: 'subscribers', details: { via: actor.via, count, format } }),
+        appendAudit(tx, { at: now(), officer: actor.officer, action: 'export', subject: 'subscribers', details: { ...by(actor), count, format } }),
       );
+    },
+    async lookup(phone, actor) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.all<Parameters<typeof load>[1][number]>(`SELECT ${columns} FROM subscribers WHERE phone = ?`, [phone]);
+        const found = (await load(tx, rows))[0] ?? null;
+        // Looking is audited too, found or not (a search for a number is itself a fact to keep).
+        await appendAudit(tx, { at: now(), officer: actor.officer, action: 'lookup', subject: found ? `subscriber:${found.id}` : 'subscribers', details: { ...by(actor), found: found !== null } });
+        return found;
+      });
     },
     async counts() {
       const byStatus: Record<SubscriberStatus, number> = { active: 0, paused: 0, opted_out: 0 };

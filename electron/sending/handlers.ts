@@ -1,7 +1,8 @@
 /** The dispatch channels: the monitor's view of sends and their control, over the running sender. */
 import { TrykError } from '../../shared/bridge/result';
 import { ALL_ROLES } from '../bridge/dispatcher';
-import type { DomainHandlers } from '../bridge/dispatcher';
+import type { Caller, DomainHandlers } from '../bridge/dispatcher';
+import { appendAudit } from '../audit/service';
 import type { Services } from '../services';
 import { deliveryCells } from './cells';
 import type { Sender } from './sender';
@@ -17,6 +18,18 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     if (!s) throw new TrykError('unavailable', 'This console is not sending (no dispatch engine is running here)');
     return s.engine;
   };
+  /**
+   * Runs a control and audits it with the officer. The engine changes the send in its own
+   * transaction (electron/dispatch), so the entry follows in the next one; a control that is
+   * refused (a done send, an unknown id) is not audited.
+   */
+  const controlled = async <T extends { state: string }>(caller: Caller, action: 'send_paused' | 'send_resumed' | 'send_cancelled', sendId: number, op: () => Promise<T>): Promise<T> => {
+    const status = await op();
+    await services.store.db.transaction((tx) =>
+      appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action, subject: `send:${sendId}`, details: { host: caller.host, state: status.state } }),
+    );
+    return status;
+  };
   return {
     'dispatch.list': {
       roles: ALL_ROLES,
@@ -28,10 +41,11 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
       },
     },
     'dispatch.status': { roles: ALL_ROLES, passive: true, handle: ({ sendId }) => engine().status(sendId) },
-    'dispatch.pause': { roles: ['operator', 'approver'], handle: ({ sendId }) => engine().pause(sendId) },
-    'dispatch.resume': { roles: ['operator', 'approver'], handle: ({ sendId }) => engine().resume(sendId) },
-    // Stopping an approved alert half-way is the shift leader's call.
-    'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }) => engine().cancel(sendId) },
+    // Holding, restarting or stopping an approved alert half-way is the shift leader's call
+    // (README: vagtchef = operator + approver), and each is attributed in the audit trail.
+    'dispatch.pause': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_paused', sendId, () => engine().pause(sendId)) },
+    'dispatch.resume': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_resumed', sendId, () => engine().resume(sendId)) },
+    'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_cancelled', sendId, () => engine().cancel(sendId)) },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
   };
 }

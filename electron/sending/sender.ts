@@ -8,7 +8,7 @@ import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
 import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
-import type { Gateway } from '../gateways/gateway';
+import type { Gateway, SubmitOutcome } from '../gateways/gateway';
 import { createGateway } from '../gateways/registry';
 import type { Services } from '../services';
 
@@ -18,6 +18,11 @@ export interface Sender {
   gatewayStates(): Map<string, GatewaySummary['state']>;
   /** Releases every approved alert whose gateway is connected; returns the send ids started. */
   releaseApproved(): Promise<number[]>;
+  /**
+   * One SMS outside any send (a test to an officer's own phone): straight to the primary
+   * gateway, never into the outbox, so it is in no send's funnel or count.
+   */
+  sendOne(to: string, text: string): Promise<{ gateway: string; outcome: SubmitOutcome }>;
   close(): Promise<void>;
 }
 
@@ -169,6 +174,15 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     engine: started,
     gatewayStates: () => states,
     releaseApproved,
+    async sendOne(to, text) {
+      const p = primary();
+      const gateway = p ? gateways.get(p.name) : undefined;
+      if (!p || !gateway || states.get(p.name) !== 'connected') {
+        throw new TrykError('unavailable', 'The primary gateway is not connected: the test cannot be sent now', { reason: 'gateway_offline' });
+      }
+      const outcome = await gateway.submit({ ref: `test:${Date.now()}`, to, text, priority: 'urgent', validityMinutes: 60 });
+      return { gateway: p.name, outcome };
+    },
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

@@ -3,7 +3,7 @@
  * Opening never creates: only `createStore` makes a new store, and only where none exists,
  * so a wrong key or a damaged file can never be "fixed" by a new empty database over it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrykError, isTrykError } from '../../shared/bridge/result';
 import { Db } from './db';
@@ -32,29 +32,53 @@ export function storeState(dataDir: string): StoreState {
   return db || key ? 'partial' : 'none';
 }
 
-/** Maps what SQLite and the file system say into codes a user can be told about. */
-export function storeError(e: unknown, dataDir: string): TrykError {
+/**
+ * What SQLite or the file system said, as one line a user can act on, or null when it is
+ * none of the known store and disk faults. Used by every entry point (CLI, bridge, hosts):
+ * SQLCipher's own log lines are switched off, so this line is all a user sees.
+ */
+export function systemError(e: unknown, where: string): TrykError | null {
   if (isTrykError(e)) return e;
-  const err = e as NodeJS.ErrnoException & { errno?: number };
+  const err = e as (NodeJS.ErrnoException & { errno?: number }) | null;
   const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
   if (/SQLITE_FULL|ENOSPC|EDQUOT|database or disk is full/.test(text)) {
-    return new TrykError('disk_full', `The disk holding ${dataDir} is full: nothing was changed`);
+    return new TrykError('disk_full', `The disk holding ${where} is full: nothing was changed`);
   }
   if (/SQLITE_NOTADB|SQLITE_CORRUPT|file is not a database|malformed/.test(text)) {
-    return new TrykError('store_corrupt', `The store file in ${dataDir} is damaged or not a Tryk store`);
+    return new TrykError('store_corrupt', `The store file in ${where} is damaged or not a Tryk store: restore it from a backup`);
   }
-  if (/EACCES|EPERM|SQLITE_READONLY|SQLITE_PERM/.test(text)) {
-    return new TrykError('io_error', `No permission to use the store in ${dataDir}`);
+  if (/EROFS|read-only file system/.test(text)) {
+    return new TrykError('io_error', `${where} is on a read-only file system: the store cannot be changed there`);
   }
+  if (/EACCES|EPERM|SQLITE_READONLY|SQLITE_PERM|SQLITE_AUTH/.test(text)) {
+    return new TrykError('io_error', `No permission to use the store in ${where}`);
+  }
+  if (/SQLITE_IOERR|EIO\b/.test(text)) {
+    return new TrykError('io_error', `Reading or writing the store in ${where} failed (a disk error): nothing was changed`);
+  }
+  return null;
+}
+
+/** Maps what SQLite and the file system say into codes a user can be told about. */
+export function storeError(e: unknown, dataDir: string): TrykError {
+  const known = systemError(e, dataDir);
+  if (known) return known;
+  const err = e as NodeJS.ErrnoException | null;
+  const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
   if (/ENOENT|SQLITE_CANTOPEN/.test(text)) {
     return new TrykError('store_missing', `No store in ${dataDir}: run "tryk init" or "tryk demo" first`);
   }
   return new TrykError('io_error', `The store in ${dataDir} could not be used (${err?.code ?? 'unknown error'})`);
 }
 
+/** Smaller than one SQLCipher page: not a database any key file was made with. */
+const MIN_DB_BYTES = 1024;
+
 async function keyed(file: string, key: Buffer, create: boolean): Promise<Db> {
   const db = await Db.open(file, create);
   try {
+    // SQLCipher would print three raw lines per damaged page on stderr; storeError says it once.
+    await db.exec('PRAGMA cipher_log_level = NONE').catch(() => undefined);
     await db.exec(`PRAGMA key = "x'${key.toString('hex')}'"`);
     // The first read is what fails on a wrong key or a foreign file.
     await db.get('SELECT count(*) AS n FROM sqlite_master');
@@ -118,6 +142,9 @@ export async function createStore(opts: { dataDir: string; key: KeySource; kdf?:
   try {
     const { key, keyfile } = await createKey(opts.key, opts.kdf);
     writeFileSync(keyTmp, JSON.stringify(keyfile, null, 2), { mode: 0o600 });
+    // Made here, 0600 like the key, before SQLite opens it (SQLite would use the umask; its
+    // -wal and -shm files take the database file's mode).
+    closeSync(openSync(dbFile, 'wx', 0o600));
     db = await keyed(dbFile, key, true);
     const version = await migrate(db, dataDir);
     renameSync(keyTmp, join(dataDir, KEY_FILE)); // the store exists only once both files are whole
@@ -152,7 +179,18 @@ export async function openStore(opts: { dataDir: string; key: KeySource }): Prom
       throw new TrykError('store_corrupt', `The key file in ${dataDir} is damaged`);
     }
     const key = await unlockKey(opts.key, keyfile);
-    db = await keyed(join(dataDir, DB_FILE), key, false);
+    const dbFile = join(dataDir, DB_FILE);
+    // A key file says a store was made here: its database must be one that was made with it.
+    // SQLCipher opens an empty file as a new empty database, which migrations would then fill.
+    const size = statSync(dbFile).size;
+    if (size < MIN_DB_BYTES) {
+      throw new TrykError('store_corrupt', `The store file ${dbFile} is ${size === 0 ? 'empty (0 bytes)' : `only ${size} bytes`}: it is not the database this key file was made with; restore it from a backup`);
+    }
+    db = await keyed(dbFile, key, false);
+    const made = await db.get<{ user_version: number }>('PRAGMA user_version');
+    if (!made?.user_version) {
+      throw new TrykError('store_corrupt', `The store file ${dbFile} was not made by Tryk Console with this key file; restore it from a backup`);
+    }
     const version = await migrate(db, dataDir);
     return store(db, dataDir, version, release);
   } catch (e) {

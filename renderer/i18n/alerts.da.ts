@@ -194,6 +194,25 @@ export const alertsDa = {
       loading: 'Beregnes, når kladden er gemt …',
       stale: 'Overslaget opdateres, når kladden er gemt.',
     },
+    roleNote: {
+      auditOnly: 'Som administrator skriver og godkender du ikke varsler – det gør operatører og vagtchefer. Her kan du læse revisionssporet. Godkendelsesreglen sætter du med kommandoen »tryk alert rule«.',
+      none: 'Din rolle giver ikke adgang til varsler. Spørg en administrator, hvis du skal skrive eller godkende varsler.',
+    },
+    exercise: {
+      mark: 'Øvelse – SMS’en begynder med »ØVELSE:«',
+      banner: 'ØVELSE',
+      bannerHint: 'Dette varsel er en øvelse. SMS’en begynder med »ØVELSE:«, og CAP har status Exercise.',
+      chip: 'ØVELSE',
+    },
+    testSms: {
+      button: 'Send test til min telefon',
+      sending: 'Sender test …',
+      sent: 'Testen er sendt til din telefon ({{to}}) via {{gateway}}. Den er markeret som test og tæller ikke som en udsendelse.',
+      refused: '{{gateway}} afviste testen ({{code}}).',
+      no_phone: 'Du har intet eget telefonnummer. En administrator sætter det med »tryk officer set-phone«.',
+      too_soon: 'Der blev sendt en test for et øjeblik siden. Vent et par sekunder.',
+      gateway_offline: 'Den primære gateway er ikke forbundet, så testen kan ikke sendes nu.',
+    },
     delivery: {
       title: 'Leveringsresultat',
       state: 'Udsendelse',

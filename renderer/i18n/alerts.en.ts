@@ -194,6 +194,25 @@ export const alertsEn: typeof alertsDa = {
       loading: 'Worked out once the draft is saved …',
       stale: 'The estimate is updated once the draft is saved.',
     },
+    roleNote: {
+      auditOnly: 'As an administrator you do not write or approve alerts – operators and shift leaders do. Here you can read the audit trail. The approval rule is set with the command "tryk alert rule".',
+      none: 'Your role gives no access to alerts. Ask an administrator if you need to write or approve alerts.',
+    },
+    exercise: {
+      mark: 'Exercise – the SMS starts with "EXERCISE:"',
+      banner: 'EXERCISE',
+      bannerHint: 'This alert is an exercise. Its SMS starts with "EXERCISE:" and its CAP status is Exercise.',
+      chip: 'EXERCISE',
+    },
+    testSms: {
+      button: 'Send test to my phone',
+      sending: 'Sending test …',
+      sent: 'The test went to your phone ({{to}}) through {{gateway}}. It is marked as a test and does not count as a send.',
+      refused: '{{gateway}} refused the test ({{code}}).',
+      no_phone: 'You have no own phone number. An administrator sets it with "tryk officer set-phone".',
+      too_soon: 'A test was sent a moment ago. Wait a few seconds.',
+      gateway_offline: 'The primary gateway is not connected, so the test cannot be sent now.',
+    },
     delivery: {
       title: 'Delivery result',
       state: 'Send',

@@ -90,6 +90,8 @@ export const monitorDa = {
       KANNEL_TIMEOUT: 'Kannel svarede ikke i tide',
     },
     actions: {
+      roleNone: 'Din rolle kan følge udsendelsen, men ikke styre den. Operatører og vagtchefer kan sætte den på pause; kun en vagtchef kan stoppe den.',
+      roleNoStop: 'Kun en vagtchef kan stoppe udsendelsen.',
       label: 'Styring af udsendelsen',
       pause: 'Sæt på pause',
       resume: 'Fortsæt',

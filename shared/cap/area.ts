@@ -10,6 +10,7 @@
  */
 import type { BoundaryResolver } from '../targeting/compile';
 import { MAX_RADIUS_M, TargetAreaSchema } from '../targeting/area';
+import { checkPolygon, countVertices, MAX_AREA_VERTICES } from '../geo/validate';
 import type { Shape, TargetArea } from '../targeting/area';
 import type { CapArea, CapAreaInput, CapPosition, CapResult } from './types';
 
@@ -88,6 +89,19 @@ export function targetAreaFromCap(areas: readonly CapAreaInput[]): CapResult<Tar
     }
   }
   if (!parts.length) return { ok: false, code: 'cap_no_area', message: 'The alert has no polygon or circle to target: draw the area on the map' };
+  // Checked here, not first when counted: a bow-tie used to become a draft whose area then
+  // broke every view of it. The vertex limits are checked first, before any geometry work.
+  const vertices = parts.reduce((n, p) => n + (p.shape.type === 'polygon' ? countVertices(p.shape.coordinates, 1) : 0), 0);
+  if (vertices > MAX_AREA_VERTICES) {
+    return { ok: false, code: 'cap_polygon', message: `The areas have ${vertices} corners in all; an area may have at most ${MAX_AREA_VERTICES}` };
+  }
+  for (let i = 0; i < parts.length; i++) {
+    const shape = parts[i]!.shape;
+    if (shape.type !== 'polygon') continue;
+    const c = checkPolygon(shape.coordinates, `polygon ${i + 1}`);
+    if (!c.ok) return { ok: false, code: 'cap_polygon', message: `The areas cannot become a target area: ${c.error.message}` };
+    shape.coordinates = c.value;
+  }
   const checked = TargetAreaSchema.safeParse({ parts });
   if (!checked.success) {
     const issue = checked.error.issues[0]!;

@@ -130,6 +130,8 @@ function circle(text: string, where: string): { center: CapPosition; radiusM: nu
   }
   const center = point(parts[0]!, where, 'cap_circle');
   const km = Number(parts[1]);
+  // A negative radius is a broken file, not a point: it was reported as "radius 0" and dropped.
+  if (km < 0) return refuse('cap_circle', `${where}: the radius ${parts[1]} km is negative`);
   return km > 0 ? { center, radiusM: km * 1000 } : null;
 }
 

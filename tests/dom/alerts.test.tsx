@@ -179,7 +179,9 @@ describe('the composer', () => {
     await waitFor(() => expect(screen.getByTestId('map-area').textContent).toBe('Området på kortet når 1.234 abonnenter.'));
     fireEvent.click(screen.getByTestId('use-map-area'));
     expect(screen.getByTestId('area-summary').textContent).toContain('Med: Tegnet område');
-    expect(screen.getByTestId('area-outline').querySelectorAll('polygon')).toHaveLength(1);
+    // The area on a real (Leaflet) map, its drawn part filled as included.
+    expect(screen.getByTestId('area-map').querySelector('.leaflet-container')).not.toBeNull();
+    await waitFor(() => expect(screen.getByTestId('area-map').querySelectorAll('path.area-part--include')).toHaveLength(1));
     await waitFor(() => expect(a.alerts.get(5)?.area).toEqual(squareArea));
     await waitFor(() => expect(screen.getByTestId('preview-recipients').textContent).toBe('1.234 modtagere'));
     expect(screen.getByTestId('preview-cost').textContent).toMatch(/308,50\s*kr\./);
@@ -188,6 +190,51 @@ describe('the composer', () => {
     expect(screen.getByTestId('urgency-hint').textContent).toContain('17 modtagere har stille timer nu');
     fireEvent.click(screen.getByTestId('urgent'));
     expect(screen.getByTestId('urgency-hint').textContent).toBe('Sendes straks til alle – også modtagere, der har stille timer lige nu.');
+  });
+});
+
+describe('exercise alerts', () => {
+  it('marking a draft as an exercise shows the banner, the chip in the list and ØVELSE at the start of the phone preview', async () => {
+    const a = alertsHost({ alerts: [makeAlert({ id: 70, smsText: 'Politiet: Indbrud i nat.' })] });
+    const r = rig({ host: a.host });
+    await openDraft(r, 70);
+    expect(screen.queryByTestId('exercise-banner')).toBeNull();
+    fireEvent.click(screen.getByTestId('exercise'));
+    expect((await screen.findByTestId('exercise-banner')).textContent).toMatch(/ØVELSE/);
+    expect(screen.getByTestId('phone-bubble').textContent).toBe('ØVELSE: Politiet: Indbrud i nat.');
+    // The text the officer edits stays their own.
+    expect((screen.getByTestId('sms-text') as HTMLTextAreaElement).value).toBe('Politiet: Indbrud i nat.');
+    await waitFor(() => expect(updates(r).some((p) => p.capStatus === 'Exercise')).toBe(true));
+    await waitFor(() => expect(within(screen.getByTestId('alert-item-70')).getByTestId('exercise-chip').textContent).toBe('ØVELSE'));
+  });
+
+  it('the review of an exercise shows the banner and the SMS as it goes out', async () => {
+    const a = alertsHost({ alerts: [makeAlert({ id: 71, status: 'awaiting_approval', capStatus: 'Exercise', smsText: 'Politiet: Test.', area: squareArea })] });
+    await openAlerts(rig({ host: a.host }));
+    fireEvent.click(await screen.findByTestId('alert-item-71'));
+    await screen.findByTestId('review');
+    expect(screen.getByTestId('exercise-banner')).toBeTruthy();
+    expect(screen.getByTestId('review-sms').textContent).toBe('ØVELSE: Politiet: Test.');
+  });
+});
+
+describe('test to my own phone', () => {
+  it('sends a test of the draft and says where it went; without a number it says who sets one', async () => {
+    let phoneSet = true;
+    const a = alertsHost({ alerts: [makeAlert({ id: 80 })] }, {
+      'alerts.sendTest': () =>
+        phoneSet
+          ? { ok: true, value: { to: '+45 •• •• •• 56', gateway: 'Simulator', accepted: true, code: null } }
+          : { ok: false, error: { code: 'not_found', message: 'no phone', details: { reason: 'no_phone' } } },
+    });
+    const r = rig({ host: a.host });
+    await openDraft(r, 80);
+    fireEvent.click(screen.getByTestId('send-test'));
+    expect((await screen.findByTestId('test-sms-result')).textContent).toMatch(/sendt til din telefon \(\+45 •• •• •• 56\) via Simulator/);
+    expect(r.host.callsTo('alerts.sendTest')).toEqual([{ channel: 'alerts.sendTest', payload: { id: 80 } }]);
+    phoneSet = false;
+    fireEvent.click(screen.getByTestId('send-test'));
+    expect((await screen.findByTestId('test-sms-error')).textContent).toMatch(/tryk officer set-phone/);
   });
 });
 

@@ -9,7 +9,7 @@ afterEach(cleanup);
 const admin = { id: 3, username: 'admin', displayName: 'Administrator', roles: ['admin'] };
 const gateways = [
   { name: 'simulator', kind: 'simulator', url: 'simulator://?tps=500', primary: true, enabled: true, state: 'connected' },
-  { name: 'smsc', kind: 'smpp', url: 'smpp://tryk:%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2@127.0.0.1:2775', primary: false, enabled: true, state: 'disconnected' },
+  { name: 'smsc', kind: 'smpp', url: 'smpp://tryk:••••@127.0.0.1:2775', primary: false, enabled: true, state: 'disconnected' },
 ];
 
 async function openSettings(officer: object, overrides = {}) {
@@ -31,6 +31,7 @@ describe('the gateways in settings', () => {
     expect(screen.getByTestId('gateway-simulator').textContent).toContain('forbundet');
     expect(screen.getByTestId('gateway-smsc').textContent).toContain('afbrudt');
     expect(screen.getByTestId('gateway-smsc').textContent).not.toContain('secret');
+    expect(screen.getByTestId('gateway-smsc').textContent).toContain('smpp://tryk:••••@127.0.0.1:2775');
   });
 
   it('lets an admin add one, shows a refusal in Danish, and tests a connection', async () => {
@@ -55,10 +56,30 @@ describe('the gateways in settings', () => {
     await waitFor(() => expect(screen.getByTestId('gateway-tested-smsc').textContent).toBe('svarede på 42 ms'));
   });
 
+  it('lets an admin remove one after confirming, and shows why the host refuses one in use', async () => {
+    let inUse = true;
+    const r = await openSettings(admin, {
+      'gateways.remove': () =>
+        inUse
+          ? { ok: false, error: { code: 'conflict', message: 'Gateway smsc is in use by send 4' } }
+          : { ok: true, value: { name: 'smsc', removed: true, primary: 'simulator' } },
+    });
+    fireEvent.click(screen.getByTestId('gateway-remove-smsc'));
+    // Nothing happens before the second, explicit click.
+    expect(r.host.callsTo('gateways.remove')).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('gateway-remove-yes-smsc'));
+    await waitFor(() => expect(screen.getByTestId('gateway-notice').textContent).toMatch(/^smsc bruges af en udsendelse, der ikke er færdig/));
+    inUse = false;
+    fireEvent.click(screen.getByTestId('gateway-remove-smsc'));
+    fireEvent.click(screen.getByTestId('gateway-remove-yes-smsc'));
+    await waitFor(() => expect(screen.getByTestId('gateway-notice').textContent).toContain('smsc er fjernet; simulator er nu primær.'));
+    expect(r.host.callsTo('gateways.remove').map((c) => c.payload)).toEqual([{ name: 'smsc' }, { name: 'smsc' }]);
+  });
+
   it('shows an operator the list but not the controls', async () => {
     await openSettings({ id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] });
     expect(screen.queryByTestId('gateway-add')).toBeNull();
     expect(screen.queryByTestId('gateway-test-smsc')).toBeNull();
-    expect(screen.getByText('Kun en administrator kan tilføje og teste gateways.')).toBeTruthy();
+    expect(screen.getByText('Kun en administrator kan tilføje, teste og fjerne gateways.')).toBeTruthy();
   });
 });

@@ -256,6 +256,17 @@ describe('the delivery monitor', () => {
   });
 });
 
+describe('exercise sends', () => {
+  it("an exercise's card says ØVELSE next to its name", async () => {
+    const d = dispatchHost([makeSend({ sendId: 5, alertRef: 'alert:41' })], {
+      alerts: [makeAlert({ id: 41, capStatus: 'Exercise', smsText: 'Politiet: Øvelse i Hillerød.' })],
+    });
+    await openMonitor(d);
+    const five = await card(5);
+    expect((await within(five).findByTestId('exercise-chip')).textContent).toBe('ØVELSE');
+  });
+});
+
 describe('monitor text', () => {
   it('has the same monitor keys in Danish and English and explains every known reason in both', () => {
     const da = resources.da.translation.monitor;

@@ -30,7 +30,7 @@ describe('the monitor slice', () => {
     expect(s.monitorList.status).toBe('ready');
     expect(host.callsTo('dispatch.list')[0]?.payload).toEqual({ limit: 20 });
     expect(host.callsTo('alerts.get').map((c) => c.payload)).toEqual([{ id: 40 }]);
-    expect(s.monitorTitles[1]).toEqual({ alertId: 40, category: 'missing_person', excerpt: 'Politiet: Savnet dreng, 9 år, sidst set ved …' });
+    expect(s.monitorTitles[1]).toEqual({ alertId: 40, category: 'missing_person', excerpt: 'Politiet: Savnet dreng, 9 år, sidst set ved …', exercise: false });
     // One sample to start each sparkline from.
     expect(s.monitorSamples[3]).toEqual([200]);
   });

@@ -4,6 +4,7 @@ import type { Alert } from '../../../shared/alerts/schema';
 import type { BridgeError } from '../../../shared/bridge/result';
 import { useAppStore } from '../../store';
 import { hasRole } from '../session/sessionSlice';
+import { TestToPhone } from './TestToPhone';
 import { cancellableStatuses } from './draft';
 
 const detail = (error: BridgeError, key: string): unknown =>
@@ -130,6 +131,7 @@ export function AlertActions({ alert, canSubmit = true }: { alert: Alert; canSub
             </button>
           </>
         )}
+        {canDraft && <TestToPhone alert={alert} />}
         <button type="button" className="button" data-testid="export-cap" disabled={busy} onClick={() => void openCap()}>
           {t('alerts.actions.cap')}
         </button>

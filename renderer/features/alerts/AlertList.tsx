@@ -3,6 +3,8 @@ import type { Alert } from '../../../shared/alerts/schema';
 import { useAppStore } from '../../store';
 import { dateTime } from './format';
 import { StatusChip } from './StatusChip';
+import { isExercise } from '../../../shared/alerts/exercise';
+import { ExerciseChip } from './ExerciseBanner';
 
 /** The first words of the SMS: what an officer recognises an alert by. */
 const headline = (a: Alert) => a.smsText.split('\n')[0]!.slice(0, 90);
@@ -27,6 +29,7 @@ export function AlertList({ alerts, emptyKey, testid }: { alerts: Alert[]; empty
           >
             <span className="alert-list__top">
               <StatusChip status={a.status} />
+              {isExercise(a) && <ExerciseChip />}
               <span className="alert-list__category">
                 {t(`target.categories.${a.category}`)}
                 {a.kind !== 'alert' ? ` · ${t(`alerts.kinds.${a.kind}`)}` : ''}

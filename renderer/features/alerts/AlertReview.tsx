@@ -6,6 +6,7 @@ import { AlertActions } from './AlertActions';
 import { AreaSummary } from './AreaSummary';
 import { xLength } from './draft';
 import { dateTime } from './format';
+import { smsAsSent } from '../../../shared/alerts/exercise';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SmsFacts, useSmsAnalysis } from './SmsFacts';
@@ -14,7 +15,8 @@ import { SmsFacts, useSmsAnalysis } from './SmsFacts';
 export function AlertReview({ alert }: { alert: Alert }) {
   const { t, i18n } = useTranslation();
   const preview = useAppStore((s) => s.preview.value);
-  const analysis = useSmsAnalysis(alert.smsText);
+  const sent = smsAsSent(alert);
+  const analysis = useSmsAnalysis(sent);
   return (
     <div className="review" data-testid="review" data-alert-id={alert.id}>
       <dl className="facts">
@@ -46,11 +48,11 @@ export function AlertReview({ alert }: { alert: Alert }) {
         <div className="panel">
           <h2 className="panel__title">{t('alerts.composer.sms')}</h2>
           <p className="review__text" data-testid="review-sms">
-            {alert.smsText}
+            {sent}
           </p>
-          <SmsFacts text={alert.smsText} analysis={analysis} recipients={preview ? preview.recipients : null} readOnly />
+          <SmsFacts text={sent} analysis={analysis} recipients={preview ? preview.recipients : null} readOnly />
         </div>
-        <PhonePreview text={alert.smsText} />
+        <PhonePreview text={sent} />
       </div>
       <p className="panel" data-testid="review-channels">
         <strong>{t('social.channels.title')}:</strong>{' '}

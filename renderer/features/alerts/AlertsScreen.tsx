@@ -8,7 +8,9 @@ import { AlertList } from './AlertList';
 import { AlertReview } from './AlertReview';
 import { awaitingApproval } from './alertsSlice';
 import type { AlertsView } from './alertsSlice';
+import { isExercise } from '../../../shared/alerts/exercise';
 import { CapDialog } from './CapDialog';
+import { ExerciseBanner } from './ExerciseBanner';
 import { Composer } from './Composer';
 import { NewAlert } from './NewAlert';
 import { StatusChip } from './StatusChip';
@@ -38,6 +40,7 @@ function Detail() {
           </span>
         )}
       </header>
+      {isExercise(editor && editor.id === alert.id ? editor.content : alert) && <ExerciseBanner />}
       {error && <ErrorNote error={error} />}
       {editor && editor.id === alert.id ? <Composer editor={editor} alert={alert} /> : <AlertReview alert={alert} />}
       <CapDialog />
@@ -62,12 +65,25 @@ export function AlertsScreen() {
   const canAudit = useAppStore((s) => hasRole(s, 'approver', 'admin'));
   const [creating, setCreating] = useState(false);
 
+  // Only those who write or approve alerts may read them (the host refuses anyone else).
   useEffect(() => {
-    void loadAlerts();
-  }, [loadAlerts]);
+    if (canDraft) void loadAlerts();
+  }, [loadAlerts, canDraft]);
 
-  const allowed = views.filter((v) => v === 'alerts' || (v === 'approvals' ? canApprove : canAudit));
-  const current = allowed.includes(view) ? view : 'alerts';
+  const allowed = views.filter((v) => (v === 'alerts' ? canDraft : v === 'approvals' ? canApprove : canAudit));
+  const current = allowed.includes(view) ? view : (allowed[0] ?? null);
+
+  if (current === null || !canDraft) {
+    // An administrator (or an account with no alert role): what they can do here, and nothing they cannot.
+    return (
+      <div className="alerts-screen" data-testid="alerts-screen-readonly">
+        <p className="panel hint" data-testid="alerts-role-note">
+          {canAudit ? t('alerts.roleNote.auditOnly') : t('alerts.roleNote.none')}
+        </p>
+        {current === 'audit' && <AuditPanel />}
+      </div>
+    );
+  }
 
   return (
     <div className="alerts-screen">

@@ -9,6 +9,7 @@ import { AreaSummary } from './AreaSummary';
 import { blockers, filled, xLength } from './draft';
 import type { DraftEditor } from './alertsSlice';
 import type { DraftContent } from './draft';
+import { isExercise, smsAsSent } from '../../../shared/alerts/exercise';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SaveIndicator } from './SaveIndicator';
@@ -131,6 +132,15 @@ function Options({ editor }: { editor: DraftEditor }) {
       <label className="choice">
         <input
           type="checkbox"
+          data-testid="exercise"
+          checked={isExercise(editor.content)}
+          onChange={(e) => editDraft({ capStatus: e.target.checked ? 'Exercise' : 'Actual' })}
+        />
+        {t('alerts.exercise.mark')}
+      </label>
+      <label className="choice">
+        <input
+          type="checkbox"
           data-testid="cap-enabled"
           checked={editor.content.capEnabled}
           onChange={(e) => editDraft({ capEnabled: e.target.checked })}
@@ -209,7 +219,10 @@ export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert 
   const dismissConflict = useAppStore((s) => s.dismissConflict);
   const template = useAppStore(selectTemplate);
   const preview = useAppStore((s) => s.preview.value);
-  const analysis = useSmsAnalysis(editor.content.smsText);
+  // The facts and the phone show the SMS as it goes out: an exercise's carries its "ØVELSE:" prefix.
+  const sent = smsAsSent({ ...editor.content, language: alert.language });
+  const prefix = sent.length - editor.content.smsText.length;
+  const analysis = useSmsAnalysis(sent);
   const smsId = useId();
   const problems = blockers(editor.content, template, alert.kind);
 
@@ -251,13 +264,13 @@ export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert 
             </button>
           )}
           <SmsFacts
-            text={editor.content.smsText}
+            text={sent}
             analysis={analysis}
             recipients={preview ? preview.recipients : null}
-            onChange={(smsText) => editDraft({ smsText })}
+            onChange={(smsText) => editDraft({ smsText: smsText.slice(prefix) })}
           />
         </div>
-        <PhonePreview text={editor.content.smsText} />
+        <PhonePreview text={sent} />
       </div>
       <ChannelsPicker channels={editor.content.channels} onChange={(channels) => editDraft({ channels })} />
       <SocialText editor={editor} template={template} />

@@ -472,6 +472,8 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, { bridge,
         set({ selected: null, editor: null, alertList: idle<Alert[]>([]), preview: { ...idle<AlertPreview | null>(null), revision: null } });
       }
       loadedFor = officerId;
+      // Alerts are read and written by operators and shift leaders only; nothing to follow otherwise.
+      if (!get().officer?.roles.some((r) => r === 'operator' || r === 'approver')) return () => undefined;
       const stops = [
         bridge.onEvent('alerts.changed', (change) => {
           lister.push(null);

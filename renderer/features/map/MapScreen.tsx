@@ -5,6 +5,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 import { selectTileUrl } from '../status/statusSlice';
 import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
+import { HatchDefs } from './AreaLayers';
 import { ExportDialog } from './ExportDialog';
 import { OutlineMap } from './OutlineMap';
 import { BoundarySearchBox, CountPanel, DensityControls, DrawTools, GroupFilter, PartList, PickControls } from './TargetPanel';
@@ -61,6 +62,7 @@ export function MapScreen() {
         <OutlineMap />
       </div>
       <ExportDialog />
+      <HatchDefs />
     </div>
   );
 }
@@ -116,8 +118,9 @@ function LayerToggle({ kind }: { kind: OutlineKind }) {
 }
 
 function BasemapNote() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const tiles = useAppStore(selectTileUrl) !== null;
+  const downUntil = useAppStore((s) => s.tilesDownUntil);
   return (
     <section className="panel" aria-labelledby="basemap-title">
       <h2 id="basemap-title" className="panel__title">
@@ -127,6 +130,11 @@ function BasemapNote() {
         {tiles ? t('map.basemapTiles') : t('map.basemapPlain')}
       </p>
       {!tiles && <p className="hint">{t('map.basemapPlainWhy')}</p>}
+      {downUntil !== null && (
+        <p className="hint" data-testid="basemap-backoff">
+          {t('map.basemapBackoff', { time: new Date(downUntil).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) })}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,12 +1,15 @@
 import { useContext, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GeoJSON, MapContainer, Pane, TileLayer, ZoomControl, useMap, useMapEvents } from 'react-leaflet';
+import { GeoJSON, MapContainer, Pane, ZoomControl, useMap, useMapEvents } from 'react-leaflet';
 import type { Layer, PathOptions } from 'leaflet';
 import type { Feature, Geometry } from 'geojson';
 import { StoreContext, useAppStore } from '../../store';
 import type { AppStore } from '../../store';
 import type { PartMode } from '../target/parts';
+import { AreaLayers } from './AreaLayers';
+import { BaseTiles } from './BaseTiles';
 import { DensityLayer } from './DensityLayer';
+import { OfflineLabels } from './OfflineLabels';
 import { TargetLayers } from './TargetLayers';
 import { selectTileUrl } from '../status/statusSlice';
 import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
@@ -65,7 +68,9 @@ export function OutlineMap() {
       {outlineKinds.map((kind) => (
         <OutlineLayer key={kind} kind={kind} />
       ))}
+      <OfflineLabels />
       <DensityLayer />
+      <TargetArea />
       <TargetLayers />
     </MapContainer>
   );
@@ -113,14 +118,6 @@ function FitToDistrict() {
   return null;
 }
 
-const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
-
-/** Online tiles only when the host names a tile server and there is a network; else the plain background shows. */
-function BaseTiles() {
-  const url = useAppStore(selectTileUrl);
-  return url ? <TileLayer url={url} attribution={TILE_ATTRIBUTION} maxZoom={19} /> : null;
-}
-
 const landStyle: PathOptions = {
   className: 'land',
   stroke: false,
@@ -133,7 +130,7 @@ const landStyle: PathOptions = {
  * Without tiles, land and sea would look the same: the municipalities, once loaded, are painted
  * as land underneath all outlines, whether or not their outlines are shown.
  */
-function OfflineLand() {
+export function OfflineLand() {
   const tiles = useAppStore(selectTileUrl) !== null;
   const municipalities = useAppStore(selectOutlineLayer('municipality'));
   const data = useMemo(() => toFeatureCollection(municipalities.outlines), [municipalities.outlines]);
@@ -160,11 +157,18 @@ function TagPane({ kind }: { kind: OutlineKind }) {
   return null;
 }
 
-// A picked boundary shows its state by style: green when included, red and dashed when excluded.
+// A picked boundary's outline takes its mode's colour; its fill (or hatch) is AreaLayers', drawn
+// whether or not this kind's outlines are shown.
 const pickedStyle: Record<PartMode, PathOptions> = {
-  include: { color: '#1b6e3a', weight: 3, dashArray: undefined, fillColor: '#2f9e5a', fillOpacity: 0.25 },
-  exclude: { color: '#b3261e', weight: 3, dashArray: '6 4', fillColor: '#b3261e', fillOpacity: 0.25 },
+  include: { color: '#1b6e3a', weight: 2, dashArray: undefined },
+  exclude: { color: '#b3261e', weight: 2, dashArray: '6 4' },
 };
+
+/** The officer's area: picked boundaries filled or hatched, and the resulting outline. */
+function TargetArea() {
+  const parts = useAppStore((s) => s.targetParts);
+  return <AreaLayers parts={parts} drawShapes={false} />;
+}
 
 /** Each picked boundary of a kind and whether it is included or excluded, by code. */
 function usePicked(kind: OutlineKind): Map<string, PartMode> {

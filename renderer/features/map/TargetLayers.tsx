@@ -15,13 +15,15 @@ import { StoreContext, useAppStore } from '../../store';
 import type { AppStore } from '../../store';
 import { circleShape, ringFromLatLngs, sameShape } from '../target/parts';
 import type { AreaPart, PartMode } from '../target/parts';
+import { partStyle } from './AreaLayers';
+import { outlineAt } from './outlines';
 
 /** Above the boundary outlines (410–430), so a drawn shape can be grabbed where it lies over them. */
 export const TARGET_PANE = 'target';
 
 const modeStyle: Record<PartMode, L.PathOptions> = {
-  include: { color: '#1b6e3a', weight: 3, fillColor: '#2f9e5a', fillOpacity: 0.18, dashArray: undefined },
-  exclude: { color: '#b3261e', weight: 3, fillColor: '#b3261e', fillOpacity: 0.22, dashArray: '8 6' },
+  include: { ...partStyle.include, weight: 3, fillOpacity: 0.18, dashArray: undefined },
+  exclude: { ...partStyle.exclude, weight: 3, dashArray: '8 6' },
 };
 
 type DrawnLayer = L.Polygon | L.Circle;
@@ -61,10 +63,26 @@ function applyShape(layer: DrawnLayer, shape: Shape) {
 // officer reads, rather than Geoman silently refusing the click.
 const editOptions = { allowSelfIntersection: true, snappable: false, draggable: true } as const;
 
+/** A drag ends with a click on some browsers; that click is not a pick. */
+const CLICK_AFTER_DRAG_MS = 350;
+
 function attach(store: AppStore, id: string, layer: DrawnLayer) {
   const state = () => store.getState();
+  let dragEndedAt = 0;
   layer.on('pm:markerdragstart pm:dragstart', () => state().beginAreaGesture());
-  layer.on('pm:markerdragend pm:dragend', () => state().endAreaGesture());
+  layer.on('pm:markerdragend pm:dragend', () => {
+    dragEndedAt = Date.now();
+    state().endAreaGesture();
+  });
+  // A drawn shape lies above the boundary outlines and takes their clicks: a click inside it
+  // picks the postcode or municipality under the pointer, as a click anywhere else does (the
+  // way to carve a postcode out of a drawn area).
+  layer.on('click', (e: L.LeafletMouseEvent) => {
+    const s = state();
+    if (s.drawTool !== null || Date.now() - dragEndedAt < CLICK_AFTER_DRAG_MS) return;
+    const hit = outlineAt(s.outlineLayers[s.pickKind].outlines, e.latlng.lng, e.latlng.lat);
+    if (hit) s.cycleBoundary(s.pickKind, hit.code, hit.name);
+  });
   // Fired on every change while a vertex, the radius or the whole shape is dragged.
   layer.on('pm:change', () => state().editPart(id, shapeOf(layer)));
   layer.on('pm:edit', () => state().editPart(id, shapeOf(layer)));

@@ -1,6 +1,7 @@
-import type { BoundaryOutline, BoundarySummary } from '../../../shared/bridge/contract';
+import type { BoundaryOutline, BoundarySummary, Town } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { AppState, SliceCreator } from '../../store';
+import { tileBackoffMs } from './tileBackoff';
 import { outlineKinds } from './outlines';
 import type { OutlineKind } from './outlines';
 
@@ -48,6 +49,14 @@ export interface MapSlice {
   setOutlineVisible(kind: OutlineKind, visible: boolean): void;
   /** Fetches a kind's outlines once; `retry` fetches again after a failure. */
   loadOutlines(kind: OutlineKind, options?: { retry?: boolean }): Promise<void>;
+  /** Towns for the offline map's names, fetched once. */
+  towns: { status: 'idle' | 'loading' | 'ready' | 'failed'; list: Town[] };
+  loadTowns(): Promise<void>;
+  /** While tiles are backed off (BaseTiles): when to try again, and how many failures in a row. */
+  tilesDownUntil: number | null;
+  tileFailures: number;
+  reportTiles(ok: boolean): void;
+  retryTiles(): void;
 }
 
 const emptyLayer: OutlineLayer = { status: 'idle', outlines: [], error: null };
@@ -96,6 +105,21 @@ export const createMapSlice: SliceCreator<MapSlice> = (set, get, { bridge }) => 
     // Postcodes are many small shapes; they clutter the national view until asked for.
     visibleOutlines: { district: true, municipality: true, postcode: false },
     setOutlineVisible: (kind, visible) => set((s) => ({ visibleOutlines: { ...s.visibleOutlines, [kind]: visible } })),
+    towns: { status: 'idle', list: [] },
+    tilesDownUntil: null,
+    tileFailures: 0,
+    reportTiles(ok) {
+      if (ok) return set({ tileFailures: 0, tilesDownUntil: null });
+      const failures = get().tileFailures + 1;
+      set({ tileFailures: failures, tilesDownUntil: Date.now() + tileBackoffMs(failures) });
+    },
+    retryTiles: () => set({ tilesDownUntil: null }),
+    async loadTowns() {
+      if (get().towns.status === 'loading' || get().towns.status === 'ready') return;
+      set({ towns: { status: 'loading', list: [] } });
+      const result = await bridge.invoke('boundaries.towns', {});
+      set({ towns: result.ok ? { status: 'ready', list: result.value } : { status: 'failed', list: [] } });
+    },
     async loadOutlines(kind, { retry = false } = {}) {
       const current = get().outlineLayers[kind];
       if (current.status === 'loading' || current.status === 'ready') return;

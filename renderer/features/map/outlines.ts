@@ -1,6 +1,8 @@
 /** Pure helpers turning the bridge's boundary outlines into what Leaflet draws. */
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { BoundaryOutline } from '../../../shared/bridge/contract';
+import { pointInPolygon } from '../../../shared/geo/pointInPolygon';
+import type { PolygonCoords } from '../../../shared/geo/types';
 
 /** The kinds of outline the map draws, bottom to top (the district lies on top, bold). */
 export const outlineKinds = ['postcode', 'municipality', 'district'] as const;
@@ -48,3 +50,14 @@ export function outlineBounds(outlines: readonly BoundaryOutline[]): [[number, n
 /** Denmark as the map shows it before any outline has arrived. */
 export const DENMARK_CENTER: [number, number] = [56.0, 10.8];
 export const DENMARK_ZOOM = 7;
+
+/** The outline a point lies in (the first, for a point on a shared border), or null. */
+export function outlineAt(outlines: readonly BoundaryOutline[], lon: number, lat: number): BoundaryOutline | null {
+  for (const o of outlines) {
+    const polygons = o.geometry.type === 'Polygon' ? [o.geometry.coordinates] : o.geometry.coordinates;
+    for (const polygon of polygons) {
+      if (pointInPolygon(lon, lat, polygon as PolygonCoords)) return o;
+    }
+  }
+  return null;
+}

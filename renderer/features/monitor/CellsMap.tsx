@@ -2,11 +2,11 @@ import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GeoJSON, MapContainer, TileLayer, useMap } from 'react-leaflet';
+import { GeoJSON, MapContainer, useMap } from 'react-leaflet';
 import { useAppStore } from '../../store';
 import { selectOutlineLayer } from '../map/mapSlice';
 import { DENMARK_CENTER, DENMARK_ZOOM, toFeatureCollection } from '../map/outlines';
-import { selectTileUrl } from '../status/statusSlice';
+import { BaseTiles } from '../map/BaseTiles';
 import { cellColor, cellShares, cellsBounds, paletteColor, worstFirst } from './cells';
 import type { DeliveryCell } from './cells';
 import { formatNumber } from './format';
@@ -15,7 +15,6 @@ import { StopAnimationsOnUnmount } from '../../lib/leaflet';
 const CELLS_PANE = 'delivery-cells';
 /** Rows in the table view: the worst cells are what the officer acts on; the rest is summed up. */
 const TABLE_ROWS = 50;
-const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
 
 /** Follows the map's zoom and keeps the send's cells coming for it (the slice stops when the send is over). */
 function CellsFeed({ sendId }: { sendId: number }) {
@@ -88,11 +87,6 @@ function DistrictOutline() {
   useEffect(() => void loadOutlines('district'), [loadOutlines]);
   if (district.status !== 'ready' || district.outlines.length === 0) return null;
   return <GeoJSON data={data} style={() => ({ color: '#0b2545', weight: 2, fill: false, interactive: false })} interactive={false} />;
-}
-
-function Tiles() {
-  const url = useAppStore(selectTileUrl);
-  return url ? <TileLayer url={url} attribution={TILE_ATTRIBUTION} maxZoom={19} /> : null;
 }
 
 function MapLabel() {
@@ -177,7 +171,7 @@ export function CellsMap({ sendId }: { sendId: number }) {
         <MapContainer key={sendId} className="cells__map" center={DENMARK_CENTER} zoom={DENMARK_ZOOM + 2} minZoom={6} maxZoom={16}>
           <MapLabel />
           <StopAnimationsOnUnmount />
-          <Tiles />
+          <BaseTiles />
           <DistrictOutline />
           <CellsFeed sendId={sendId} />
           <CellsLayer sendId={sendId} />

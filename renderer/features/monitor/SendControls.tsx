@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SendStatus } from '../../../shared/dispatch/schema';
 import { errorKey } from '../../i18n';
 import { useAppStore } from '../../store';
+import { hasRole } from '../session/sessionSlice';
 import { allowedActions, selectControl } from './monitorSlice';
 
 /** The codes the monitor explains in its own words; any other refusal gets the console's general text. */
@@ -17,6 +18,10 @@ export function SendControls({ status }: { status: SendStatus }) {
   const resume = useAppStore((s) => s.resumeSend);
   const cancel = useAppStore((s) => s.cancelSend);
   const dismiss = useAppStore((s) => s.dismissSendError);
+  // The host decides (pause and resume: operators and shift leaders; stopping: shift leaders),
+  // and the console offers only what the officer's role may do, saying who can do the rest.
+  const canSteer = useAppStore((s) => hasRole(s, 'operator', 'approver'));
+  const canStop = useAppStore((s) => hasRole(s, 'approver'));
   const [confirming, setConfirming] = useState(false);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const keepButton = useRef<HTMLButtonElement>(null);
@@ -37,6 +42,14 @@ export function SendControls({ status }: { status: SendStatus }) {
   };
   const waiting = status.recipients - status.finished;
   const failed = control.failed;
+
+  if (!canSteer) {
+    return (
+      <p className="hint" data-testid="send-controls-role">
+        {t('monitor.actions.roleNone')}
+      </p>
+    );
+  }
 
   return (
     <div className="send-controls" role="group" aria-label={t('monitor.actions.label')}>
@@ -59,18 +72,25 @@ export function SendControls({ status }: { status: SendStatus }) {
         >
           {control.pending === 'resume' ? t('monitor.actions.working.resume') : t('monitor.actions.resume')}
         </button>
-        <button
-          type="button"
-          className="button monitor-danger"
-          data-testid="send-cancel"
-          ref={cancelButton}
-          disabled={!allowed.cancel || busy || confirming}
-          aria-expanded={confirming}
-          onClick={() => setConfirming(true)}
-        >
-          {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
-        </button>
+        {canStop && (
+          <button
+            type="button"
+            className="button monitor-danger"
+            data-testid="send-cancel"
+            ref={cancelButton}
+            disabled={!allowed.cancel || busy || confirming}
+            aria-expanded={confirming}
+            onClick={() => setConfirming(true)}
+          >
+            {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
+          </button>
+        )}
       </div>
+      {!canStop && allowed.cancel && (
+        <p className="hint" data-testid="send-cancel-role">
+          {t('monitor.actions.roleNoStop')}
+        </p>
+      )}
       {confirming && (
         <div
           className="send-confirm"

@@ -9,6 +9,7 @@ import { SendControls } from './SendControls';
 import { Sparkline } from './Sparkline';
 import { etaParts, formatNumber, locale } from './format';
 import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
 
 /** The send's name: the alert's category and first words when known, else its number. */
@@ -18,6 +19,7 @@ export function SendName({ sendId }: { sendId: number }) {
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>
+      {title.exercise && <ExerciseChip />}
       <span className="send-name__main">
         {t('monitor.alertTitle', { category: t(`target.categories.${title.category}`), alertId: title.alertId })}
       </span>

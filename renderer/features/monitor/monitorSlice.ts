@@ -11,6 +11,7 @@ import type { ResponseOf } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { SendStatus } from '../../../shared/dispatch/schema';
 import type { AppState, SliceCreator } from '../../store';
+import { isExercise } from '../../../shared/alerts/exercise';
 
 export type SendAction = 'pause' | 'resume' | 'cancel';
 export type DeliveryCells = ResponseOf<'dispatch.cells'>;
@@ -20,6 +21,8 @@ export interface SendTitle {
   alertId: number;
   category: Category;
   excerpt: string;
+  /** An exercise (CAP Exercise): its card says so in large letters. */
+  exercise: boolean;
 }
 
 export interface SendControl {
@@ -171,7 +174,8 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
         return;
       }
       const { category, smsText } = result.value;
-      set({ monitorTitles: { ...get().monitorTitles, [status.sendId]: { alertId, category, excerpt: excerptOf(smsText) } } });
+      const title = { alertId, category, excerpt: excerptOf(smsText), exercise: isExercise(result.value) };
+      set({ monitorTitles: { ...get().monitorTitles, [status.sendId]: title } });
     });
   }
 

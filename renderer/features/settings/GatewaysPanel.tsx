@@ -28,6 +28,22 @@ export function GatewaysPanel() {
   const [url, setUrl] = useState('');
   const [primary, setPrimary] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const remove = async (name: string) => {
+    setError(null);
+    setNotice(null);
+    const r = await calls.remove(name);
+    setConfirming(null);
+    if (!r.ok && r.error.code === 'conflict') return setNotice(t('screens.settings.gateways.removeInUse', { name }));
+    if (!r.ok) return setError(r.error);
+    const sentence = r.value.primary
+      ? t('screens.settings.gateways.removedPrimary', { name, primary: r.value.primary })
+      : t('screens.settings.gateways.removed', { name });
+    setNotice(`${sentence} ${t('screens.settings.gateways.removedRestart')}`);
+    void load();
+  };
 
   const load = useCallback(async () => {
     const r = await calls.list();
@@ -41,7 +57,8 @@ export function GatewaysPanel() {
       <h2 id="settings-gateways" className="panel__title">
         {t('screens.settings.gateways.title')}
       </h2>
-      <table className="table">
+      <div className="table-scroll">
+      <table className="table gateways__table">
         <thead>
           <tr>
             <th>{t('screens.settings.gateways.name')}</th>
@@ -60,11 +77,11 @@ export function GatewaysPanel() {
               </td>
               <td>{g.kind}</td>
               <td>{t(`gatewayState.${g.state}`, { defaultValue: g.state })}</td>
-              <td>
+              <td className="gateways__url">
                 <code>{g.url}</code>
               </td>
               {isAdmin && (
-                <td>
+                <td className="gateways__actions">
                   <button
                     type="button"
                     className="button"
@@ -79,7 +96,22 @@ export function GatewaysPanel() {
                     }}
                   >
                     {t('screens.settings.gateways.test')}
-                  </button>{' '}
+                  </button>
+                  {confirming === g.name ? (
+                    <span className="gateways__confirm" role="group" aria-label={t('screens.settings.gateways.removeConfirm', { name: g.name })}>
+                      <span>{t('screens.settings.gateways.removeConfirm', { name: g.name })}</span>
+                      <button type="button" className="button button--danger" data-testid={`gateway-remove-yes-${g.name}`} onClick={() => void remove(g.name)}>
+                        {t('screens.settings.gateways.removeYes')}
+                      </button>
+                      <button type="button" className="button" onClick={() => setConfirming(null)}>
+                        {t('screens.settings.gateways.removeNo')}
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="button" data-testid={`gateway-remove-${g.name}`} onClick={() => setConfirming(g.name)}>
+                      {t('screens.settings.gateways.remove')}
+                    </button>
+                  )}
                   <span data-testid={`gateway-tested-${g.name}`}>{tested[g.name] ?? ''}</span>
                 </td>
               )}
@@ -87,6 +119,12 @@ export function GatewaysPanel() {
           ))}
         </tbody>
       </table>
+      </div>
+      {notice && (
+        <p role="status" data-testid="gateway-notice">
+          {notice}
+        </p>
+      )}
       {error && <ErrorNote error={error} />}
       {isAdmin ? (
         <form

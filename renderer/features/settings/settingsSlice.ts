@@ -14,6 +14,7 @@ export interface SettingsSlice {
     list(): Promise<Result<ResponseOf<'gateways.list'>>>;
     add(request: RequestOf<'gateways.add'>): Promise<Result<ResponseOf<'gateways.add'>>>;
     test(name: string): Promise<Result<ResponseOf<'gateways.test'>>>;
+    remove(name: string): Promise<Result<ResponseOf<'gateways.remove'>>>;
   };
 }
 
@@ -32,6 +33,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     list: () => bridge.invoke('gateways.list', {}),
     add: (request) => bridge.invoke('gateways.add', request),
     test: (name) => bridge.invoke('gateways.test', { name }),
+    remove: (name) => bridge.invoke('gateways.remove', { name }),
   },
   language: storedLanguage(preferences),
   setLanguage(language) {

@@ -62,5 +62,6 @@ export const selectGateway = (s: AppState): GatewaySummary | null =>
 export const selectGatewayState = (s: AppState): GatewaySummary['state'] | null =>
   s.connection === 'connected' ? (selectGateway(s)?.state ?? null) : null;
 
-/** Online tiles only when the host names a tile server and the browser has a network. */
-export const selectTileUrl = (s: AppState): string | null => (s.online ? (s.appStatus?.map.tileUrl ?? null) : null);
+/** Online tiles only when the host names a tile server, the browser has a network and the tiles are not backed off. */
+export const selectTileUrl = (s: AppState): string | null =>
+  s.online && s.tilesDownUntil === null ? (s.appStatus?.map.tileUrl ?? null) : null;

@@ -320,6 +320,19 @@ describe('alerts against a real store', () => {
     expect(await alerts.preview(d.id)).toMatchObject({ recipients: 6, delayedByQuietHours: 1, costEstimateOre: 180 });
   });
 
+  it('sends an exercise with ØVELSE in front of its SMS, and counts the prefix in the preview', async () => {
+    const d = await readyDraft(op);
+    const plain = await alerts.preview(d.id);
+    const marked = await alerts.update(op, d.id, d.revision, { capStatus: 'Exercise', smsText: 'x'.repeat(155) });
+    expect((await alerts.preview(d.id)).smsParts).toBe(2); // 155 + "ØVELSE: " no longer fits one part
+    expect(plain.smsParts).toBe(1);
+    await alerts.submit(op, d.id, marked.revision);
+    await alerts.approve(boss, d.id, marked.revision);
+    const plan = await alerts.release(d.id, null);
+    expect(plan.text).toBe(`ØVELSE: ${'x'.repeat(155)}`);
+    expect((await alerts.resumePlan(d.id)).text).toBe(plan.text);
+  });
+
   it('shows a released alert with the recipients frozen at release, not a fresh count of its area', async () => {
     const d = await readyDraft(op);
     await alerts.submit(op, d.id, d.revision);

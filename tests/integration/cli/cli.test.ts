@@ -41,6 +41,22 @@ describe('tryk (in process)', () => {
     expect(err).toHaveLength(1);
   });
 
+  it("sets, shows nothing of and clears an officer's own phone (officer add --phone, officer set-phone)", async () => {
+    expect(await tryk('init')).toBe(0);
+    const withOfficer = { ...env(), TRYK_OFFICER_PASSPHRASE: 'a long passphrase' };
+    expect((await run(['officer', 'add', 'jensen', '--roles', 'operator', '--phone', '20 12 34 56'], withOfficer)).code).toBe(0);
+    expect(out.join('\n')).toMatch(/own phone \+45 •• •• •• 56/);
+    expect(out.join('\n')).not.toContain('20123456');
+    expect(await tryk('officer', 'set-phone', 'jensen', 'not a number')).toBe(2);
+    expect(await tryk('officer', 'set-phone', 'nobody', '20123457')).toBe(1);
+    expect(await tryk('officer', 'set-phone', 'jensen', '--clear')).toBe(0);
+    expect(out.join('\n')).toMatch(/no own phone/);
+    expect(await tryk('officer', 'set-phone', 'jensen', '+45 20 12 34 57')).toBe(0);
+    expect(await tryk('audit', 'list', '--action', 'officer_phone_set', '--json')).toBe(0);
+    expect(out.join('\n')).not.toContain('2012345');
+    expect(out.join('\n').match(/officer_phone_set/g)).toHaveLength(3);
+  });
+
   it('init, import boundaries, add a gateway, status as JSON', async () => {
     expect(await tryk('init')).toBe(0);
     expect(

@@ -524,6 +524,29 @@ describe('events and lifecycle', () => {
     expect(await b.next()).toEqual({ event: 'app.statusChanged', payload: status });
   });
 
+  // Before: a signed-out (or never signed-in) connection heard every send's progress and alert change.
+  it('sends events other than the status only to signed-in connections', async () => {
+    const app = fakeApp();
+    const { host } = await start(app);
+    const signedOut = frames(await open(host));
+    const officer = await open(host);
+    const inbox = frames(officer);
+    officer.send(JSON.stringify({ id: 1, channel: 'session.signIn', payload: { username: 'jensen', passphrase: 'x'.repeat(12) } }));
+    while (!((await inbox.next()) as { id?: number }).id);
+    const change = { id: 7, status: 'draft', revision: 1 };
+    app.emit('alerts.changed', change);
+    app.emit('app.statusChanged', status);
+    expect(await inbox.next()).toEqual({ event: 'alerts.changed', payload: change });
+    expect(await inbox.next()).toEqual({ event: 'app.statusChanged', payload: status });
+    expect(await signedOut.next()).toEqual({ event: 'app.statusChanged', payload: status });
+    expect(signedOut.received).toEqual([]);
+    officer.send(JSON.stringify({ id: 2, channel: 'session.signOut', payload: {} }));
+    while (((await inbox.next()) as { id?: number }).id !== 2);
+    app.emit('alerts.changed', change);
+    app.emit('app.statusChanged', status);
+    expect(await inbox.next()).toEqual({ event: 'app.statusChanged', payload: status });
+  });
+
   it('close() closes sockets, unsubscribes from the app and frees the port', async () => {
     const app = fakeApp();
     const { host } = await start(app);

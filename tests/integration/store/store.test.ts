@@ -126,6 +126,60 @@ describe('the encrypted store', () => {
     track(await openStore({ dataDir, key: pass() })); // the holder is dead: its lock is stale
   });
 
+  it('takes over a lock whose pid now belongs to an unrelated live process', async () => {
+    const s = await create();
+    await s.close();
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(dataDir, LOCK_FILE), String(other.pid)); // an old pid-only lock, pid reused by `sleep`
+      track(await openStore({ dataDir, key: pass() }));
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a lock naming a live pid that started after the lock was written (pid reuse)', async () => {
+    const s = await create();
+    await s.close();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      writeFileSync(join(dataDir, LOCK_FILE), `${holder.pid} 1`); // started at tick 1: not this process
+      track(await openStore({ dataDir, key: pass() }));
+    } finally {
+      holder.kill();
+    }
+  });
+
+  // Before: SQLCipher opened the empty file as a new store, and migrations filled it.
+  it('refuses a 0-byte or foreign database beside a key file, changing nothing', async () => {
+    const s = await create();
+    await s.close();
+    writeFileSync(join(dataDir, DB_FILE), '');
+    await expect(openStore({ dataDir, key: pass() })).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringMatching(/empty \(0 bytes\).*not the database this key file was made with/) });
+    expect(readFileSync(join(dataDir, DB_FILE)).length).toBe(0);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+  });
+
+  it('creates the database file 0600 like the key', async () => {
+    const s = await create();
+    await s.close();
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(dataDir, DB_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('maps store and file-system faults to one line each', async () => {
+    const { systemError } = await import('../../../electron/store/store');
+    const err = (code: string, message = '') => Object.assign(new Error(message || code), { code });
+    expect(systemError(err('SQLITE_CORRUPT', 'SQLITE_CORRUPT: database disk image is malformed'), '/d')).toMatchObject({ code: 'store_corrupt' });
+    expect(systemError(err('SQLITE_NOTADB'), '/d')).toMatchObject({ code: 'store_corrupt' });
+    expect(systemError(err('EACCES'), '/d')).toMatchObject({ code: 'io_error', message: 'No permission to use the store in /d' });
+    expect(systemError(err('EROFS'), '/d')).toMatchObject({ code: 'io_error', message: expect.stringMatching(/read-only/) });
+    expect(systemError(err('ENOSPC'), '/d')).toMatchObject({ code: 'disk_full' });
+    expect(systemError(err('SQLITE_FULL'), '/d')).toMatchObject({ code: 'disk_full' });
+    expect(systemError(new Error('something else'), '/d')).toBeNull();
+  });
+
   it('reports a full disk with a clear code and rolls the change back', async () => {
     const s = await create();
     await s.db.exec('PRAGMA max_page_count = 40'); // a disk that fills up soon

@@ -79,3 +79,24 @@ describe('the dispatcher', () => {
     expect(caller.session.officer).toBeNull();
   });
 });
+
+describe('the console log', () => {
+  // Before: a made-up channel name (the caller's text) was echoed into the log.
+  it('names real channels only, never a made-up one', async () => {
+    const { consoleLog } = await import('../../../electron/bridge/dispatcher');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    consoleLog.refused('<img src=x onerror=alert(1)> +4512345678', 'unknown_channel');
+    consoleLog.refused('alerts.approve', 'forbidden');
+    expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(['bridge: refused (unknown channel) (unknown_channel)', 'bridge: refused alerts.approve (forbidden)']);
+    warn.mockRestore();
+  });
+
+  it('turns a store fault in a handler into one clear line, not "failed unexpectedly"', async () => {
+    const dispatch = createDispatcher(
+      { 'app.status': { handle: async () => { throw Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), { code: 'SQLITE_CORRUPT' }); } } } as unknown as Handlers,
+      { refused: () => undefined, failed: () => undefined },
+    );
+    const r = await dispatch({ host: 'headless', session: newSession() }, 'app.status', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'store_corrupt', message: expect.stringMatching(/damaged/) } });
+  });
+});

@@ -81,4 +81,16 @@ describe('targetAreaFromCap', () => {
     const huge = targetAreaFromCap([{ desc: 'Europe', polygons: [], circles: [{ center: [12, 55], radiusM: 900_000 }] }]);
     expect(!huge.ok && huge.code).toBe('cap_circle');
   });
+
+  // Before: a bow-tie became a draft and then broke `alert show`; radius -1 read as "radius 0".
+  it('refuses a bow-tie, too many corners and a negative radius with what is wrong', () => {
+    const bowtie = targetAreaFromCap([{ desc: 'x', polygons: [[[12, 55], [12.1, 55.1], [12.1, 55], [12, 55.1], [12, 55]]], circles: [] }]);
+    expect(!bowtie.ok && [bowtie.code, bowtie.message]).toEqual(['cap_polygon', expect.stringMatching(/crosses itself/)]);
+    const ring: [number, number][] = Array.from({ length: 10_001 }, (_, i) => [12 + 0.1 * Math.cos((2 * Math.PI * i) / 10_001), 55 + 0.1 * Math.sin((2 * Math.PI * i) / 10_001)]);
+    const big = targetAreaFromCap([{ desc: 'x', polygons: [ring, ring, ring], circles: [] }]);
+    expect(!big.ok && big.message).toMatch(/at most 20000/);
+    const doc = toCap(burglary()).replace(/<polygon>[^<]*<\/polygon>/, '<circle>55.9,12.3 -1</circle>');
+    const read = fromCap(doc);
+    expect(!read.ok && read.message).toMatch(/radius -1 km is negative/);
+  });
 });
