@@ -56,12 +56,9 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...dispatchHandlers(services, sender),
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
-<<<<<<< HEAD
+    ...testSmsHandlers(services, sender),
     // --- evaluation ---
     ...reportHandlers(services),
-=======
-    ...testSmsHandlers(services, sender),
->>>>>>> main
     // --- social ---
     ...socialHandlers(services.store.db, services.now),
   };

@@ -50,11 +50,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-<<<<<<< HEAD
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & EvaluationSlice;
-=======
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice;
->>>>>>> main
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & EvaluationSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */

@@ -23,19 +23,8 @@ async function withAlerts<T>(ctx: CommandContext, fn: (alerts: AlertService, sto
   return withStore(ctx, (store) => fn(createServices({ store, host: 'headless', version: VERSION }).alerts, store));
 }
 
-<<<<<<< HEAD
 export async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
-  const username = ctx.values.as;
-  if (typeof username !== 'string' || !username.trim()) throw new UsageError('--as USERNAME is required: changes are made by a signed-in officer');
-  const passphrase =
-    ctx.env.TRYK_OFFICER_PASSPHRASE ||
-    // The store's hidden prompt, with the store passphrase kept out of it.
-    (await readPassphrase({ confirm: false, env: { ...ctx.env, TRYK_PASSPHRASE: '' } }));
-  const officer = await createServices({ store, host: 'headless', version: VERSION }).officers.signIn(username, passphrase);
-=======
-async function signIn(ctx: CommandContext, store: Store): Promise<Actor> {
   const officer = await signInAs(ctx, createServices({ store, host: 'headless', version: VERSION }).officers);
->>>>>>> main
   return { id: officer.id, username: officer.username, roles: officer.roles };
 }
 

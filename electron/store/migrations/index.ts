@@ -8,19 +8,12 @@ import { migration0007 } from './0007-inbound';
 import { migration0008 } from './0008-index-snapshot';
 import { migration0009 } from './0009-no-http-gateways';
 import { migration0010 } from './0010-social';
-<<<<<<< HEAD
-import { migration0011 } from './0011-evaluation';
-import type { Migration } from './types';
-
-/** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
-=======
 import { migration0011 } from './0011-signin-pause';
 import { migration0012 } from './0012-officer-phone';
+import { migration0013 } from './0013-evaluation';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012];
->>>>>>> main
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
 export const latestVersion = migrations.length;
 export type { Migration };

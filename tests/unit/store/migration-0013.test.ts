@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/store/db';
-import { migration0011 } from '../../../electron/store/migrations/0011-evaluation';
+import { migration0013 } from '../../../electron/store/migrations/0013-evaluation';
 import { memoryDbAt } from '../../support/store';
 
 const events = (db: Db) => db.all<{ at: string; subscriber_id: number; kind: string }>('SELECT at, subscriber_id, kind FROM subscriber_events ORDER BY id');
-const before = migration0011.version - 1;
+const before = migration0013.version - 1;
 
-describe('migration 0011 (subscriber history, alert outcomes)', () => {
+describe('migration 0013 (subscriber history, alert outcomes)', () => {
   let db: Db;
   afterEach(() => db?.close());
 
@@ -17,7 +17,7 @@ describe('migration 0011 (subscriber history, alert outcomes)', () => {
         (1, '+4520000001', 'active', '2025-03-01T10:00:00+01:00', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
         (2, '+4520000002', 'opted_out', NULL, '2025-05-01T00:00:00.000Z', '2025-09-01T00:00:00.000Z');
     `);
-    await db.transaction((tx) => migration0011.up(tx));
+    await db.transaction((tx) => migration0013.up(tx));
     expect(await events(db)).toEqual([
       { at: '2025-03-01T09:00:00.000Z', subscriber_id: 1, kind: 'signup' },
       { at: '2025-05-01T00:00:00.000Z', subscriber_id: 2, kind: 'signup' },
@@ -26,7 +26,7 @@ describe('migration 0011 (subscriber history, alert outcomes)', () => {
   });
 
   it('records sign-up, opt-out, opt-in and erasure from any writer, and nothing for other changes', async () => {
-    db = await memoryDbAt(migration0011.version);
+    db = await memoryDbAt(migration0013.version);
     await db.exec("INSERT INTO subscribers (id, phone, created_at, updated_at) VALUES (1, '+4520000001', '2026-02-01T08:00:00.000Z', '2026-02-01T08:00:00.000Z')");
     await db.exec("INSERT INTO subscribers (id, phone, status, created_at, updated_at) VALUES (2, '+4520000002', 'opted_out', '2026-02-01T08:00:00.000Z', '2026-02-01T08:00:00.000Z')");
     await db.exec("UPDATE subscribers SET status = 'paused', updated_at = '2026-02-02T00:00:00.000Z' WHERE id = 1");
@@ -47,7 +47,7 @@ describe('migration 0011 (subscriber history, alert outcomes)', () => {
   });
 
   it('an upsert that keeps an opted-out subscriber opted out records nothing', async () => {
-    db = await memoryDbAt(migration0011.version);
+    db = await memoryDbAt(migration0013.version);
     await db.exec("INSERT INTO subscribers (id, phone, status, created_at, updated_at) VALUES (1, '+4520000001', 'opted_out', 'a', 'a')");
     await db.exec(`INSERT INTO subscribers (phone, status, created_at, updated_at) VALUES ('+4520000001', 'active', 'b', 'b')
       ON CONFLICT (phone) DO UPDATE SET status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END`);
@@ -55,7 +55,7 @@ describe('migration 0011 (subscriber history, alert outcomes)', () => {
   });
 
   it('keeps one outcome per alert from the fixed list', async () => {
-    db = await memoryDbAt(migration0011.version);
+    db = await memoryDbAt(migration0013.version);
     await db.exec(`
       INSERT INTO officers (id, username, display_name, roles, pass_hash, created_at, updated_at) VALUES (1, 'a', 'A', '[]', 'x', 'n', 'n');
       INSERT INTO alerts (id, uuid, kind, category, language, created_by, last_edited_by, created_at, updated_at)
