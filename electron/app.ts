@@ -20,6 +20,11 @@ import { createServices } from './services';
 import type { EventListener, ServiceOptions, Services } from './services';
 import { targetingHandlers } from './targeting/handlers';
 import { testSmsHandlers } from './alerts/test-sms';
+// --- tips ---
+import { tipHandlers } from './tips/handlers';
+import { createTips } from './tips/runtime';
+import type { Tips } from './tips/runtime';
+import { tipService } from './tips/service';
 // --- social ---
 import { socialHandlers } from './social/handlers';
 import { areaPictureFor } from './social/picture';
@@ -31,6 +36,8 @@ export interface App {
   services: Services;
   /** The gateways and dispatch engine, when this console sends (not in the CLI's short runs). */
   sender: Sender | null;
+  /** The inbound pipeline: intake, tip inbox, answers to citizens. */
+  tips: Tips;
   /** Facebook and X posting and reach polling, when this console sends. */
   social: SocialRunner | null;
   /** Every bridge event; returns the function that stops listening. */
@@ -46,7 +53,8 @@ export interface AppOptions extends ServiceOptions {
 }
 
 /** Every bridge channel's handler, each domain's from its own folder. */
-export function handlersFor(services: Services, sender: () => Sender | null = () => null): Handlers {
+export function handlersFor(services: Services, sender: () => Sender | null = () => null, tips: () => Tips | null = () => null): Handlers {
+  const plainTips = tipService(services.store.db, services.now);
   return {
     'app.status': { passive: true, handle: () => services.status() },
     ...sessionHandlers(services),
@@ -57,6 +65,7 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...gatewayHandlers(services),
     ...subscriberHandlers(services),
     ...testSmsHandlers(services, sender),
+    ...tipHandlers(services, () => tips()?.service ?? plainTips),
     // --- evaluation ---
     ...reportHandlers(services),
     // --- social ---
@@ -71,8 +80,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
     void services.registry.counts().then((c) => services.emit('subscribers.changed', { total: c.total }));
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
-  const sender = opts.sending === false ? null : await startSender({ services });
+  const tips = createTips(services);
+  const sender = opts.sending === false ? null : await startSender({ services, inbound: tips.inbound });
   if (sender) services.liveGatewayStates = sender.gatewayStates;
+  tips.attach(sender);
   // --- evaluation --- finished sends' figures kept ahead of the first report (seconds at most, in steps).
   void warmSendFigures(services.store.db).catch(() => undefined);
   // --- social ---
@@ -86,7 +97,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
           imageFor: (alertId) => areaPictureFor(services, alertId),
         });
   return {
-    dispatch: createDispatcher(handlersFor(services, () => sender), opts.log ?? consoleLog, {
+    tips,
+    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
     }),
     services,
@@ -97,6 +109,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     async close() {
       await social?.close();
       await sender?.close();
+      await tips.close();
       await services.liveTargeting.close();
       await opts.store.close();
     },

@@ -34,6 +34,8 @@ import type { DeliverySlice } from './features/alerts/deliverySlice';
 import { createTestSmsSlice } from './features/alerts/testSmsSlice';
 import type { TestSmsSlice } from './features/alerts/testSmsSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
+import { createTipsSlice } from './features/tips/tipsSlice';
+import type { TipsSlice } from './features/tips/tipsSlice';
 import { createEvaluationSlice } from './features/evaluation/evaluationSlice';
 import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
 // --- social ---
@@ -50,7 +52,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & EvaluationSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice & EvaluationSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -72,6 +74,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createAuditSlice(set, get, deps),
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
+    ...createTipsSlice(set, get, deps),
     ...createEvaluationSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
     ...createTestSmsSlice(set, get, deps),

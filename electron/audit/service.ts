@@ -37,6 +37,13 @@ export const auditActions = [
   'settings_changed',
   'gateway_added',
   'boundaries_imported',
+  // --- tips ---
+  'opted_out',
+  'signed_up',
+  'tip_opened',
+  'tip_changed',
+  'tip_replied',
+  'tips_deleted',
   // --- evaluation ---
   'outcome_recorded',
   'social_channel_added',

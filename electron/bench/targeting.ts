@@ -1,8 +1,9 @@
 /**
- * `tryk bench targeting`: the figures issue 3 asks for. Synthetic subscribers for the whole
- * country (so Nordsjælland has its real share of the density), written into a real
+ * `tryk bench targeting`: the figures issues 3 and 14 ask for. Synthetic subscribers for the
+ * whole country (so Nordsjælland has its real share of the density), written into a real
  * SQLCipher store, the index built back from it, then each shape counted by the index and
- * by a naive full scan.
+ * by a naive full scan on this thread; then the same store behind a running console, counted
+ * over its WebSocket bridge idle, during a large send and beside autosaves (./bridge.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ import { boundaryResolver, districtByName, loadBundledBoundaries, loadDagiBounda
 import { insertSubscribers, synthesizeSubscribers } from '../demo/synthesize';
 import type { TargetArea, TargetFilter } from '../../shared/targeting/area';
 import type { Position } from '../../shared/geo/types';
+import { dagiPaths, readBoundaryFiles } from '../cli/store-commands';
+import { readBundledBoundaries } from '../boundaries/bundled';
+import { runBridgeBench } from './bridge';
 
 export interface TargetingBenchOptions {
   sizes: number[];
@@ -26,6 +30,10 @@ export interface TargetingBenchOptions {
   /** Folder with the DAGI boundary files; defaults to the console's own (simplified) boundaries. */
   boundariesDir?: string;
   seed?: number;
+  /** false: only the in-process figures (no console, bridge or send). */
+  bridge?: boolean;
+  /** Recipients of the send the bridge counts are measured under (default 500,000). */
+  sendRecipients?: number;
   print: (line: string) => void;
 }
 
@@ -66,7 +74,8 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
       // larger sets cover the country, weighted by population.
       const scope = size <= 100_000 ? district.name : null;
       print(`\n== ${size.toLocaleString('en')} subscribers (${scope ?? 'whole country'}, seed ${opts.seed ?? 1}) ==`);
-      const store = await createStore({ dataDir: join(dir, 'store'), key: { kind: 'passphrase', passphrase: 'bench-passphrase' }, kdf: 'fast' });
+      const key = { kind: 'passphrase' as const, passphrase: 'bench-passphrase' };
+      let store = await createStore({ dataDir: join(dir, 'store'), key, kdf: 'fast' });
       try {
         const t0 = performance.now();
         const ins = await insertSubscribers(store.db, synthesizeSubscribers({ count: size, district: scope, seed: opts.seed ?? 1, boundaries }));
@@ -109,6 +118,7 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
         const loadedCounts = shapes.map((s) => engine.count(s.area, filter)).map((c) => (c.ok ? c.value.total : -1));
         print(`snapshot counts equal the build's: ${loadedCounts.every((c, i) => c === builtCounts[i]) ? 'yes' : `NO (${loadedCounts.join(', ')} vs ${builtCounts.join(', ')})`}`);
         print(`resident memory: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (before build ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
+        const expected: number[] = [];
         print(`${pad('shape', 28)}${lpad('count', 10)}${lpad('p50 ms', 9)}${lpad('p95 ms', 9)}${lpad('naive p50', 11)}${lpad('ratio', 8)}  same`);
         for (const s of shapes) {
           const compiled = engine.compile(s.area);
@@ -133,6 +143,7 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
           }
           times.sort((a, b) => a - b);
           naive.sort((a, b) => a - b);
+          expected.push(total);
           const p50 = quantile(times, 0.5);
           print(
             `${pad(s.name, 28)}${lpad(total.toLocaleString('en'), 10)}${lpad(ms(p50), 9)}${lpad(ms(quantile(times, 0.95)), 9)}${lpad(ms(quantile(naive, 0.5)), 11)}${lpad(`${Math.round(quantile(naive, 0.5) / p50)}x`, 8)}  ${total === naiveTotal ? 'yes' : `NO (naive ${naiveTotal})`}`,
@@ -140,6 +151,20 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
         }
         // Timings on a busy machine mean little without how busy it was.
         print(`(${opts.runs} runs per shape; naive scan: fewer runs at large sizes; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+        if (opts.bridge !== false) {
+          store = await runBridgeBench({
+            store,
+            key,
+            // The same boundaries the in-process counts used, imported into the console's store.
+            boundaries: opts.boundariesDir ? readBoundaryFiles(dagiPaths(opts.boundariesDir)) : readBundledBoundaries(),
+            shapes,
+            filter,
+            expected,
+            runs: opts.runs,
+            sendRecipients: opts.sendRecipients ?? 500_000,
+            print,
+          });
+        }
       } finally {
         await store.close();
       }

@@ -5,7 +5,7 @@
  * four eyes, revisions, roles.
  */
 import { readBoundedJson } from './read-file';
-import { AlertKind, AlertStatus, Category } from '../../shared/alerts/schema';
+import { AlertChannels, AlertKind, AlertStatus, Category } from '../../shared/alerts/schema';
 import type { Alert, AlertPatch, Template } from '../../shared/alerts/schema';
 import { fillTemplate } from '../../shared/alerts/templates';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
@@ -120,7 +120,7 @@ export const alertCreateCommand: Command = {
   usage: [
     'tryk alert create --as USERNAME --category CATEGORY [--template ID] [--lang da|en] [--field KEY=VALUE ...]',
     '                  [--area FILE.geojson] [--sms TEXT] [--urgent] [--kind update|close --parent ID] [--submit]',
-    '                  [--data-dir DIR] [--json]',
+    '                  [--social TEXT] [--channels sms,facebook,x,picture] [--data-dir DIR] [--json]',
   ].join('\n'),
   options: {
     as: { type: 'string' },
@@ -134,6 +134,9 @@ export const alertCreateCommand: Command = {
     kind: { type: 'string' },
     parent: { type: 'string' },
     submit: { type: 'boolean' },
+    // --- social ---
+    social: { type: 'string' },
+    channels: { type: 'string' },
   },
   async run(ctx) {
     if (ctx.positionals.length) throw new UsageError('alert create takes options, not arguments');
@@ -147,6 +150,8 @@ export const alertCreateCommand: Command = {
     const parentId = intOption(v.parent, 'parent', 1, Number.MAX_SAFE_INTEGER);
     const fields = parseFields(v.field);
     const area = typeof v.area === 'string' ? readArea(v.area) : undefined;
+    const channels = typeof v.channels === 'string' ? AlertChannels.safeParse(v.channels.split(',').map((c) => c.trim())) : undefined;
+    if (channels && !channels.success) throw new UsageError('--channels is a list of sms, facebook, x and picture, with sms always in it (e.g. sms,facebook,x)');
     return withAlerts(ctx, async (alerts, store) => {
       const actor = await signIn(ctx, store);
       let alert = await alerts.create(actor, {
@@ -165,6 +170,8 @@ export const alertCreateCommand: Command = {
       if (typeof v.sms === 'string') patch.smsText = v.sms;
       if (area) patch.area = area;
       if (v.urgent === true) patch.urgency = 'urgent';
+      if (typeof v.social === 'string') patch.socialText = v.social;
+      if (channels?.success) patch.channels = channels.data;
       if (Object.keys(patch).length) alert = await alerts.update(actor, alert.id, alert.revision, patch);
       if (v.submit === true) alert = await alerts.submit(actor, alert.id, alert.revision);
       return done(alert, 'created');

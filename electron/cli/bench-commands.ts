@@ -23,9 +23,9 @@ export const benchImportCommand: Command = {
 
 export const benchTargetingCommand: Command = {
   name: 'bench targeting',
-  summary: 'time exact area counts at 34,000 / 1,000,000 / 6,000,000 subscribers against a naive scan',
-  usage: 'tryk bench targeting [--sizes 34000,1000000,6000000] [--runs 50] [--boundaries DIR]',
-  options: { sizes: { type: 'string' }, runs: { type: 'string' }, boundaries: { type: 'string' } },
+  summary: 'time exact area counts at 34,000 / 1,000,000 / 6,000,000 subscribers against a naive scan, in process and over the bridge',
+  usage: 'tryk bench targeting [--sizes 34000,1000000,6000000] [--runs 50] [--send 500000] [--boundaries DIR]\n  --send 0 leaves out the console part (bridge round trips, the send, autosaves, start after an import)',
+  options: { sizes: { type: 'string' }, runs: { type: 'string' }, send: { type: 'string' }, boundaries: { type: 'string' } },
   async run(ctx) {
     const { runTargetingBench } = await import('../bench/targeting');
     const boundariesDir = ctx.values.boundaries as string | undefined;
@@ -33,6 +33,7 @@ export const benchTargetingCommand: Command = {
     await runTargetingBench({
       sizes: sizes(ctx.values.sizes, [34_000, 1_000_000, 6_000_000]),
       runs: intOption(ctx.values.runs, 'runs', 1, 10_000) ?? 50,
+      ...((send) => (send === 0 ? { bridge: false } : { sendRecipients: send }))(intOption(ctx.values.send, 'send', 0, 2_000_000) ?? 500_000),
       ...(boundariesDir ? { boundariesDir } : {}),
       print: (l) => (ctx.json ? lines.push(l) : console.log(l)),
     });
@@ -68,5 +69,25 @@ export const benchDispatchCommand: Command = {
       print: (l) => (ctx.json ? lines.push(l) : console.log(l)),
     });
     return { text: '', json: { lines } };
+  },
+};
+
+// --- tips ---
+export const benchInboundCommand: Command = {
+  name: 'bench inbound',
+  summary: 'the console half of the inbound benchmark (npm run bench:inbound brings the SMPP peer, the kill and the figures)',
+  usage:
+    'tryk bench inbound --smsc smpp://system_id:password@127.0.0.1:PORT --data-dir DIR\n' +
+    '  binds to the peer, takes inbound messages until SIGTERM and prints when each tip reached the bridge',
+  options: { smsc: { type: 'string' } },
+  async run(ctx) {
+    const base = ctx.values.smsc;
+    if (typeof base !== 'string' || !/^smpp:\/\/[^@]+@(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/?(\?[\w=&]*)?$/.test(base)) {
+      throw new UsageError('--smsc is an smpp:// URL on 127.0.0.1 (or localhost) with a port');
+    }
+    if (typeof ctx.values['data-dir'] !== 'string') throw new UsageError('--data-dir DIR is required (the benchmark makes its own store there)');
+    const { runInboundHost } = await import('../bench/inbound');
+    await runInboundHost({ smscUrl: base, dataDir: ctx.values['data-dir'], print: (l) => console.log(l) });
+    return { text: '', json: {} };
   },
 };

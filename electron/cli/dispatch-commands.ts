@@ -69,10 +69,13 @@ export const alertStatusCommand: Command = {
       if (!row) throw new TrykError('not_found', `Alert ${alertId} has not been sent (no send for it)`);
       const status = await storedStatus(store.db, row.id);
       const log = await readLog(store.db, row.id);
+      // --- tips --- the citizens' answers to this alert
+      const tips = await store.db.get<{ n: number; fresh: number }>("SELECT count(*) AS n, coalesce(sum(state = 'new'), 0) AS fresh FROM tips WHERE alert_id = ?", [alertId]);
+      const tipCount = { total: tips?.n ?? 0, new: tips?.fresh ?? 0 };
       // --- social ---
       const social = await alertPosts(store.db, alertId);
       const socialText = social.map((p) => `\n${p.channel} (${p.kind}): ${p.status}${p.remoteId ? ` ${p.remoteId}` : ''}${Object.keys(p.figures).length ? ` · ${Object.entries(p.figures).map(([m, v]) => `${v} ${m}`).join(' · ')}` : ''}`).join('');
-      return { text: formatSendStatus(status) + socialText, json: { ...status, log, social } };
+      return { text: `${formatSendStatus(status)}${socialText}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, social, tips: tipCount } };
     });
   },
 };

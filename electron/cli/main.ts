@@ -9,7 +9,7 @@ import type { Command, CommandContext } from './command';
 import { commonOptions, UsageError } from './command';
 import { alertCommands } from './alert-commands';
 import { auditListCommand, auditVerifyCommand } from './audit-commands';
-import { benchDispatchCommand, benchImportCommand, benchTargetingCommand } from './bench-commands';
+import { benchDispatchCommand, benchImportCommand, benchInboundCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
@@ -31,6 +31,8 @@ import {
 } from './subscriber-commands';
 import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
+// --- tips ---
+import { gatewayShowCommand, tipsCommands } from './tips-commands';
 // --- social ---
 import { socialCommands } from './social-commands';
 
@@ -70,6 +72,10 @@ export const commands: Command[] = [
   benchImportCommand,
   benchTargetingCommand,
   benchDispatchCommand,
+  // --- tips ---
+  gatewayShowCommand,
+  ...tipsCommands,
+  benchInboundCommand,
   // --- evaluation ---
   ...reportCommands,
   // --- social ---

@@ -1,5 +1,7 @@
 import type { ApprovalRule, Template } from '../../shared/alerts/schema';
 import type { Db, Queryable } from '../store/db';
+import { defaultKeywords } from '../tips/keywords';
+import type { Keywords } from '../tips/keywords';
 
 /** Settings with their defaults; stored as JSON in the settings table. */
 export interface Settings {
@@ -19,6 +21,15 @@ export interface Settings {
   'cap.sender': string;
   /** CAP <senderName>: the human-readable sender. */
   'cap.senderName': string;
+  // --- tips ---
+  /** A tip is tied to the latest alert that reached its sender within this many hours. */
+  'tips.windowHours': number;
+  /** Tips and inbound messages are deleted after this many days (audited). */
+  'tips.retentionDays': number;
+  /** More tips than this a minute from one number are grouped as a flood and never answered. */
+  'tips.floodPerMinute': number;
+  /** The words the keyword router acts on (first word, case- and accent-insensitive). */
+  'tips.keywords': Keywords;
 }
 
 export const defaultSettings: Settings = {
@@ -30,6 +41,10 @@ export const defaultSettings: Settings = {
   'alerts.templates': [],
   'cap.sender': 'tryk@politi.dk',
   'cap.senderName': 'Politiet',
+  'tips.windowHours': 48,
+  'tips.retentionDays': 90,
+  'tips.floodPerMinute': 10,
+  'tips.keywords': defaultKeywords,
 };
 
 export interface SettingsService {

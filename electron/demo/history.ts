@@ -212,17 +212,27 @@ export async function writeHistory(opts: HistoryOptions): Promise<HistoryStats> 
       await insertMany(tx, 'INSERT INTO outbox (id, send_id, subscriber_id, phone, state, attempts, next_attempt_at, gateway, reason_code, updated_at)', 10, outbox);
       await insertMany(tx, 'INSERT INTO outbox_parts (gateway, message_id, outbox_id, state, reason_code)', 5, parts);
       await tx.run("INSERT INTO send_log (send_id, at, kind, count) VALUES (?, ?, 'released', ?), (?, ?, 'done', NULL)", [sid, iso(t), a.recipients.length, sid, iso(lastMs)]);
-      // Replies from recipients, most within the first hour, tied to the alert.
-      const tips: Param[][] = [];
+      // Replies from recipients, most within the first hour, tied to the alert: stored as the
+      // tips domain's intake stores them (the inbound message, then the tip).
       const expected = delivered.length * (a.kind === 'close' ? 0.0005 : TIP_RATE[a.category]);
       const n = Math.floor(expected + rnd());
+      const tips: { from: number; at: number; text: string }[] = [];
       for (let k = 0; k < n && delivered.length; k++) {
-        const from = delivered[Math.floor(rnd() * delivered.length)]!;
         const at = t + 60_000 + exp(rnd, 45 * 60_000);
-        if (at > nowMs) continue;
-        tips.push([opts.gateway, phone.get(from) ?? '', '1919', TIP_TEXTS[Math.floor(rnd() * TIP_TEXTS.length)]!, iso(at), id, 1]);
+        if (at <= nowMs) tips.push({ from: delivered[Math.floor(rnd() * delivered.length)]!, at, text: TIP_TEXTS[Math.floor(rnd() * TIP_TEXTS.length)]! });
       }
-      await insertMany(tx, 'INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, alert_id, handled)', 7, tips);
+      for (const tip of tips) {
+        const from = phone.get(tip.from) ?? '';
+        const inbound = await tx.run(
+          "INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, alert_id, kind, handled) VALUES (?, ?, '1919', ?, ?, ?, 'tip', 1)",
+          [opts.gateway, from, tip.text, iso(tip.at), id],
+        );
+        await tx.run(
+          `INSERT INTO tips (inbound_id, channel, sender, gateway, text, received_at, alert_id, reached_at, state, updated_at)
+           VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [inbound.lastID, from, opts.gateway, tip.text, iso(tip.at), id, iso(t), nowMs - tip.at > 7 * DAY ? 'closed' : 'new', iso(tip.at)],
+        );
+      }
       tipCount = tips.length;
     });
     stats.messages += a.recipients.length;

@@ -74,9 +74,23 @@ export interface InboundSms {
   /** E.164 when the gateway said it is international; otherwise as received. */
   from: string;
   to: string;
+  /** The text; for binary user data (unknown or 8-bit data_coding) its octets in hex. */
   text: string;
   receivedAt: Date;
+  /** The SMSC's (or Kannel's) own id of the message when it gives one: a redelivery repeats it. */
+  smscId?: string;
+  /** Binary user data, stored flagged and never read as text. */
+  binary?: boolean;
+  /** One part of a concatenated message: the intake joins the parts once all are stored. */
+  concat?: { reference: number; total: number; seq: number };
 }
+
+/**
+ * Hears inbound messages. A listener that returns a promise holds the acknowledgement to the
+ * SMSC (deliver_sm_resp, Kannel's HTTP answer) until it resolves: the intake resolves once the
+ * message is committed, so a crash before that makes the peer deliver it again.
+ */
+export type InboundListener = (message: InboundSms) => unknown;
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -105,7 +119,7 @@ export interface Gateway {
   submit(message: OutboundSms): Promise<SubmitOutcome>;
   capacity(): GatewayCapacity;
   onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe;
-  onInbound(listener: (message: InboundSms) => void): Unsubscribe;
+  onInbound(listener: InboundListener): Unsubscribe;
   onState(listener: (change: GatewayStateChange) => void): Unsubscribe;
   /**
    * After connect(): asks the gateway whether it could send at all, without sending anything
@@ -162,15 +176,36 @@ export class Listeners<T> {
 /** The listener half every connector shares: receipts, inbound messages and state changes. */
 export abstract class GatewayEvents {
   protected readonly receipts = new Listeners<DeliveryReceipt>();
-  protected readonly inbound = new Listeners<InboundSms>();
+  private readonly inboundListeners = new Set<InboundListener>();
   protected readonly states = new Listeners<GatewayStateChange>();
 
   onReceipt(listener: (receipt: DeliveryReceipt) => void): Unsubscribe {
     return this.receipts.add(listener);
   }
 
-  onInbound(listener: (message: InboundSms) => void): Unsubscribe {
-    return this.inbound.add(listener);
+  onInbound(listener: InboundListener): Unsubscribe {
+    const entry: InboundListener = (m) => listener(m);
+    this.inboundListeners.add(entry);
+    return () => {
+      this.inboundListeners.delete(entry);
+    };
+  }
+
+  /**
+   * Hands an inbound message to every listener; resolves when all have taken it (committed
+   * it), rejects when one could not: the connector then leaves it unacknowledged.
+   */
+  protected async deliverInbound(message: InboundSms): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const listener of [...this.inboundListeners]) {
+      try {
+        const r = listener(message);
+        if (r instanceof Promise) pending.push(r as Promise<void>);
+      } catch (error) {
+        pending.push(Promise.reject(error));
+      }
+    }
+    await Promise.all(pending);
   }
 
   onState(listener: (change: GatewayStateChange) => void): Unsubscribe {

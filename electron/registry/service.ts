@@ -68,6 +68,11 @@ export interface RegistryService {
   counts(): Promise<SubscriberCounts>;
   /** Called with the ids whose places or filters changed, so the targeting index can follow. */
   onChange(listener: (change: { upserted: number[]; removed: number[] }) => void): () => void;
+  /**
+   * Tells the listeners about subscribers changed elsewhere in a committed transaction (an
+   * SMS keyword's opt-out or sign-up), so the targeting index and the counts follow at once.
+   */
+  notifyChanged(upserted: number[], removed?: number[]): void;
 }
 
 export function registryService(db: Db, now: () => Date = () => new Date()): RegistryService {
@@ -232,7 +237,11 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
         // The record of past sends keeps its counts, not the number; their tips go with them.
         // A row still to be sent then fails as an invalid number: an erased person gets nothing.
         await tx.run("UPDATE outbox SET phone = '' WHERE subscriber_id = ?", [row.id]);
+        await tx.run('DELETE FROM tips WHERE sender = ?', [phone]);
         await tx.run('DELETE FROM inbound_messages WHERE from_phone = ?', [phone]);
+        await tx.run('DELETE FROM inbound_parts WHERE from_phone = ?', [phone]);
+        await tx.run('DELETE FROM sms_replies WHERE phone = ?', [phone]);
+        await tx.run('DELETE FROM sms_signups WHERE phone = ?', [phone]);
         await appendAudit(tx, { at: now(), officer: actor.officer, action: 'erase', subject: `subscriber:${row.id}`, details: by(actor) });
       });
       changed([], [row.id]);
@@ -272,6 +281,9 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    notifyChanged(upserted, removed = []) {
+      if (upserted.length + removed.length > 0) changed(upserted, removed);
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Where the evaluation reads tips and social reach. Isolated here so that each has one
- * place to change when its domain's own tables land: tips are read from the stored inbound
- * messages tied to an alert (migration 0007) until the tips domain has its own table; social
+ * Where the evaluation reads tips and social reach, each in one place: tips from the tips
+ * domain's table (migration 0013: SMS replies and social comments tied to an alert; a repeat
+ * of the same text counts once, as the inbox shows it); social
  * reach from the social domain's posts and their polled metrics (migration 0010): per channel,
  * the alerts' own posts (not comments or replies) that went out, each counted at its latest
  * reach figure (Facebook's views, X's impressions).
@@ -9,7 +9,7 @@
 import type { Queryable } from '../store/db';
 import { selectWhereIn } from '../dispatch/outbox';
 
-export const TIPS_SOURCE = 'inbound_messages';
+export const TIPS_SOURCE = 'tips';
 
 export interface TipFigures {
   count: number;
@@ -21,7 +21,7 @@ export interface TipFigures {
 export async function tipsByAlert(q: Queryable, alertIds: readonly number[]): Promise<Map<number, TipFigures>> {
   const rows = await selectWhereIn<{ alert_id: number; n: number; first: string }>(
     q,
-    'SELECT alert_id, count(*) AS n, min(received_at) AS first FROM inbound_messages WHERE',
+    'SELECT alert_id, count(*) AS n, min(received_at) AS first FROM tips WHERE',
     [],
     'alert_id',
     alertIds,
@@ -32,7 +32,7 @@ export async function tipsByAlert(q: Queryable, alertIds: readonly number[]): Pr
 
 /** The times the tips for one alert arrived (ISO UTC, ascending). */
 export async function tipTimes(q: Queryable, alertId: number): Promise<string[]> {
-  const rows = await q.all<{ received_at: string }>('SELECT received_at FROM inbound_messages WHERE alert_id = ? ORDER BY received_at', [alertId]);
+  const rows = await q.all<{ received_at: string }>('SELECT received_at FROM tips WHERE alert_id = ? ORDER BY received_at', [alertId]);
   return rows.map((r) => r.received_at);
 }
 

@@ -8,7 +8,8 @@ import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
 import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
-import type { Gateway, SubmitOutcome } from '../gateways/gateway';
+import type { Gateway, InboundSms, SubmitOutcome } from '../gateways/gateway';
+import { createIntake } from '../tips/intake';
 import { createGateway } from '../gateways/registry';
 import type { Services } from '../services';
 
@@ -24,6 +25,9 @@ export interface Sender {
    */
   sendOne(to: string, text: string): Promise<{ gateway: string; outcome: SubmitOutcome }>;
   close(): Promise<void>;
+  /** The connected gateways by name (the reply pump sends through the one a message came in on). */
+  gateways: ReadonlyMap<string, Gateway>;
+  primaryName(): string | null;
 }
 
 export interface SenderOptions {
@@ -35,6 +39,11 @@ export interface SenderOptions {
   /** Release only these alerts (a CLI send must not release other approved alerts). */
   only?: readonly number[];
   log?: { info(m: string): void; warn(m: string): void };
+  /**
+   * Takes every inbound message; the gateway acknowledges it once this resolves (committed).
+   * Default: the tip intake over the same store, without events.
+   */
+  inbound?: (gateway: string, message: InboundSms) => Promise<void>;
 }
 
 /** Validity of an alert SMS: after this long undelivered messages expire at the SMSC. */
@@ -50,6 +59,8 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   for (const g of (await services.gateways.list()).filter((x) => !x.enabled)) states.set(g.name, 'disabled');
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  const ownIntake = opts.inbound ? null : createIntake({ db: services.store.db, settings: services.settings });
+  const inbound = opts.inbound ?? ((name: string, m: InboundSms) => ownIntake!.take(name, m));
   // Gateways may connect before the engine has started; releasing waits for it.
   let engine: DispatchEngine | null = null;
   let releasing: Promise<number[]> | null = null;
@@ -71,17 +82,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       statusChanged();
       if (state === 'connected') void releaseApproved();
     });
-    gateway.onInbound((m) => {
-      void services.store.db
-        .run('INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at) VALUES (?, ?, ?, ?, ?)', [
-          g.name,
-          m.from,
-          m.to,
-          m.text,
-          m.receivedAt.toISOString(),
-        ])
-        .catch(() => log.warn(`gateway ${g.name}: an inbound message could not be stored`));
-    });
+    gateway.onInbound((m) => inbound(g.name, m));
     // A gateway that is down at start-up is tried again until it answers; the rest of the
     // console works meanwhile, and approved alerts wait for it.
     const connect = async (delayMs: number) => {
@@ -189,6 +190,9 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       await releasing?.catch(() => undefined);
       await started.close();
       await Promise.all([...gateways.values()].map((g) => g.close().catch(() => undefined)));
+      await ownIntake?.close();
     },
+    gateways,
+    primaryName: () => primary()?.name ?? null,
   };
 }

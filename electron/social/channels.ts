@@ -38,6 +38,8 @@ export interface SocialChannelService {
   /** Adds a channel, or with `replace` gives an existing one new settings (a new token) and clears "needs new login". */
   add(name: string, url: string, opts?: { replace?: boolean }): Promise<SocialChannel>;
   markNeedsLogin(id: number): Promise<boolean>;
+  /** Stores renewed OAuth tokens (the URL as the connector rebuilt it). */
+  saveUrl(id: number, url: string): Promise<void>;
 }
 
 export function socialChannelService(db: Db, now: () => Date = () => new Date()): SocialChannelService {
@@ -64,6 +66,9 @@ export function socialChannelService(db: Db, now: () => Date = () => new Date())
         const { lastID } = await tx.run('INSERT INTO social_channels (name, kind, url, enabled, state, created_at) VALUES (?, ?, ?, 1, ?, ?)', [name, kind, url, 'ok', at]);
         return { id: lastID, name, kind, url, enabled: true, state: 'ok', createdAt: at };
       });
+    },
+    async saveUrl(id, url) {
+      await db.run('UPDATE social_channels SET url = ? WHERE id = ?', [url, id]);
     },
     async markNeedsLogin(id) {
       const r = await db.run("UPDATE social_channels SET state = 'needs_login', state_at = ? WHERE id = ? AND state <> 'needs_login'", [now().toISOString(), id]);

@@ -16,7 +16,7 @@ import { SocialError } from './http';
 import { backoffMs, nextPollDelayMs, POLL_UNTIL_MS } from './schedule';
 import { startSocialSimulator } from './simulator';
 import type { SocialSimulator } from './simulator';
-import { parseSocialUrl } from './url';
+import { parseSocialUrl, withTokens } from './url';
 import { xConnector } from './x';
 
 export interface SocialLog {
@@ -62,7 +62,7 @@ interface PostRow {
 }
 
 /** Builds connectors for channels; the embedded simulator is started on first need and shared. */
-export function connectorFactory(opts: { timeoutMs?: number; now?: () => Date } = {}) {
+export function connectorFactory(opts: { timeoutMs?: number; now?: () => Date; saveUrl?: (channelId: number, url: string) => Promise<void> } = {}) {
   let sim: Promise<SocialSimulator> | null = null;
   let simSpeedup = 1;
   const cache = new Map<number, { url: string; connector: SocialConnector }>();
@@ -77,8 +77,15 @@ export function connectorFactory(opts: { timeoutMs?: number; now?: () => Date } 
       api = (await sim).url;
     }
     const common = { token: s.token, api, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.now ? { now: opts.now } : {}) };
-    const connector = s.kind === 'facebook' ? facebookConnector({ ...common, pageId: s.account }) : xConnector(common);
-    cache.set(c.id, { url: c.url, connector });
+    const entry = { url: c.url, connector: null as unknown as SocialConnector };
+    const onTokens = async (access: string, refresh: string | null) => {
+      // X spends the old refresh token: the new pair is stored at once, and this connector keeps serving.
+      entry.url = withTokens(entry.url, access, refresh);
+      await opts.saveUrl?.(c.id, entry.url);
+    };
+    entry.connector = s.kind === 'facebook' ? facebookConnector({ ...common, pageId: s.account }) : xConnector({ ...common, refresh: s.refresh, onTokens });
+    cache.set(c.id, entry);
+    const connector = entry.connector;
     return connector;
   }
   return {
@@ -95,7 +102,11 @@ export function startSocialRunner(o: SocialRunnerOptions): SocialRunner {
   const now = o.now ?? (() => new Date());
   const log = o.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
   const channels = socialChannelService(db, now);
-  const factory = connectorFactory({ ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), now });
+  const factory = connectorFactory({
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    now,
+    saveUrl: async (id, url) => void (await db.run('UPDATE social_channels SET url = ? WHERE id = ?', [url, id])),
+  });
   const maxAttempts = o.maxAttempts ?? 12;
   /** Channels with a call under way: a slow API holds only its own channel. */
   const busy = new Set<number>();
@@ -389,7 +400,7 @@ export async function listComments(db: Db, opts: { alertId?: number; limit?: num
 export async function testSocialChannel(service: SocialChannelService, name: string, timeoutMs = 15_000) {
   const c = await service.get(name);
   if (!c) throw new TrykError('not_found', `No social channel called ${name}`);
-  const factory = connectorFactory({ timeoutMs });
+  const factory = connectorFactory({ timeoutMs, saveUrl: service.saveUrl });
   const started = Date.now();
   try {
     const account = await (await factory.forChannel(c)).whoami();

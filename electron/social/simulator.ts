@@ -33,8 +33,10 @@ export interface SimFaults {
   rateLimitSeconds: number;
   /** The next N post calls create the post, then answer 500 (the post did land). */
   failAfterLanding: number;
-  /** Every token is expired (Graph code 190, X 401). */
+  /** Every token is expired (Graph code 190, X 401), except X tokens the simulator issued by refresh since. */
   tokenExpired: boolean;
+  /** X refuses refresh tokens (revoked: a new login is needed). */
+  refreshRevoked: boolean;
   /** Graph insights metrics the simulator no longer knows (code 100). */
   retiredMetrics: Set<string>;
   /** Answers are 10 MB of JSON-looking junk. */
@@ -43,6 +45,8 @@ export interface SimFaults {
   nonJson: boolean;
   /** Every answer waits this long. */
   slowMs: number;
+  /** What X's x-rate-limit-remaining says on answers that succeed (default 250). */
+  xRemaining: number;
   /** A post call makes the post at once, then waits this long before answering (a crash test kills the caller meanwhile). */
   holdAfterLandingMs: number;
 }
@@ -97,9 +101,11 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
   const xPeak = opts.xPeak ?? 240_000;
   const posts = new Map<string, SimPost>();
   const calls: SocialSimulator['calls'] = [];
-  const faults: SimFaults = { rateLimitNext: 0, rateLimitSeconds: 2, failAfterLanding: 0, tokenExpired: false, retiredMetrics: new Set(), huge: false, nonJson: false, slowMs: 0, holdAfterLandingMs: 0 };
+  const faults: SimFaults = { rateLimitNext: 0, rateLimitSeconds: 2, failAfterLanding: 0, tokenExpired: false, refreshRevoked: false, retiredMetrics: new Set(), huge: false, nonJson: false, slowMs: 0, holdAfterLandingMs: 0, xRemaining: 250 };
   const landed = () => (faults.holdAfterLandingMs ? new Promise((r) => setTimeout(r, faults.holdAfterLandingMs)) : Promise.resolve());
   let counter = 0;
+  /** X access tokens handed out by refresh: valid even when the old ones have expired. */
+  const issued = new Set<string>();
 
   const newId = (api: 'facebook' | 'x', pageId: string) => {
     // The creation time is in the id: figures survive a console restart (and a simulator one).
@@ -191,6 +197,7 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     calls.push({ method, path: url.pathname });
+    if (calls.length > 10_000) calls.splice(0, calls.length - 5_000); // the embedded one runs for days
     const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0);
     if (faults.slowMs) await new Promise((r) => setTimeout(r, faults.slowMs));
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -304,14 +311,24 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
   async function x(req: IncomingMessage, res: ServerResponse, url: URL, method: string, parts: string[], raw: Buffer) {
     const limits = (remaining: number) => ({ 'x-rate-limit-limit': '300', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(resetEpoch()) });
     const problem = (status: number, title: string, detail: string, type: string, headers: Record<string, string> = {}) => send(res, status, { title, detail, type, status }, headers);
-    if (!/^Bearer \S+/.test(req.headers.authorization ?? '') || faults.tokenExpired) {
+    if (method === 'POST' && parts[0] === 'oauth2' && parts[1] === 'token') {
+      const form = new URLSearchParams(raw.toString('utf8'));
+      if (form.get('grant_type') !== 'refresh_token' || !form.get('client_id') || !form.get('refresh_token') || faults.refreshRevoked) {
+        return send(res, 400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+      }
+      const access = `sim-access-${clock()}-${counter++}`;
+      issued.add(access);
+      return send(res, 200, { token_type: 'bearer', expires_in: 7200, access_token: access, scope: 'tweet.read tweet.write users.read offline.access', refresh_token: `sim-refresh-${clock()}-${counter++}` });
+    }
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!/^Bearer \S+/.test(req.headers.authorization ?? '') || (faults.tokenExpired && !issued.has(bearer))) {
       return problem(401, 'Unauthorized', 'Unauthorized', 'about:blank');
     }
     if (faults.rateLimitNext > 0) {
       faults.rateLimitNext--;
       return problem(429, 'Too Many Requests', 'Too Many Requests', 'about:blank', limits(0));
     }
-    const ok = (status: number, body: unknown) => send(res, status, body, limits(250));
+    const ok = (status: number, body: unknown) => send(res, status, body, limits(faults.xRemaining));
     const [a, b, c] = parts;
     if (method === 'GET' && a === 'users' && b === 'me') return ok(200, { data: X_USER });
     if (method === 'POST' && a === 'tweets' && !b) {

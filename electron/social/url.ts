@@ -21,9 +21,11 @@ export interface SocialSettings {
   api: string;
   speedup: number;
   pollSeconds: number;
+  /** X, OAuth 2.0: the refresh token and the app's client id (and secret, for a confidential client). */
+  refresh: { token: string; clientId: string; clientSecret: string | null } | null;
 }
 
-const KNOWN = new Set(['token', 'api', 'speedup', 'poll']);
+const KNOWN = new Set(['token', 'api', 'speedup', 'poll', 'refresh', 'client', 'secret']);
 
 export function parseSocialUrl(url: string): SocialSettings {
   let u: URL;
@@ -63,7 +65,20 @@ export function parseSocialUrl(url: string): SocialSettings {
     if (!Number.isFinite(n) || n < min || n > max) throw new TrykError('bad_request', `${key}= must be a number from ${min} to ${max}`);
     return n;
   };
-  return { kind, account, token, api: api.replace(/\/+$/, ''), speedup: num('speedup', 1, 1, 3600), pollSeconds: num('poll', 60, 1, 3600) };
+  const refreshToken = u.searchParams.get('refresh');
+  const clientId = u.searchParams.get('client');
+  if (refreshToken && kind !== 'x') throw new TrykError('bad_request', 'refresh= is for X channels (a Page token does not expire)');
+  if (refreshToken && !clientId) throw new TrykError('bad_request', 'refresh= needs client= (the X app’s OAuth 2.0 client id)');
+  const refresh = refreshToken && clientId ? { token: refreshToken, clientId, clientSecret: u.searchParams.get('secret') } : null;
+  return { kind, account, token, api: api.replace(/\/+$/, ''), speedup: num('speedup', 1, 1, 3600), pollSeconds: num('poll', 60, 1, 3600), refresh };
+}
+
+/** The same channel URL with new OAuth tokens (X rotates the refresh token on every use). */
+export function withTokens(url: string, token: string, refresh: string | null): string {
+  const u = new URL(url);
+  u.searchParams.set('token', token);
+  if (refresh) u.searchParams.set('refresh', refresh);
+  return u.toString();
 }
 
 /** What may be shown of a channel: never the token. */

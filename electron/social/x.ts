@@ -13,6 +13,10 @@ export interface XOptions {
   api: string;
   timeoutMs?: number;
   now?: () => Date;
+  /** OAuth 2.0 refresh: on a 401 the token is renewed once and the request tried again. */
+  refresh?: { token: string; clientId: string; clientSecret: string | null } | null;
+  /** Told the new tokens after a refresh, to store them (the old refresh token is spent). */
+  onTokens?: (access: string, refresh: string | null) => Promise<void>;
 }
 
 interface Problem {
@@ -46,13 +50,46 @@ export function xConnector(o: XOptions): SocialConnector {
     throw new SocialError('refused', `${what}: ${String(body?.detail ?? 'refused').slice(0, 200)}`, null, a.status);
   }
 
-  const call = (path: string, params: Record<string, string> = {}, opts: RequestOptions = {}) => {
+  let token = o.token;
+  let refresh = o.refresh ?? null;
+  const once = (path: string, params: Record<string, string>, opts: RequestOptions) => {
     const q = new URLSearchParams(params).toString();
     return request(`${base}/${path}${q ? `?${q}` : ''}`, {
       ...opts,
-      headers: { authorization: `Bearer ${o.token}`, ...(opts.headers ?? {}) },
+      headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) },
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     });
+  };
+  /** POST /2/oauth2/token with the refresh token; false when X refuses it (revoked: a new login is needed). */
+  async function renew(): Promise<boolean> {
+    if (!refresh) return false;
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (refresh.clientSecret) headers.authorization = `Basic ${Buffer.from(`${refresh.clientId}:${refresh.clientSecret}`).toString('base64')}`;
+    const a = await request(`${base}/oauth2/token`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh.token, client_id: refresh.clientId }).toString(),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    });
+    const body = a.json as { access_token?: unknown; refresh_token?: unknown } | undefined;
+    if (a.status !== 200 || typeof body?.access_token !== 'string') return false;
+    token = body.access_token;
+    const next = typeof body.refresh_token === 'string' ? body.refresh_token : null;
+    if (next) refresh = { ...refresh, token: next };
+    await o.onTokens?.(token, next);
+    return true;
+  }
+  /** When X said the window is used up (x-rate-limit-remaining: 0), nothing is asked until its reset. */
+  let quietUntil = 0;
+  const call = async (path: string, params: Record<string, string> = {}, opts: RequestOptions = {}) => {
+    if (now().getTime() < quietUntil) throw new SocialError('rate_limited', 'X: the rate-limit window is used up', new Date(quietUntil));
+    const a = await once(path, params, opts);
+    const remaining = a.headers.get('x-rate-limit-remaining');
+    const reset = Number(a.headers.get('x-rate-limit-reset') ?? NaN);
+    if (remaining === '0' && Number.isFinite(reset) && a.status < 300) quietUntil = Math.min(reset * 1000, now().getTime() + 15 * 60_000);
+    // An expired access token is renewed once; a POST is safe to repeat here: X refused it with 401, nothing was made.
+    if (a.status === 401 && (await renew())) return once(path, params, opts);
+    return a;
   };
 
   async function whoami() {

@@ -2,8 +2,8 @@
  * The main process's side of the targeting worker: it checks what it forwards, forwards it,
  * and keeps the worker alive. No index work happens on this thread.
  *
- * - Bounded before it is sent: an area is parsed against the contract's schema and its
- *   vertices counted here; an area over `MAX_AREA_VERTICES` never reaches the worker.
+ * - Bounded before it is sent: an area's vertices are counted and it is parsed against the
+ *   contract's schema here; an area over shared/geo's `MAX_AREA_VERTICES` never reaches the worker.
  * - Latest wins: counts given the same `key` (the bridge uses the caller's connection) form
  *   a lane with at most one count at the worker and one waiting; a newer count replaces the
  *   waiting one, which is answered `conflict` (superseded) without being computed.
@@ -22,11 +22,9 @@ import { TargetAreaSchema } from '../../shared/targeting/area';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
 import type { AreaResult } from '../../shared/targeting/compile';
 import type { BBox } from '../../shared/geo/types';
+import { countVertices, MAX_AREA_VERTICES, tooManyVertices } from '../../shared/geo/validate';
 import type { CountResult, DensityResult, IndexArrays, IndexGrid, SubscriberRecord } from './placeIndex';
 import type { BoundaryRow, Envelope, IndexSource, LoadInfo, Reply, WorkerOptions, WorkerRequest, WorkerResults } from './protocol';
-
-/** Vertices over all drawn parts of one area: far above any hand-drawn shape, far below what would hold the worker. */
-export const MAX_AREA_VERTICES = 100_000;
 
 /** Where the bundled worker is: beside the bundle that runs (dist/main, dist/cli), or the repository's dist/ from source (tests). */
 export function defaultWorkerPath(): string {
@@ -84,23 +82,15 @@ function transferOf(source: IndexSource): TransferListItem[] {
   return [...new Set(list)] as TransferListItem[];
 }
 
-/**
- * Vertices of an area's drawn shapes (a circle is one), counted on anything shaped roughly
- * like an area before the schema parses it: parsing a million positions alone would hold
- * this thread for seconds. Nesting deeper than GeoJSON's is not counted here; the schema refuses it.
- */
+/** Vertices of an area's drawn shapes, counted on the raw arrays (shared/geo/validate.ts's rule) before anything is parsed. */
 export function areaVertices(area: unknown): number {
   const parts = (area as { parts?: unknown } | null)?.parts;
   if (!Array.isArray(parts)) return 0;
   let n = 0;
-  const rings = (rs: unknown) => {
-    if (Array.isArray(rs)) for (const r of rs) n += Array.isArray(r) ? r.length : 0;
-  };
   for (const p of parts) {
     const s = (p as { shape?: { type?: unknown; coordinates?: unknown } } | null)?.shape;
-    if (s?.type === 'polygon') rings(s.coordinates);
-    else if (s?.type === 'multipolygon' && Array.isArray(s.coordinates)) for (const poly of s.coordinates) rings(poly);
-    else n += 1;
+    if (s?.type === 'polygon') n += countVertices(s.coordinates, 1);
+    else if (s?.type === 'multipolygon') n += countVertices(s.coordinates, 2);
   }
   return n;
 }
@@ -224,10 +214,9 @@ export class TargetingClient {
 
   /** The schema and the work bound, on this thread, before anything is sent. */
   private check(area: unknown): AreaResult<TargetArea> {
+    // The schema checks this too; counted first so a huge area costs microseconds, not a parse.
     const n = areaVertices(area);
-    if (n > MAX_AREA_VERTICES) {
-      return { ok: false, error: { code: 'invalid_area', message: `the area has ${n} vertices; at most ${MAX_AREA_VERTICES} are counted` } };
-    }
+    if (n > MAX_AREA_VERTICES) return { ok: false, error: tooManyVertices('the area', n, MAX_AREA_VERTICES, 'an area') };
     const parsed = TargetAreaSchema.safeParse(area);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_area', message: `not a target area: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
     return { ok: true, value: parsed.data as TargetArea };

@@ -1,14 +1,11 @@
 /**
- * The targeting service the bridge and the CLI call: validates the area and filter, turns
- * boundary parts into prepared shapes (cached, since an officer drags shapes over the same
- * postcodes many times a second), and asks the place index.
+ * The targeting engine: validates the area and filter, turns boundary parts into prepared
+ * shapes (cached, since an officer drags shapes over the same postcodes many times a second),
+ * and asks the place index.
  *
- * It runs on the calling thread. Measured (electron/bench/targeting.ts, 6 M subscribers,
- * shared 2-core machine): drawn polygons, circles and postcodes count in 1-2 ms p50, under
- * 12 ms p95, so dragging never blocks the bridge noticeably. A whole police district
- * (~1 M subscribers inside) takes 70-80 ms p50: it is counted once per click, not per drag
- * frame, but it is over the 50 ms budget; the next step is moving the index into a worker
- * (typed arrays on SharedArrayBuffers, so it is built once) behind this same API.
+ * The console runs it inside the targeting worker (worker.ts), behind client.ts: a count at
+ * 6 M (tens of ms) or an index build (seconds) then never holds the bridge. Tests and the
+ * benchmark's in-process figures use it directly on their own thread.
  */
 import { TargetAreaSchema, TargetFilterSchema } from '../../shared/targeting/area';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';

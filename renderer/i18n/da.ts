@@ -3,6 +3,8 @@ import { alertsDa } from './alerts.da';
 import { monitorDa } from './monitor.da';
 import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
+// --- tips ---
+import { tipsDa } from './tips.da';
 import { evaluationDa } from './evaluation.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
@@ -11,6 +13,7 @@ export const da = {
   ...monitorDa,
   ...socialDa,
   ...subscribersDa,
+  ...tipsDa,
   ...evaluationDa,
   app: {
     name: 'Tryk',
@@ -198,6 +201,7 @@ export const da = {
       invalid_area: 'Området er ugyldigt',
       invalid_geojson: 'Området kunne ikke læses',
       unsupported_geometry: 'Området indeholder en form, der ikke kan tælles',
+      index_unavailable: 'Optællingen mislykkedes to gange i træk – prøv igen om et øjeblik',
     },
     filter: {
       legend: 'Målgrupper',

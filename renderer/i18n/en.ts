@@ -3,6 +3,8 @@ import { alertsEn } from './alerts.en';
 import { monitorEn } from './monitor.en';
 import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
+// --- tips ---
+import { tipsEn } from './tips.en';
 import { evaluationEn } from './evaluation.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
@@ -11,6 +13,7 @@ export const en: Translation = {
   ...monitorEn,
   ...socialEn,
   ...subscribersEn,
+  ...tipsEn,
   ...evaluationEn,
   app: {
     name: 'Tryk',
@@ -198,6 +201,7 @@ export const en: Translation = {
       invalid_area: 'The area is not valid',
       invalid_geojson: 'The area could not be read',
       unsupported_geometry: 'The area holds a shape that cannot be counted',
+      index_unavailable: 'Counting failed twice in a row – try again in a moment',
     },
     filter: {
       legend: 'Audience groups',

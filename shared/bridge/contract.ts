@@ -118,6 +118,110 @@ const BBoxSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
   .refine(([w, s, e, n]) => w <= e && s <= n, 'west ≤ east and south ≤ north');
 
+// --- tips ---
+export const TipState = z.enum(['new', 'read', 'useful', 'not_useful', 'forwarded', 'closed']);
+export type TipState = z.infer<typeof TipState>;
+export const TipSummary = z.object({
+  id: z.number().int(),
+  channel: z.enum(['sms', 'facebook', 'x']),
+  text: z.string(),
+  binary: z.boolean(),
+  partial: z.boolean(),
+  receivedAt: z.string(),
+  alertId: z.number().int().nullable(),
+  alertTitle: z.string().nullable(),
+  reachedAt: z.string().nullable(),
+  state: TipState,
+  note: z.string().nullable(),
+  assignedTo: z.string().nullable(),
+  repeats: z.number().int(),
+  flood: z.boolean(),
+  senderMasked: z.string(),
+});
+export type TipSummary = z.infer<typeof TipSummary>;
+export const TipDetail = TipSummary.extend({
+  sender: z.string(),
+  gateway: z.string().nullable(),
+  replies: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string(), state: z.string(), officer: z.string().nullable() })),
+  place: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+});
+export type TipDetail = z.infer<typeof TipDetail>;
+export const TipCounts = z.object({
+  total: z.number().int(),
+  new: z.number().int(),
+  byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
+});
+export type TipCounts = z.infer<typeof TipCounts>;
+const TipId = z.object({ id: z.number().int() }).strict();
+const tipChannels = {
+  'tips.list': {
+    request: z
+      .object({
+        alertId: z.number().int().nullable().optional(),
+        state: TipState.optional(),
+        query: z.string().max(200).optional(),
+        since: z.string().max(40).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        before: z.number().int().optional(),
+      })
+      .strict(),
+    response: z.object({ tips: z.array(TipSummary), total: z.number().int() }),
+  },
+  /** Opens a tip: its sender's number is revealed to this officer, and the opening audited. */
+  'tips.open': { request: TipId, response: TipDetail },
+  'tips.mark': {
+    request: z
+      .object({
+        id: z.number().int(),
+        state: TipState.optional(),
+        note: z.string().max(2000).nullable().optional(),
+        assignedTo: z.string().max(40).nullable().optional(),
+      })
+      .strict(),
+    response: TipSummary,
+  },
+  /** One SMS to the tipster (audited), through the gateway the tip came in on. */
+  'tips.reply': {
+    request: z.object({ id: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
+    response: z.object({ replyId: z.number().int(), state: z.enum(['pending', 'suppressed']) }),
+  },
+  'tips.counts': { request: NoArgs, response: TipCounts },
+  /** The automatic acknowledgement an alert's tipsters get (null: none); `set` changes it. */
+  'tips.acknowledgement': {
+    request: z.object({ alertId: z.number().int(), set: z.string().max(200).nullable().optional() }).strict(),
+    response: z.object({ alertId: z.number().int(), text: z.string().nullable() }),
+  },
+  /** "Case closed, thank you": one SMS to every SMS tipster of the alert (audited, once per alert). */
+  'tips.thank': {
+    request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
+    response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
+  },
+  /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
+  'tips.settings': {
+    request: z
+      .object({
+        set: z
+          .object({
+            windowHours: z.number().int().min(1).max(24 * 14).optional(),
+            retentionDays: z.number().int().min(1).max(3650).optional(),
+            floodPerMinute: z.number().int().min(1).max(1000).optional(),
+            keywords: z
+              .object({ stop: z.array(z.string().max(20)).max(20), start: z.array(z.string().max(20)).max(20), confirm: z.array(z.string().max(20)).max(20), help: z.array(z.string().max(20)).max(20) })
+              .optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    response: z.object({
+      windowHours: z.number(),
+      retentionDays: z.number(),
+      floodPerMinute: z.number(),
+      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }),
+    }),
+  },
+} as const;
+
 export const channels = {
   'app.status': { request: NoArgs, response: AppStatus },
   'session.current': {
@@ -294,6 +398,7 @@ export const channels = {
     response: z.array(SocialComment),
   },
   'settings.approvalRule': { request: z.object({ set: ApprovalRule.optional() }).strict(), response: ApprovalRule },
+  ...tipChannels,
   'audit.list': {
     request: z
       .object({
@@ -357,6 +462,8 @@ export const events = {
   'alerts.changed': z.object({ id: z.number().int(), status: AlertStatus, revision: z.number().int() }),
   /** Aggregated progress of a send, a few per second at most whatever the message rate. */
   'dispatch.progress': SendStatus,
+  /** Tips arrived or changed: the badge's count, a few times a second at most. */
+  'tips.changed': z.object({ total: z.number().int(), new: z.number().int() }),
   /** Posts or figures of these alerts changed (at most once a second). */
   'social.changed': z.object({ alertIds: z.array(z.number().int()) }),
 } as const;

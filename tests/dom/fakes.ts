@@ -97,6 +97,8 @@ export function demoHost(overrides: Partial<Record<ChannelName, Answer>> = {}): 
     'boundaries.list': () => ({ ok: true, value: [] }),
     'boundaries.search': () => ({ ok: true, value: [] }),
     'target.density': () => ({ ok: true, value: { cellSizeDeg: 0.01, minCount: 5, cells: [], hiddenCells: 0 } }),
+    'tips.counts': () => ({ ok: true, value: { total: 0, new: 0, byAlert: [] } }),
+    'tips.list': () => ({ ok: true, value: { tips: [], total: 0 } }),
     ...overrides,
   });
 }

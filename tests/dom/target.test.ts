@@ -63,6 +63,8 @@ describe('area parts', () => {
     expect(areaProblem({ code: 'bad_request', message: 'x', details: { area: 'self_intersecting' } })).toBe('self_intersecting');
     expect(areaProblem({ code: 'bad_request', message: 'x' })).toBeNull();
     expect(areaProblem({ code: 'unavailable', message: 'x', details: { area: 'degenerate' } })).toBeNull();
+    // The index worker stopped twice: its own sentence, with the retry button.
+    expect(areaProblem({ code: 'unavailable', message: 'x', details: { area: 'index_unavailable' } })).toBe('index_unavailable');
   });
 });
 

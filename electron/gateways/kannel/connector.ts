@@ -69,7 +69,7 @@ export class KannelGateway extends GatewayEvents implements Gateway {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: config.window });
     this.receiver = new KannelReceiver({
       receipt: (r) => this.receipts.emit(r),
-      inbound: (m) => this.inbound.emit(m),
+      inbound: (m) => this.deliverInbound(m),
       now: () => new Date(),
     });
   }

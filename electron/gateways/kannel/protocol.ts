@@ -62,7 +62,7 @@ export function dlrUrl(receiverBase: string, ref: string): string {
  * whatever byte happens to be 0x20.
  */
 export function moGetUrl(receiverBase: string): string {
-  return `${receiverBase}/mo?from=%p&to=%P&text=%b&coding=%c&charset=%C&ts=%T`;
+  return `${receiverBase}/mo?from=%p&to=%P&text=%b&coding=%c&charset=%C&ts=%T&id=%I`;
 }
 
 export type SendsmsRequest =
@@ -285,13 +285,20 @@ export function parseMoQuery(rawQuery: string, now: () => Date): Parsed<InboundS
   if (!/^-?\d{1,2}$/.test(codingText)) return { ok: false, why: 'malformed coding' };
   const charset = utf8(q.get('charset')) ?? '';
   const receivedAt = unixTime(utf8(q.get('ts'))) ?? now();
+  // %I: Kannel's id of the message, the same when smsbox retries the get-url.
+  const id = utf8(q.get('id'));
+  const smscId = id && /^[0-9A-Za-z-]{1,64}$/.test(id) ? id : undefined;
+  // coding 1 is 8-bit data: kept as octets and flagged, never read as text.
+  const binary = Number(codingText) === 1;
   return {
     ok: true,
     value: {
       from: normaliseNumber(from),
       to: normaliseNumber(to),
-      text: decodeMoText(octets, Number(codingText), charset),
+      text: binary ? Buffer.from(octets).toString('hex') : decodeMoText(octets, Number(codingText), charset),
       receivedAt,
+      ...(smscId ? { smscId } : {}),
+      ...(binary ? { binary: true } : {}),
     },
   };
 }

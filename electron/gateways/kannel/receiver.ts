@@ -1,8 +1,9 @@
 /**
  * The small HTTP server Kannel calls back on 127.0.0.1: /dlr for delivery reports (the
  * dlr-url we send with each message) and /mo for inbound messages (the sms-service get-url
- * in kannel.conf). It answers at once and hands the parsed event on; a bad request gets a
- * 400 and is dropped, never an exception, because Kannel retries nothing we could fix.
+ * in kannel.conf). Receipts are answered at once; an inbound message is answered 200 only
+ * after the intake committed it, else 503 so smsbox tries again (http-request-retry). A bad
+ * request gets a 400 and is dropped, never an exception: a retry would not fix it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,8 @@ import { parseDlrQuery, parseMoQuery } from './protocol';
 
 export interface ReceiverHandlers {
   receipt: (receipt: DeliveryReceipt) => void;
-  inbound: (message: InboundSms) => void;
+  /** Resolves once the message is committed; only then does Kannel get its 200. */
+  inbound: (message: InboundSms) => void | Promise<void>;
   now: () => Date;
 }
 
@@ -77,8 +79,12 @@ export class KannelReceiver {
     if (path === '/mo') {
       const parsed = parseMoQuery(rawQuery, this.handlers.now);
       if (!parsed.ok) return answer(400, `bad inbound message: ${parsed.why}\n`);
-      answer(200, '');
-      this.handlers.inbound(parsed.value);
+      Promise.resolve()
+        .then(() => this.handlers.inbound(parsed.value))
+        .then(
+          () => answer(200, ''),
+          () => answer(503, 'not stored, try again\n'),
+        );
       return;
     }
     answer(404, 'not found\n');

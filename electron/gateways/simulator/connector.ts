@@ -7,11 +7,12 @@
  * timer heap, so it takes thousands of submits a second and close() stops it at once.
  */
 import { E164 } from '../../../shared/phone';
-import { splitSms } from '../../../shared/sms';
+import { analyzeSms, splitSms } from '../../../shared/sms';
 import type {
   DeliveryReceipt,
   Gateway,
   GatewayCapacity,
+  InboundSms,
   OutboundSms,
   SubmitOutcome,
 } from '../gateway';
@@ -52,6 +53,27 @@ export function simulatedFate(config: SimulatorConfig, to: string): SimulatedFat
 }
 
 /** Whether a delivered recipient replies, and with which text. */
+/**
+ * A reply as a phone sends it: a UCS-2 text longer than one part (70 units) goes as parts of
+ * 67 with a 16-bit reference, which the console joins again.
+ */
+export function simulatedParts(text: string, reference: number): { text: string; concat?: InboundSms['concat'] }[] {
+  const units = [...text];
+  const ucs2 = analyzeSms(text).encoding === 'UCS-2';
+  if (!ucs2 || text.length <= 70) return [{ text }];
+  const parts: string[] = [];
+  let current = '';
+  for (const ch of units) {
+    if (current.length + ch.length > 67) {
+      parts.push(current);
+      current = '';
+    }
+    current += ch;
+  }
+  if (current) parts.push(current);
+  return parts.map((p, i) => ({ text: p, concat: { reference, total: parts.length, seq: i + 1 } }));
+}
+
 export function simulatedReply(config: SimulatorConfig, to: string): string | undefined {
   if (hashUniform(config.seed, `reply:${to}`) >= config.replies) return undefined;
   const pick = Math.floor(hashUniform(config.seed, `text:${to}`) * SIMULATED_REPLIES.length);
@@ -271,7 +293,16 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
     if (text === undefined) return;
     const delay = this.config.replyDelayMs * (0.5 + this.jitter());
     this.schedule.after(delay, () => {
-      this.inbound.emit({ from: to, to: this.config.replyTo, text, receivedAt: new Date(this.clock.now()) });
+      const receivedAt = new Date(this.clock.now());
+      const parts = simulatedParts(text, Math.floor(this.jitter() * 65536));
+      for (const part of parts) this.offer({ from: to, to: this.config.replyTo, text: part.text, receivedAt, ...(part.concat ? { concat: part.concat } : {}) }, 0);
+    });
+  }
+
+  /** Like an SMSC: a message the console could not take is offered again a little later. */
+  private offer(message: InboundSms, attempt: number): void {
+    this.deliverInbound(message).catch(() => {
+      if (attempt < 10 && !this.closed) this.schedule.after(2000 * (attempt + 1), () => this.offer(message, attempt + 1));
     });
   }
 }

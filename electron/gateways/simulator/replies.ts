@@ -1,4 +1,8 @@
-/** What simulated citizens answer an alert with: tips, opt-outs and call-me requests, in Danish. */
+/**
+ * What simulated citizens answer an alert with, as people really write: tips with typos and
+ * emoji, opt-outs in several spellings, sign-ups with a postcode, questions, and long replies
+ * that a phone sends as several UCS-2 parts.
+ */
 export const SIMULATED_REPLIES: readonly string[] = [
   'Jeg så en hvid varevogn ved skolen kl. 14',
   'STOP',
@@ -10,4 +14,12 @@ export const SIMULATED_REPLIES: readonly string[] = [
   'Jeg har billeder fra Torvet, hvor skal jeg sende dem hen?',
   'Tak for beskeden',
   'Så en knallert uden nummerplade køre stærkt ad Østergade 🛵',
+  'saa en mand m rød jakke ved netto for 5 min siden han løb mod skoven',
+  'stop',
+  'Stopp!',
+  'TILMELD 3400',
+  'hjælp',
+  'bilen holdt ved Brugsen i går aften, nummerplade starter med AB 👀👀',
+  'Jeg tror jeg har set drengen 😟 han gik sammen med en ældre mand mod stationen, han havde en blå rygsæk og en rød hue på. Ring gerne til mig hvis I vil vide mere 🙏',
+  'Hej, det var min nabos bil der blev stjålet 😢 den stod i indkørslen hele natten, vi hørte en lyd ved 3-tiden men troede det var katten. Der var spor i græsset ud mod vejen 🚗',
 ];

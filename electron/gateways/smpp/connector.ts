@@ -17,7 +17,7 @@ import { GatewayError, GatewayEvents } from '../gateway';
 import type { SmppConfig } from './config';
 import { encodeSubmitParts } from './encode';
 import type { SubmitPart } from './encode';
-import { InboundAssembler, interpretDeliverSm } from './inbound';
+import { interpretDeliverSm } from './inbound';
 import { PduFormatError, parseSmBody } from './pdu';
 import { TokenBucket, backoffMs } from './rate';
 import { RawSession, rawOf } from './session';
@@ -81,7 +81,6 @@ export class SmppGateway extends GatewayEvents implements Gateway {
   private readonly bucket: TokenBucket;
   private readonly urgent: Waiter[] = [];
   private readonly routine: Waiter[] = [];
-  private readonly assembler = new InboundAssembler();
   private readonly now: () => number;
   private readonly random: () => number;
   private pumpTimer?: NodeJS.Timeout;
@@ -415,8 +414,12 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     if (pdu.isResponse()) return; // matched to its request by node-smpp's callbacks
     switch (pdu.command) {
       case 'deliver_sm':
-        this.onDeliver(pdu);
-        session.send(pdu.response({ message_id: '' }));
+        // An inbound message is answered once the intake has committed it; if it cannot,
+        // a temporary error makes the SMSC deliver it again later.
+        this.onDeliver(pdu).then(
+          () => session.send(pdu.response({ message_id: '' })),
+          () => session.send(pdu.response({ command_status: smpp.errors.ESME_RX_T_APPN })),
+        );
         return;
       case 'enquire_link':
         session.send(pdu.response());
@@ -433,7 +436,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     }
   }
 
-  private onDeliver(pdu: PDU): void {
+  private async onDeliver(pdu: PDU): Promise<void> {
     const raw = rawOf(pdu);
     if (!raw) return;
     let delivery;
@@ -452,12 +455,15 @@ export class SmppGateway extends GatewayEvents implements Gateway {
       case 'ignored':
         console.warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
         return;
-      case 'message': {
-        const text = delivery.concat
-          ? this.assembler.add(delivery.from, delivery.to, delivery.concat, delivery.text, this.now())
-          : delivery.text;
-        if (text !== undefined) this.inbound.emit({ from: delivery.from, to: delivery.to, text, receivedAt: new Date() });
-      }
+      case 'message':
+        await this.deliverInbound({
+          from: delivery.from,
+          to: delivery.to,
+          text: delivery.text,
+          receivedAt: new Date(),
+          ...(delivery.binary ? { binary: true } : {}),
+          ...(delivery.concat ? { concat: delivery.concat } : {}),
+        });
     }
   }
 

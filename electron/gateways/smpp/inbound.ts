@@ -15,7 +15,8 @@ export const ESM_TYPE_INTERMEDIATE = 0x20;
 
 export type Delivery =
   | { kind: 'receipt'; receipt: DeliveryReceipt }
-  | { kind: 'message'; from: string; to: string; text: string; concat?: ConcatInfo }
+  /** `binary`: user data that is not text (8-bit data, an unknown coding, broken UCS-2), as hex. */
+  | { kind: 'message'; from: string; to: string; text: string; binary?: boolean; concat?: ConcatInfo }
   /** Answered but not passed on; `why` names the problem, never the content. */
   | { kind: 'ignored'; why: string };
 
@@ -76,22 +77,30 @@ export function interpretDeliverSm(body: SmBody, options: { packed: boolean }): 
   }
   if (type !== 0) return { kind: 'ignored', why: `deliver_sm with esm_class 0x${body.esmClass.toString(16)}` };
 
+  let split;
   try {
-    const { udh, data } = splitUserData(body.esmClass, userData);
-    const text = decodeUserData(body.dataCoding, data, udh ? { packed: options.packed, udhLength: udh.length } : options);
-    const message: Delivery = {
-      kind: 'message',
-      from: address(body.sourceAddrTon, body.sourceAddr),
-      to: address(body.destAddrTon, body.destinationAddr),
-      text,
-    };
-    const concat = udh ? concatInfo(udh) : sarInfo(body);
-    if (concat && concat.total > 1) message.concat = concat;
-    return message;
+    split = splitUserData(body.esmClass, userData);
   } catch {
-    // The decoder's message can quote octets of the text, which must not reach a log.
-    return { kind: 'ignored', why: `undecodable inbound message (data_coding 0x${body.dataCoding.toString(16)})` };
+    return { kind: 'ignored', why: 'deliver_sm with a malformed UDH' };
   }
+  const { udh, data } = split;
+  const message: Extract<Delivery, { kind: 'message' }> = {
+    kind: 'message',
+    from: address(body.sourceAddrTon, body.sourceAddr),
+    to: address(body.destAddrTon, body.destinationAddr),
+    text: '',
+  };
+  try {
+    message.text = decodeUserData(body.dataCoding, data, udh ? { packed: options.packed, udhLength: udh.length } : options);
+  } catch {
+    // Not text (8-bit data, a coding we do not know, an odd number of UCS-2 octets): kept as
+    // its octets and flagged, so nothing a citizen sent is lost or read as something else.
+    message.text = Buffer.from(data).toString('hex');
+    message.binary = true;
+  }
+  const concat = udh ? concatInfo(udh) : sarInfo(body);
+  if (concat && concat.total > 1) message.concat = concat;
+  return message;
 }
 
 /** The sar_* TLVs, the SMPP way to mark parts when there is no UDH. */
@@ -100,59 +109,4 @@ function sarInfo(body: SmBody): ConcatInfo | undefined {
   const total = tlvInt(body.tlvs.get(TLV.sarTotalSegments));
   const seq = tlvInt(body.tlvs.get(TLV.sarSegmentSeqnum));
   return reference === undefined || total === undefined || seq === undefined ? undefined : { reference, total, seq };
-}
-
-interface Pending {
-  parts: (string | undefined)[];
-  received: number;
-  firstAt: number;
-}
-
-/**
- * Joins the parts of a long inbound message. Parts that never complete are dropped after
- * `maxAgeMs` (a handset that lost a part will not resend it), and the number of open
- * messages is capped so a flood of fragments cannot grow memory without bound.
- */
-export class InboundAssembler {
-  private readonly open = new Map<string, Pending>();
-
-  constructor(
-    private readonly maxAgeMs = 10 * 60_000,
-    private readonly maxOpen = 10_000,
-  ) {}
-
-  /** The whole text once the last part arrives, else undefined. */
-  add(from: string, to: string, concat: ConcatInfo, text: string, now: number): string | undefined {
-    this.expire(now);
-    if (concat.seq < 1 || concat.seq > concat.total) return undefined;
-    const key = `${from}\u0000${to}\u0000${concat.reference}\u0000${concat.total}`;
-    let pending = this.open.get(key);
-    if (!pending) {
-      if (this.open.size >= this.maxOpen) {
-        const oldest = this.open.keys().next().value;
-        if (oldest !== undefined) this.open.delete(oldest);
-      }
-      pending = { parts: new Array<string | undefined>(concat.total).fill(undefined), received: 0, firstAt: now };
-      this.open.set(key, pending);
-    }
-    if (pending.parts[concat.seq - 1] === undefined) {
-      pending.parts[concat.seq - 1] = text;
-      pending.received++;
-    }
-    if (pending.received < concat.total) return undefined;
-    this.open.delete(key);
-    return pending.parts.join('');
-  }
-
-  get size(): number {
-    return this.open.size;
-  }
-
-  private expire(now: number): void {
-    // Insertion order is arrival order, so the oldest are first.
-    for (const [key, pending] of this.open) {
-      if (now - pending.firstAt <= this.maxAgeMs) break;
-      this.open.delete(key);
-    }
-  }
 }

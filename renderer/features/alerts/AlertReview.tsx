@@ -10,6 +10,7 @@ import { smsAsSent } from '../../../shared/alerts/exercise';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SmsFacts, useSmsAnalysis } from './SmsFacts';
+import { TipsOfAlert } from '../tips/TipsOfAlert';
 
 /** An alert that can no longer be edited, shown exactly as it will go (or went) out. */
 export function AlertReview({ alert }: { alert: Alert }) {
@@ -78,6 +79,7 @@ export function AlertReview({ alert }: { alert: Alert }) {
         <AreaSummary area={alert.area} />
       </section>
       <PreviewFacts />
+      {['sending', 'sent', 'closed'].includes(alert.status) ? <TipsOfAlert alertId={alert.id} /> : null}
       <AlertActions key={alert.id} alert={alert} />
     </div>
   );

@@ -11,6 +11,7 @@ import { etaParts, formatNumber, locale } from './format';
 import { selectSamples, selectSend, selectTitle } from './monitorSlice';
 import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
+import { TipsOfAlert } from '../tips/TipsOfAlert';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
@@ -122,6 +123,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
         </div>
       </header>
       <Funnel status={status} />
+      {/^alert:\d+$/.test(status.alertRef ?? '') && <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />}
       {/^alert:\d+$/.test(status.alertRef ?? '') && <AlertTimelinePanel alertId={Number(status.alertRef!.slice(6))} sendVersion={status.counts.delivered} />}
       <dl className="send-facts">
         <div>

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store';
 import { screens } from './navigationSlice';
@@ -7,6 +8,11 @@ import type { Screen } from './navigationSlice';
 export function Navigation({ onNavigate }: { onNavigate: (screen: Screen) => void }) {
   const { t } = useTranslation();
   const current = useAppStore((s) => s.screen);
+  // --- tips --- the badge counts new tips on every screen.
+  const newTips = useAppStore((s) => s.tipsNew);
+  const signedIn = useAppStore((s) => s.sessionStatus === 'signedIn');
+  const watchTipCounts = useAppStore((s) => s.watchTipCounts);
+  useEffect(() => (signedIn ? watchTipCounts() : undefined), [signedIn, watchTipCounts]);
   return (
     <nav className="nav" aria-label={t('nav.label')}>
       <ul className="nav__list">
@@ -21,6 +27,11 @@ export function Navigation({ onNavigate }: { onNavigate: (screen: Screen) => voi
             >
               <span className={`nav__icon nav__icon--${screen}`} aria-hidden="true" />
               {t(`nav.${screen}`)}
+              {screen === 'tips' && newTips > 0 ? (
+                <span className="nav__badge" data-testid="tips-badge" aria-label={t('tips.badge', { count: newTips })}>
+                  {newTips > 999 ? '999+' : newTips}
+                </span>
+              ) : null}
             </button>
           </li>
         ))}

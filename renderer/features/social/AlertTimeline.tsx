@@ -6,7 +6,7 @@ import './social.css';
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlertTimeline as Timeline } from '../../../shared/social/schema';
+import type { AlertTimeline as Timeline, SocialComment } from '../../../shared/social/schema';
 import { Chart } from '../../components/Chart';
 import type { ChartSeries } from '../../components/Chart';
 import { useAppStore } from '../../store';
@@ -21,6 +21,7 @@ export function AlertTimelinePanel({ alertId, sendVersion }: { alertId: number; 
   const calls = useAppStore((s) => s.socialCalls);
   const version = useAppStore(selectSocialVersion(alertId));
   const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [comments, setComments] = useState<SocialComment[]>([]);
   const last = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -30,6 +31,9 @@ export function AlertTimelinePanel({ alertId, sendVersion }: { alertId: number; 
       last.current = Date.now();
       void calls.timeline(alertId).then((r) => {
         if (live && r.ok) setTimeline(r.value);
+      });
+      void calls.comments(alertId).then((r) => {
+        if (live && r.ok) setComments(r.value);
       });
     };
     const wait = 1000 - (Date.now() - last.current);
@@ -79,6 +83,21 @@ export function AlertTimelinePanel({ alertId, sendVersion }: { alertId: number; 
             </li>
           ))}
         </ul>
+      )}
+      {comments.length > 0 && (
+        <details className="timeline__comments" data-testid={`comments-${alertId}`}>
+          <summary>
+            {t('social.comments.title')} ({nf.format(comments.length)})
+          </summary>
+          <ul>
+            {comments.slice(0, 20).map((c) => (
+              <li key={c.id} data-testid="social-comment">
+                {/* A citizen's words: text, never markup. */}
+                <strong>{c.author}</strong> ({c.kind === 'facebook' ? 'Facebook' : 'X'}): {c.text}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   );

@@ -220,9 +220,12 @@ export const selectCanUndo = (s: AppState) => s.targetUndo.length > 0;
 
 /** Why the host refused an area (`self_intersecting`, `unknown_boundary`, …), when it said. */
 export function areaProblem(error: BridgeError | null): string | null {
-  if (!error || error.code !== 'bad_request') return null;
+  if (!error) return null;
   const details = error.details;
   if (typeof details !== 'object' || details === null) return null;
   const area = (details as { area?: unknown }).area;
-  return typeof area === 'string' ? area : null;
+  if (typeof area !== 'string') return null;
+  // bad_request: the area itself; unavailable: only the host's own "the index worker stopped twice".
+  if (error.code === 'bad_request') return area;
+  return error.code === 'unavailable' && area === 'index_unavailable' ? area : null;
 }

@@ -230,7 +230,7 @@ describe('SMPP gateway on loopback', () => {
     expect(receipts[0]).toMatchObject({ messageId: 'ABC', state: 'expired', stat: 'EXPIRED' });
   });
 
-  it('decodes inbound messages (GSM-7, UCS-2, concatenated) and answers every deliver_sm', async () => {
+  it('decodes inbound messages (GSM-7, UCS-2, parts of a long one) and answers every deliver_sm', async () => {
     const { smsc, gateway } = await setup();
     const inbound: InboundSms[] = [];
     gateway.onInbound((m) => inbound.push(m));
@@ -239,11 +239,13 @@ describe('SMPP gateway on loopback', () => {
     await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 8, userData: encodeUcs2('Tak 👍') });
     const udh1 = concatUdh(7, 2, 1);
     const udh2 = concatUdh(7, 2, 2);
-    // Parts arrive out of order; the message is passed on once, whole.
+    // Parts are passed on with their numbering: the intake joins them in the store, so a
+    // part acknowledged to the SMSC is never only in memory.
     await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 0, esmClass: 0x40, userData: Uint8Array.from([...udh2, ...encodeGsm7(' anden del')]) });
     await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 0, esmClass: 0x40, userData: Uint8Array.from([...udh1, ...encodeGsm7('Første del,')]) });
-    await until(() => inbound.length === 3);
-    expect(inbound.map((m) => m.text)).toEqual(['Jeg så en rød bil {ved} søen €', 'Tak 👍', 'Første del, anden del']);
+    await until(() => inbound.length === 4);
+    expect(inbound.map((m) => m.text)).toEqual(['Jeg så en rød bil {ved} søen €', 'Tak 👍', ' anden del', 'Første del,']);
+    expect(inbound.map((m) => m.concat)).toEqual([undefined, undefined, { reference: 7, total: 2, seq: 2 }, { reference: 7, total: 2, seq: 1 }]);
     expect(inbound[0]).toMatchObject({ from: '+4522334455', to: '1999' });
     expect(inbound[0]?.receivedAt).toBeInstanceOf(Date);
     await until(() => smsc.deliverResponses.length === 4);
@@ -330,7 +332,7 @@ describe('SMPP gateway on loopback', () => {
     expect(smsc.received.filter((p) => p.command === 'bind_transceiver').length).toBeGreaterThanOrEqual(2);
   });
 
-  it('answers an undecodable inbound message and does not pass it on', async () => {
+  it('answers an undecodable inbound message and passes it on flagged as binary', async () => {
     const { smsc, gateway } = await setup();
     const inbound: InboundSms[] = [];
     gateway.onInbound((m) => inbound.push(m));
@@ -338,8 +340,26 @@ describe('SMPP gateway on loopback', () => {
     // Odd-length UCS-2 cannot be decoded; it must be acknowledged anyway or the SMSC resends forever.
     expect(await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 8, userData: Uint8Array.of(0, 65, 66) })).toBe(0);
     expect(await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 0, userData: encodeGsm7('ok') })).toBe(0);
-    await until(() => inbound.length === 1);
-    expect(inbound[0]?.text).toBe('ok');
+    await until(() => inbound.length === 2);
+    expect(inbound[0]).toMatchObject({ binary: true, text: '004142' });
+    expect(inbound[1]?.text).toBe('ok');
+  });
+
+  it('answers a deliver_sm only once the listener has stored it, and with a temporary error when it could not', async () => {
+    const { smsc, gateway } = await setup();
+    let release!: () => void;
+    let fail = false;
+    gateway.onInbound(() => (fail ? Promise.reject(new Error('disk full')) : new Promise<void>((r) => (release = r))));
+    await gateway.connect();
+    let answered: number | undefined;
+    const pending = smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 0, userData: encodeGsm7('tip') }).then((s) => (answered = s));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answered).toBeUndefined(); // not yet committed: not yet acknowledged
+    release();
+    await pending;
+    expect(answered).toBe(0);
+    fail = true;
+    expect(await smsc.sendInbound({ from: '4522334455', to: '1999', dataCoding: 0, userData: encodeGsm7('tip 2') })).toBe(0x64); // ESME_RX_T_APPN
   });
 
   it('fails fast with SMPP_NOT_BOUND while no bind is up', async () => {

@@ -178,7 +178,7 @@ describe('evaluation figures from raw rows', () => {
       const delivered = rows.filter((r) => r.state === 'delivered').map((r) => r.updated_at - Date.parse(send!.released_at)).sort((a, b) => a - b);
       const q = (p: number) => (delivered.length ? r1(delivered[Math.ceil(p * delivered.length) - 1]! / 1000) : null);
       const parts = (await store.db.get<{ n: number }>('SELECT count(*) AS n FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id WHERE o.send_id = ?', [send!.id]))!.n;
-      const tips = await store.db.all<{ received_at: string }>('SELECT received_at FROM inbound_messages WHERE alert_id = ? ORDER BY received_at', [fig.id]);
+      const tips = await store.db.all<{ received_at: string }>('SELECT received_at FROM tips WHERE alert_id = ? ORDER BY received_at', [fig.id]);
       const outcome = await store.db.get<{ outcome: string; tips_helped: number | null }>('SELECT outcome, tips_helped FROM alert_outcomes WHERE alert_id = ?', [fig.id]);
       const released = alerts.find((a) => a.id === fig.id)!.released_at;
       expect(fig.delivery).toEqual({

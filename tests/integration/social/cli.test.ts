@@ -54,5 +54,8 @@ describe('tryk social', () => {
     expect(out.join('\n')).toMatch(/fb\s+facebook\s+NEEDS LOGIN/);
     expect(await tryk('social', 'comments')).toBe(0);
     expect([...out, ...err].join('\n')).not.toMatch(/SECRET/);
+    // An alert's channels from a script: SMS is always one of them.
+    expect(await tryk('alert', 'create', '--as', 'jensen', '--category', 'burglary', '--channels', 'facebook,x')).toBe(2);
+    expect(err[0]).toMatch(/--channels is a list of sms, facebook, x and picture/);
   });
 });

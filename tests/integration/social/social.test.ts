@@ -8,6 +8,7 @@ import { socialChannelService } from '../../../electron/social/channels';
 import { alertPosts, alertTimeline, listComments, startSocialRunner, testSocialChannel } from '../../../electron/social/service';
 import type { SocialRunner } from '../../../electron/social/service';
 import { startSocialSimulator } from '../../../electron/social/simulator';
+import { drawAreaPng } from '../../../electron/social/picture';
 import type { SocialSimulator } from '../../../electron/social/simulator';
 import { testStore } from '../../support/store';
 import { releasedAlert } from './helpers';
@@ -27,7 +28,7 @@ interface Rig {
   until(done: () => Promise<boolean>, ticks?: number): Promise<void>;
 }
 
-async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; speedup?: number; addChannelsBeforeAlerts?: boolean } = {}): Promise<Rig> {
+async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; speedup?: number; image?: Uint8Array } = {}): Promise<Rig> {
   const store = await testStore();
   cleanups.push(() => store.remove());
   const sim = await startSocialSimulator({ speedup: opts.speedup ?? 3600 });
@@ -42,6 +43,7 @@ async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; 
     tickMs: 3_600_000, // the test drives the ticks
     timeoutMs: opts.timeoutMs ?? 3000,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    ...(opts.image ? { imageFor: async () => opts.image! } : {}),
   });
   cleanups.push(() => runner.close());
   return {
@@ -133,6 +135,22 @@ describe('social outbox and reach against the simulators', () => {
     expect(r.sim.ourPosts()).toHaveLength(2);
   });
 
+  it('X says its window is used up (x-rate-limit-remaining: 0): nothing more is asked until the reset', async () => {
+    const r = await rig({ kinds: ['x'] });
+    r.sim.faults.xRemaining = 0;
+    r.sim.faults.rateLimitSeconds = 600;
+    const first = await releasedAlert(r.store.db, { text: TEXT, channels: ['x'] });
+    await r.runner.tick();
+    expect((await alertPosts(r.store.db, first))[0]!.status).toBe('posted');
+    await releasedAlert(r.store.db, { text: 'Savnet: 82-årig mand i Gilleleje. Ring 114.', channels: ['x'] });
+    const before = r.sim.calls.length;
+    await r.runner.tick();
+    expect(r.sim.calls.length).toBe(before);
+    const waiting = await r.store.db.get<{ status: string; next_attempt_at: string }>("SELECT status, next_attempt_at FROM social_posts WHERE status <> 'posted'");
+    expect(waiting!.status).toBe('queued');
+    expect(Date.parse(waiting!.next_attempt_at)).toBeGreaterThan(Date.now() + 500_000);
+  });
+
   it('a token expiring mid-campaign marks only that channel "needs new login"; a new token resumes it', async () => {
     const r = await rig();
     const first = await releasedAlert(r.store.db, { text: TEXT, channels: ['facebook', 'x'] });
@@ -213,10 +231,51 @@ describe('social outbox and reach against the simulators', () => {
     expect(posts.find((p) => p.kind === 'x')!.lastError).toMatch(/no answer within 400 ms/);
   });
 
+  it('posts the area picture with the Facebook post (a photo post), text only on X', async () => {
+    const png = (await drawAreaPng([{ mode: 'include', rings: [[[12.2, 55.9], [12.4, 55.9], [12.4, 56], [12.2, 55.9]]] }]))!;
+    const r = await rig({ image: png });
+    const id = await releasedAlert(r.store.db, { text: TEXT, channels: ['sms', 'facebook', 'x', 'picture'] });
+    await r.until(posted(r, id, 2));
+    const fb = r.sim.ourPosts().find((p) => p.api === 'facebook')!;
+    expect(fb.hasImage).toBe(true);
+    expect(r.sim.calls.filter((c) => c.method === 'POST').map((c) => c.path).sort()).toEqual(['/2/tweets', '/v21.0/112233/photos']);
+    // The post (not the photo object) is what is measured.
+    expect((await alertPosts(r.store.db, id)).find((p) => p.kind === 'facebook')!.remoteId).toBe(fb.id);
+  });
+
   it('tests a channel: names the account, never the token', async () => {
     const r = await rig();
     const channels = socialChannelService(r.store.db);
     expect(await testSocialChannel(channels, 'fb')).toMatchObject({ ok: true, account: expect.stringMatching(/simulator/) });
     expect(await testSocialChannel(channels, 'x')).toMatchObject({ ok: true, account: '@nsjpoliti_sim' });
+  });
+});
+
+describe('X OAuth 2.0 refresh', () => {
+  it('renews an expired access token once, stores the new pair, and posts; a revoked refresh token means a new login', async () => {
+    const store = await testStore();
+    cleanups.push(() => store.remove());
+    const sim = await startSocialSimulator();
+    cleanups.push(() => sim.close());
+    const channels = socialChannelService(store.db, () => new Date(Date.now() - 60_000));
+    await channels.add('x', `x://?token=old-access&refresh=old-refresh&client=app-id&secret=app-secret&api=${sim.url}`);
+    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: { info: () => undefined, warn: () => undefined } });
+    cleanups.push(() => runner.close());
+    sim.faults.tokenExpired = true;
+    const id = await releasedAlert(store.db, { text: TEXT, channels: ['x'] });
+    await runner.tick();
+    expect((await alertPosts(store.db, id)).map((p) => p.status)).toEqual(['posted']);
+    const url = new URL((await channels.get('x'))!.url);
+    expect(url.searchParams.get('token')).toMatch(/^sim-access-/);
+    expect(url.searchParams.get('refresh')).toMatch(/^sim-refresh-/);
+    expect((await channels.get('x'))!.state).toBe('ok');
+
+    // Both tokens dead: the channel needs a new login, and nothing else changes.
+    sim.faults.refreshRevoked = true;
+    await store.db.run("UPDATE social_channels SET url = ? WHERE name = 'x'", [`x://?token=dead&refresh=dead&client=app-id&api=${sim.url}`]);
+    const second = await releasedAlert(store.db, { text: 'Savnet: 82-årig mand i Gilleleje. Ring 114.', channels: ['x'] });
+    await runner.tick();
+    expect((await channels.get('x'))!.state).toBe('needs_login');
+    expect((await alertPosts(store.db, second)).map((p) => p.status)).toEqual(['needs_login']);
   });
 });

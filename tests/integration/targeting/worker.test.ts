@@ -8,7 +8,7 @@ import { buildIndexFromStore } from '../../../electron/targeting/fromStore';
 import { TargetingEngine } from '../../../electron/targeting/engine';
 import { liveTargeting } from '../../../electron/targeting/live';
 import type { LiveTargeting } from '../../../electron/targeting/live';
-import { MAX_AREA_VERTICES } from '../../../electron/targeting/client';
+import { MAX_AREA_VERTICES } from '../../../shared/geo/validate';
 import type { TargetArea, TargetFilterInput } from '../../../shared/targeting/area';
 import { testStore } from '../../support/store';
 
@@ -153,7 +153,7 @@ describe('the place index in its worker', () => {
     }
     ring.push(ring[0]!);
     const r = await live.client.count({ parts: [{ mode: 'include', shape: { type: 'polygon', coordinates: [ring] } }] });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_area' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'too_many_points' } });
     expect(!r.ok && r.error.message).toContain(`at most ${MAX_AREA_VERTICES}`);
     expect(live.client.starts).toBe(0);
   });

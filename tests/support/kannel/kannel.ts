@@ -143,6 +143,10 @@ export class TestKannel {
       `bearerbox-port = ${this.ports.smsbox}`,
       `sendsms-port = ${this.ports.sendsms}`,
       'sendsms-interface = 127.0.0.1',
+      // What `tryk gateway show` tells an operator to set: a get-url the console answered
+      // with an error (it could not store the message) is tried again.
+      'http-request-retry = 5',
+      'http-queue-delay = 1',
       log('smsbox'),
       '',
       'group = sendsms-user',

@@ -64,6 +64,26 @@ export interface InboundOptions {
   tlvs?: Record<string, unknown>;
 }
 
+/**
+ * Inbound messages the SMSC keeps offering until the gateway acknowledges each with status 0,
+ * as a real SMSC does: a message without an answer (the connection dropped, the host was
+ * killed, a temporary error) is delivered again on the next bind.
+ */
+export interface MoStream {
+  readonly total: number;
+  acked: number;
+  /** deliver_sm sent again for a message already sent once. */
+  redelivered: number;
+  /** Non-zero deliver_sm_resp statuses seen. */
+  refused: number;
+  /** When each message was last sent (performance.now()), by index. */
+  readonly lastSentAt: Float64Array;
+  readonly ackedAt: Float64Array;
+  /** Resolves once every message is acknowledged. */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
 interface Connection {
   id: number;
   session: RawSession;
@@ -101,6 +121,7 @@ export class TestSmsc {
   responseDelayMs: number;
   private readonly connections = new Set<Connection>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly streamTimers = new Set<NodeJS.Timeout>();
   private throttleCount = 0;
   private throttleSkip = 0;
   private failPattern?: RegExp;
@@ -189,6 +210,90 @@ export class TestSmsc {
     return this.deliver(fields);
   }
 
+  /**
+   * Offers every message at `rate` a second, at most `window` unanswered at once, until each is
+   * acknowledged (see MoStream). Messages go out on whichever connection is bound.
+   */
+  moStream(messages: readonly InboundOptions[], opts: { rate: number; window: number; timeoutMs?: number }): MoStream {
+    const total = messages.length;
+    const queue: number[] = Array.from({ length: total }, (_, i) => i);
+    const sent = new Uint8Array(total);
+    const inflight = new Map<number, Connection>();
+    let resolveDone!: () => void;
+    const stream: MoStream = {
+      total,
+      acked: 0,
+      redelivered: 0,
+      refused: 0,
+      lastSentAt: new Float64Array(total),
+      ackedAt: new Float64Array(total),
+      done: new Promise<void>((r) => (resolveDone = r)),
+      stop: () => clearInterval(tick),
+    };
+    let tokens = 0;
+    let last = performance.now();
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const requeue = (i: number) => {
+      if (inflight.delete(i)) queue.push(i);
+    };
+    const tick = setInterval(() => {
+      const now = performance.now();
+      tokens = Math.min(opts.rate / 10, tokens + ((now - last) * opts.rate) / 1000);
+      last = now;
+      // Unanswered on a connection that is gone: offered again.
+      for (const [i, c] of inflight) if (c.socket.destroyed || !this.connections.has(c)) requeue(i);
+      const bound = [...this.connections].filter((c) => c.bound && !c.socket.destroyed);
+      if (bound.length === 0) return;
+      let k = 0;
+      while (tokens >= 1 && inflight.size < opts.window && queue.length > 0) {
+        const i = queue.shift()!;
+        const connection = bound[k++ % bound.length]!;
+        tokens -= 1;
+        if (sent[i]) stream.redelivered++;
+        sent[i] = 1;
+        stream.lastSentAt[i] = performance.now();
+        inflight.set(i, connection);
+        const m = messages[i]!;
+        const fields: Record<string, unknown> = {
+          source_addr_ton: m.sourceTon ?? 1,
+          source_addr_npi: 1,
+          source_addr: m.from,
+          dest_addr_ton: 0,
+          dest_addr_npi: 1,
+          destination_addr: m.to,
+          esm_class: m.esmClass ?? 0,
+          data_coding: m.dataCoding,
+          ...m.tlvs,
+        };
+        if (m.payload) fields.message_payload = Buffer.from(m.userData);
+        else fields.short_message = Buffer.from(m.userData);
+        const timer = setTimeout(() => requeue(i), timeoutMs);
+        const ok = connection.session.send(new smpp.PDU('deliver_sm', fields), (resp) => {
+          clearTimeout(timer);
+          if (inflight.get(i) !== connection) return;
+          inflight.delete(i);
+          if (resp.command_status === 0) {
+            stream.acked++;
+            stream.ackedAt[i] = performance.now();
+            if (stream.acked === total) {
+              clearInterval(tick);
+              resolveDone();
+            }
+          } else {
+            stream.refused++;
+            queue.push(i);
+          }
+        });
+        if (!ok) {
+          clearTimeout(timer);
+          requeue(i);
+        }
+      }
+    }, 5);
+    this.streamTimers.add(tick);
+    return stream;
+  }
+
   /** Sends a deliver_sm built from raw fields (for receipts in odd shapes). */
   async deliver(fields: Record<string, unknown>): Promise<number> {
     const status = await this.request('deliver_sm', fields);
@@ -220,6 +325,7 @@ export class TestSmsc {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const timer of this.streamTimers) clearInterval(timer);
     this.dropConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

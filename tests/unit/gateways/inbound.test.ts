@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concatUdh, encodeGsm7, encodeUcs2, packGsm7, udhFillBits } from '../../../shared/sms';
-import { InboundAssembler, decodeUserData, interpretDeliverSm } from '../../../electron/gateways/smpp/inbound';
+import { decodeUserData, interpretDeliverSm } from '../../../electron/gateways/smpp/inbound';
 import { PduFormatError, TLV, concatInfo, parseSmBody, splitUserData } from '../../../electron/gateways/smpp/pdu';
 
 interface Fields {
@@ -163,39 +163,15 @@ describe('interpretDeliverSm', () => {
     ).toMatchObject({ text: 'del 2', concat: { reference: 3, total: 2, seq: 2 } });
   });
 
-  it('ignores undecodable inbound messages instead of guessing', () => {
-    expect(interpret({ dataCoding: 8, shortMessage: Uint8Array.of(0, 65, 66) })).toMatchObject({ kind: 'ignored' });
-    expect(interpret({ dataCoding: 0, shortMessage: Uint8Array.of(0xc8, 0x32) })).toMatchObject({ kind: 'ignored' });
-    expect(interpret({ dataCoding: 4, shortMessage: Uint8Array.of(1) })).toMatchObject({ kind: 'ignored' });
-  });
-});
-
-describe('InboundAssembler', () => {
-  it('joins parts in any order and passes the text on once', () => {
-    const assembler = new InboundAssembler();
-    expect(assembler.add('a', 'b', { reference: 1, total: 3, seq: 3 }, 'C', 0)).toBeUndefined();
-    expect(assembler.add('a', 'b', { reference: 1, total: 3, seq: 1 }, 'A', 0)).toBeUndefined();
-    expect(assembler.add('a', 'b', { reference: 1, total: 3, seq: 1 }, 'A', 0)).toBeUndefined(); // duplicate
-    expect(assembler.add('a', 'b', { reference: 1, total: 3, seq: 2 }, 'B', 0)).toBe('ABC');
-    expect(assembler.size).toBe(0);
+  it('keeps undecodable and binary inbound messages as flagged octets instead of guessing', () => {
+    expect(interpret({ dataCoding: 8, shortMessage: Uint8Array.of(0, 65, 66) })).toMatchObject({ kind: 'message', binary: true, text: '004142' });
+    expect(interpret({ dataCoding: 4, shortMessage: Uint8Array.of(1, 0xff) })).toMatchObject({ kind: 'message', binary: true, text: '01ff' });
+    expect(interpret({ dataCoding: 0x15, shortMessage: Uint8Array.of(7) })).toMatchObject({ kind: 'message', binary: true });
   });
 
-  it('keeps senders and references apart', () => {
-    const assembler = new InboundAssembler();
-    assembler.add('a', 'b', { reference: 1, total: 2, seq: 1 }, 'a1', 0);
-    assembler.add('x', 'b', { reference: 1, total: 2, seq: 1 }, 'x1', 0);
-    assembler.add('a', 'b', { reference: 2, total: 2, seq: 1 }, 'r2', 0);
-    expect(assembler.add('x', 'b', { reference: 1, total: 2, seq: 2 }, 'x2', 0)).toBe('x1x2');
-    expect(assembler.size).toBe(2);
-  });
-
-  it('forgets incomplete messages after the maximum age and caps how many are open', () => {
-    const assembler = new InboundAssembler(1000, 2);
-    assembler.add('a', 'b', { reference: 1, total: 2, seq: 1 }, 'old', 0);
-    expect(assembler.add('a', 'b', { reference: 1, total: 2, seq: 2 }, 'new', 5000)).toBeUndefined();
-    assembler.add('c', 'b', { reference: 1, total: 2, seq: 1 }, 'c', 5000);
-    assembler.add('d', 'b', { reference: 1, total: 2, seq: 1 }, 'd', 5000);
-    expect(assembler.size).toBe(2);
-    expect(assembler.add('x', 'b', { reference: 1, total: 2, seq: 3 }, 'bad', 5000)).toBeUndefined();
+  it('passes a lone UTF-16 surrogate on as text (the intake makes it U+FFFD)', () => {
+    const m = interpret({ dataCoding: 8, shortMessage: Uint8Array.of(0xd8, 0x3d, 0, 0x41) });
+    expect(m).toMatchObject({ kind: 'message', text: '\ud83dA' });
+    expect((m as { binary?: boolean }).binary).toBeUndefined();
   });
 });

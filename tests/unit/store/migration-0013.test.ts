@@ -1,68 +1,45 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/store/db';
-import { migration0013 } from '../../../electron/store/migrations/0013-evaluation';
+import { migration0013 } from '../../../electron/store/migrations/0013-tips';
 import { memoryDbAt } from '../../support/store';
 
-const events = (db: Db) => db.all<{ at: string; subscriber_id: number; kind: string }>('SELECT at, subscriber_id, kind FROM subscriber_events ORDER BY id');
-const before = migration0013.version - 1;
-
-describe('migration 0013 (subscriber history, alert outcomes)', () => {
+describe('migration 0013 (tips)', () => {
   let db: Db;
   afterEach(() => db?.close());
 
-  it('backfills a sign-up per existing subscriber (dated by consent, else creation) and an opt-out for those opted out', async () => {
-    db = await memoryDbAt(before);
-    await db.exec(`
-      INSERT INTO subscribers (id, phone, status, consent_at, created_at, updated_at) VALUES
-        (1, '+4520000001', 'active', '2025-03-01T10:00:00+01:00', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
-        (2, '+4520000002', 'opted_out', NULL, '2025-05-01T00:00:00.000Z', '2025-09-01T00:00:00.000Z');
-    `);
-    await db.transaction((tx) => migration0013.up(tx));
-    expect(await events(db)).toEqual([
-      { at: '2025-03-01T09:00:00.000Z', subscriber_id: 1, kind: 'signup' },
-      { at: '2025-05-01T00:00:00.000Z', subscriber_id: 2, kind: 'signup' },
-      { at: '2025-09-01T00:00:00.000Z', subscriber_id: 2, kind: 'opt_out' },
-    ]);
+  it('recognises an SMSC id once per gateway, and a part once', async () => {
+    db = await memoryDbAt(migration0013.version);
+    const ins = (gw: string, id: string) =>
+      db.run("INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, smsc_id) VALUES (?, '+4520123401', '1999', 'x', 'now', ?)", [gw, id]);
+    await ins('a', 'm1');
+    await ins('b', 'm1');
+    await expect(ins('a', 'm1')).rejects.toThrow(/UNIQUE/);
+    const part = () => db.run("INSERT INTO inbound_parts (gateway, from_phone, to_address, reference, total, seq, text, received_at) VALUES ('a', '+45', '1', 9, 2, 1, 'x', 'now')");
+    await part();
+    await expect(part()).rejects.toThrow(/UNIQUE|PRIMARY/);
   });
 
-  it('records sign-up, opt-out, opt-in and erasure from any writer, and nothing for other changes', async () => {
+  it('keeps tips searchable as they are written, changed and deleted, and refuses unknown states and channels', async () => {
     db = await memoryDbAt(migration0013.version);
-    await db.exec("INSERT INTO subscribers (id, phone, created_at, updated_at) VALUES (1, '+4520000001', '2026-02-01T08:00:00.000Z', '2026-02-01T08:00:00.000Z')");
-    await db.exec("INSERT INTO subscribers (id, phone, status, created_at, updated_at) VALUES (2, '+4520000002', 'opted_out', '2026-02-01T08:00:00.000Z', '2026-02-01T08:00:00.000Z')");
-    await db.exec("UPDATE subscribers SET status = 'paused', updated_at = '2026-02-02T00:00:00.000Z' WHERE id = 1");
-    await db.exec("UPDATE subscribers SET status = 'opted_out', updated_at = '2026-02-03T00:00:00.000Z' WHERE id = 1");
-    await db.exec("UPDATE subscribers SET status = 'active', updated_at = '2026-02-04T00:00:00.000Z' WHERE id = 1");
-    await db.exec("UPDATE subscribers SET name = 'x' WHERE id = 1");
-    await db.exec('DELETE FROM subscribers WHERE id = 2'); // opted out: leaves no trace of leaving twice
-    await db.exec('DELETE FROM subscribers WHERE id = 1');
-    const list = await events(db);
-    expect(list.map((e) => [e.subscriber_id, e.kind])).toEqual([
-      [1, 'signup'],
-      [1, 'opt_out'],
-      [1, 'opt_in'],
-      [1, 'erase'],
-    ]);
-    expect(list.slice(0, 3).map((e) => e.at)).toEqual(['2026-02-01T08:00:00.000Z', '2026-02-03T00:00:00.000Z', '2026-02-04T00:00:00.000Z']);
-    expect(list[3]!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const tip = (text: string, channel = 'sms', state = 'new') =>
+      db.run("INSERT INTO tips (channel, sender, text, received_at, state, updated_at) VALUES (?, '+4520123401', ?, 'now', ?, 'now')", [channel, text, state]);
+    await tip('Rød bil ved Netto');
+    await tip('Mand i blå jakke', 'facebook');
+    const match = async (q: string) => (await db.all<{ rowid: number }>('SELECT rowid FROM tips_fts WHERE tips_fts MATCH ?', [q])).map((r) => r.rowid);
+    expect(await match('netto')).toEqual([1]);
+    expect(await match('bla')).toEqual([2]); // å folded by remove_diacritics
+    await db.run("UPDATE tips SET text = 'Grøn bil' WHERE id = 1");
+    expect(await match('netto')).toEqual([]);
+    await db.run('DELETE FROM tips WHERE id = 2');
+    expect(await match('jakke')).toEqual([]);
+    await expect(tip('x', 'sms', 'maybe')).rejects.toThrow(/CHECK/);
+    await expect(tip('x', 'myspace')).rejects.toThrow(/CHECK/);
   });
 
-  it('an upsert that keeps an opted-out subscriber opted out records nothing', async () => {
+  it('records answers as pending intents of known kinds only', async () => {
     db = await memoryDbAt(migration0013.version);
-    await db.exec("INSERT INTO subscribers (id, phone, status, created_at, updated_at) VALUES (1, '+4520000001', 'opted_out', 'a', 'a')");
-    await db.exec(`INSERT INTO subscribers (phone, status, created_at, updated_at) VALUES ('+4520000001', 'active', 'b', 'b')
-      ON CONFLICT (phone) DO UPDATE SET status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END`);
-    expect(await events(db)).toEqual([]);
-  });
-
-  it('keeps one outcome per alert from the fixed list', async () => {
-    db = await memoryDbAt(migration0013.version);
-    await db.exec(`
-      INSERT INTO officers (id, username, display_name, roles, pass_hash, created_at, updated_at) VALUES (1, 'a', 'A', '[]', 'x', 'n', 'n');
-      INSERT INTO alerts (id, uuid, kind, category, language, created_by, last_edited_by, created_at, updated_at)
-        VALUES (1, 'u1', 'alert', 'burglary', 'da', 1, 1, 'n', 'n');
-      INSERT INTO alert_outcomes (alert_id, outcome, tips_helped, recorded_by, recorded_at) VALUES (1, 'found', 1, 1, 'n');
-    `);
-    await expect(db.exec("INSERT INTO alert_outcomes (alert_id, outcome, recorded_by, recorded_at) VALUES (1, 'solved', 1, 'n')")).rejects.toThrow(/UNIQUE|PRIMARY/);
-    await expect(db.exec("UPDATE alert_outcomes SET outcome = 'maybe'")).rejects.toThrow(/CHECK/);
+    await db.run("INSERT INTO sms_replies (kind, phone, gateway, text, created_at) VALUES ('stop_confirm', '+4520123401', 'sim', 'ok', 'now')");
+    expect(await db.get('SELECT state, send_id FROM sms_replies')).toEqual({ state: 'pending', send_id: null });
+    await expect(db.run("INSERT INTO sms_replies (kind, phone, gateway, text, created_at) VALUES ('spam', '+45', 'sim', 'x', 'now')")).rejects.toThrow(/CHECK/);
   });
 });

@@ -33,7 +33,7 @@ describe('references in the dlr-url', () => {
 
   it('builds the dlr-url and the sms-service get-url with Kannel escapes', () => {
     expect(dlrUrl('http://127.0.0.1:9', 'r1')).toBe('http://127.0.0.1:9/dlr?ref=r1&type=%d&ts=%T&smsc=%i&answer=%A&smscid=%F');
-    expect(moGetUrl('http://127.0.0.1:9')).toBe('http://127.0.0.1:9/mo?from=%p&to=%P&text=%b&coding=%c&charset=%C&ts=%T');
+    expect(moGetUrl('http://127.0.0.1:9')).toBe('http://127.0.0.1:9/mo?from=%p&to=%P&text=%b&coding=%c&charset=%C&ts=%T&id=%I');
   });
 });
 

@@ -19,8 +19,8 @@ import type { Migration } from './types';
  * they are asked for: a year's report then reads ~200 rows instead of ~200,000. Keyed by the
  * send's finished_at, so a row that does not match the send is ignored and recomputed.
  */
-export const migration0013: Migration = {
-  version: 13,
+export const migration0014: Migration = {
+  version: 14,
   name: 'evaluation',
   async up(tx) {
     const utc = (expr: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr})`;

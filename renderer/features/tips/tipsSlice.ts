@@ -1,0 +1,148 @@
+/**
+ * The tip inbox as the console sees it: the list (newest first, filtered by alert, state and
+ * words), the count of new tips for the navigation badge, and the one tip an officer has
+ * opened (its sender revealed to them alone, audited by the host). Follows `tips.changed`,
+ * which the host sends a few times a second at most however fast tips arrive.
+ */
+import type { ResponseOf, TipDetail, TipState, TipSummary } from '../../../shared/bridge/contract';
+import type { BridgeError } from '../../../shared/bridge/result';
+import type { SliceCreator } from '../../store';
+
+export interface TipsFilter {
+  /** undefined: every tip; null: the tips tied to no alert. */
+  alertId?: number | null;
+  state?: TipState;
+  query: string;
+}
+
+export interface TipsSlice {
+  tipsList: { status: 'idle' | 'loading' | 'ready' | 'failed'; tips: TipSummary[]; total: number; error: BridgeError | null };
+  tipsFilter: TipsFilter;
+  /** New (unread) tips, for the badge. */
+  tipsNew: number;
+  tipsByAlert: ResponseOf<'tips.counts'>['byAlert'];
+  tipOpen: { status: 'idle' | 'loading' | 'ready' | 'failed'; value: TipDetail | null; error: BridgeError | null; busy: boolean; actionError: BridgeError | null; replied: boolean };
+  /** Loads the list and counts, follows `tips.changed`; returns the function that stops. */
+  watchTips(): () => void;
+  /** Only the badge's count (the navigation watches it on every screen). */
+  watchTipCounts(): () => void;
+  setTipsFilter(patch: Partial<TipsFilter>): void;
+  /** Opens the inbox filtered to one alert (from the alert and monitor screens). */
+  showTipsOf(alertId: number): void;
+  openTip(id: number): Promise<void>;
+  closeTip(): void;
+  markTip(change: { state?: TipState; note?: string | null }): Promise<boolean>;
+  replyToTip(text: string): Promise<boolean>;
+}
+
+const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: null, busy: false, actionError: null, replied: false };
+
+export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) => {
+  let latestList = 0;
+  let latestOpen = 0;
+
+  async function loadTips() {
+    const seq = ++latestList;
+    const f = get().tipsFilter;
+    set({ tipsList: { ...get().tipsList, status: get().tipsList.status === 'ready' ? 'ready' : 'loading' } });
+    const result = await bridge.invoke('tips.list', {
+      ...(f.alertId !== undefined ? { alertId: f.alertId } : {}),
+      ...(f.state ? { state: f.state } : {}),
+      ...(f.query.trim() ? { query: f.query.trim() } : {}),
+      limit: 200,
+    });
+    if (seq !== latestList) return;
+    set({
+      tipsList: result.ok
+        ? { status: 'ready', tips: result.value.tips, total: result.value.total, error: null }
+        : { ...get().tipsList, status: 'failed', error: result.error },
+    });
+  }
+
+  async function loadCounts() {
+    const result = await bridge.invoke('tips.counts', {});
+    if (result.ok) set({ tipsNew: result.value.new, tipsByAlert: result.value.byAlert });
+  }
+
+  function follow(load: () => void) {
+    load();
+    const stopEvents = bridge.onEvent('tips.changed', (c) => {
+      set({ tipsNew: c.new });
+      load();
+    });
+    const stopConnection = bridge.onConnectionChange((state) => {
+      if (state === 'connected') load();
+    });
+    return () => {
+      stopEvents();
+      stopConnection();
+    };
+  }
+
+  async function act<T>(run: () => Promise<{ ok: true; value: T } | { ok: false; error: BridgeError }>): Promise<T | null> {
+    set({ tipOpen: { ...get().tipOpen, busy: true, actionError: null, replied: false } });
+    const result = await run();
+    if (!result.ok) {
+      set({ tipOpen: { ...get().tipOpen, busy: false, actionError: result.error } });
+      return null;
+    }
+    set({ tipOpen: { ...get().tipOpen, busy: false } });
+    return result.value;
+  }
+
+  return {
+    tipsList: { status: 'idle', tips: [], total: 0, error: null },
+    tipsFilter: { query: '' },
+    tipsNew: 0,
+    tipsByAlert: [],
+    tipOpen: closedTip,
+
+    watchTips: () => follow(() => void Promise.all([loadTips(), loadCounts()])),
+    watchTipCounts: () => follow(() => void loadCounts()),
+
+    setTipsFilter(patch) {
+      set({ tipsFilter: { ...get().tipsFilter, ...patch } });
+      void loadTips();
+    },
+
+    showTipsOf(alertId) {
+      set({ tipsFilter: { query: '', alertId }, tipOpen: closedTip });
+      get().navigate('tips');
+      void loadTips();
+    },
+
+    async openTip(id) {
+      const seq = ++latestOpen;
+      set({ tipOpen: { ...closedTip, status: 'loading' } });
+      const result = await bridge.invoke('tips.open', { id });
+      if (seq !== latestOpen) return;
+      set({ tipOpen: result.ok ? { ...closedTip, status: 'ready', value: result.value } : { ...closedTip, status: 'failed', error: result.error } });
+      if (result.ok) void loadTips();
+    },
+
+    closeTip() {
+      latestOpen++;
+      set({ tipOpen: closedTip });
+    },
+
+    async markTip(change) {
+      const open = get().tipOpen.value;
+      if (!open) return false;
+      const value = await act(() => bridge.invoke('tips.mark', { id: open.id, ...change }));
+      if (!value) return false;
+      set({ tipOpen: { ...get().tipOpen, value: { ...open, state: value.state, note: value.note, assignedTo: value.assignedTo } } });
+      void loadTips();
+      return true;
+    },
+
+    async replyToTip(text) {
+      const open = get().tipOpen.value;
+      if (!open) return false;
+      const value = await act(() => bridge.invoke('tips.reply', { id: open.id, text }));
+      if (!value) return false;
+      const again = await bridge.invoke('tips.open', { id: open.id });
+      set({ tipOpen: { ...get().tipOpen, replied: true, ...(again.ok ? { value: again.value } : {}) } });
+      return true;
+    },
+  };
+};

@@ -1,0 +1,119 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/App';
+import { createI18n } from '../../renderer/i18n';
+import type { TipDetail, TipSummary } from '../../shared/bridge/contract';
+import { demoHost, rig } from './fakes';
+
+afterEach(cleanup);
+
+const tip = (id: number, patch: Partial<TipSummary> = {}): TipSummary => ({
+  id,
+  channel: 'sms',
+  text: `Tip ${id}`,
+  binary: false,
+  partial: false,
+  receivedAt: '2026-12-05T10:12:00.000Z',
+  alertId: 7,
+  alertTitle: 'Indbrud i Hillerød',
+  reachedAt: '2026-12-05T10:00:00.000Z',
+  state: 'new',
+  note: null,
+  assignedTo: null,
+  repeats: 0,
+  flood: false,
+  senderMasked: '+45 20 •• •• 01',
+  ...patch,
+});
+
+function inboxHost() {
+  const tips: TipSummary[] = [tip(2, { text: '<img src=x onerror=alert(1)> så en bil' }), tip(1, { alertId: null, reachedAt: null, state: 'read' })];
+  const replies: TipDetail['replies'] = [];
+  const host = demoHost({
+    'tips.counts': () => ({ ok: true, value: { total: tips.length, new: tips.filter((t) => t.state === 'new').length, byAlert: [] } }),
+    'tips.list': (p) => {
+      const f = p as { alertId?: number | null; state?: string };
+      const list = tips.filter((t) => (f.alertId === undefined || t.alertId === f.alertId) && (!f.state || t.state === f.state));
+      return { ok: true, value: { tips: list, total: list.length } };
+    },
+    'tips.open': (p) => {
+      const t = tips.find((x) => x.id === (p as { id: number }).id)!;
+      if (t.state === 'new') t.state = 'read';
+      return { ok: true, value: { ...t, sender: '+4520123401', gateway: 'sim', replies, place: null } };
+    },
+    'tips.mark': (p) => {
+      const { id, state } = p as { id: number; state: TipSummary['state'] };
+      const t = tips.find((x) => x.id === id)!;
+      t.state = state;
+      return { ok: true, value: t };
+    },
+    'tips.reply': (p) => {
+      replies.push({ at: '2026-12-05T10:20:00.000Z', kind: 'tip_reply', text: (p as { text: string }).text, state: 'pending', officer: 'vagtchef' });
+      return { ok: true, value: { replyId: 1, state: 'pending' } };
+    },
+  });
+  return { host, tips };
+}
+
+describe('Tips: the inbox', () => {
+  it('shows the badge, lists tips as text tied to their alert, and lets an officer open, mark and answer one', async () => {
+    const { host, tips } = inboxHost();
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    await waitFor(() => expect(screen.getByTestId('tips-badge').textContent).toBe('1'));
+    fireEvent.click(screen.getByTestId('nav-tips'));
+    const rows = await screen.findAllByTestId('tip-row');
+    expect(rows).toHaveLength(2);
+    // Markup from a citizen is text: no element is made from it.
+    expect(rows[0]!.textContent).toContain('<img src=x onerror=alert(1)> så en bil');
+    expect(rows[0]!.querySelector('img')).toBeNull();
+    expect(rows[0]!.textContent).toContain('Varsel 7');
+    expect(rows[0]!.textContent).toContain('12 min efter varslet');
+    expect(rows[1]!.textContent).toContain('Ikke knyttet til et varsel');
+
+    fireEvent.click(rows[0]!);
+    const detail = await screen.findByTestId('tip-detail');
+    expect(within(detail).getByTestId('tip-sender').textContent).toBe('+4520123401');
+    fireEvent.click(within(detail).getByTestId('tip-mark-useful'));
+    await waitFor(() => expect(tips[0]!.state).toBe('useful'));
+    await waitFor(() => expect(within(detail).getByTestId('tip-mark-useful').getAttribute('aria-pressed')).toBe('true'));
+
+    fireEvent.change(within(detail).getByTestId('tip-reply-text'), { target: { value: 'Tak, vi kommer forbi' } });
+    fireEvent.click(within(detail).getByTestId('tip-reply-send'));
+    await screen.findByTestId('tip-replied');
+    expect(within(screen.getByTestId('tip-answers')).getByText('Tak, vi kommer forbi')).toBeTruthy();
+
+    // A new tip arrives: the host's aggregated event refreshes the badge and the list.
+    tips.unshift(tip(3));
+    act(() => host.emit('tips.changed', { total: 3, new: 1 }));
+    await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(3));
+    expect(screen.getByTestId('tips-badge').textContent).toBe('1');
+  });
+
+  it('filters by state and shows a refusal in the officer’s language', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.reply'] = () => ({ ok: false, error: { code: 'bad_request', message: 'The tipster has opted out' } });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    fireEvent.click(await screen.findByTestId('nav-tips'));
+    await screen.findAllByTestId('tip-row');
+    fireEvent.change(screen.getByTestId('tips-state-filter'), { target: { value: 'read' } });
+    await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(1));
+    fireEvent.click(screen.getAllByTestId('tip-row')[0]!);
+    const detail = await screen.findByTestId('tip-detail');
+    fireEvent.change(within(detail).getByTestId('tip-reply-text'), { target: { value: 'Hej' } });
+    fireEvent.click(within(detail).getByTestId('tip-reply-send'));
+    expect((await within(detail).findByTestId('error-note')).dataset.code).toBe('bad_request');
+  });
+
+  it('opens the inbox filtered to one alert from elsewhere (the alert and monitor screens)', async () => {
+    const { host } = inboxHost();
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    await screen.findByTestId('screen-map');
+    act(() => r.store.getState().showTipsOf(7));
+    expect((await screen.findByTestId('tips-alert-filter')).textContent).toContain('Varsel 7');
+    await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(1));
+    expect(host.calls.filter((c) => c.channel === 'tips.list').at(-1)?.payload).toMatchObject({ alertId: 7 });
+  });
+});
