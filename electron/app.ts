@@ -12,6 +12,8 @@ import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
 import { gatewayHandlers } from './gateways/handlers';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
+import { reportHandlers } from './reports/handlers';
+import { warmSendFigures } from './reports/figures';
 import { dispatchHandlers } from './sending/handlers';
 import { startSender } from './sending/sender';
 import type { Sender } from './sending/sender';
@@ -65,6 +67,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...subscriberHandlers(services),
     ...testSmsHandlers(services, sender),
     ...tipHandlers(services, () => tips()?.service ?? plainTips),
+    // --- evaluation ---
+    ...reportHandlers(services),
     // --- social ---
     ...socialHandlers(services.store.db, services.now),
   };
@@ -84,6 +88,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
     services.liveGatewayProblems = sender.gatewayProblems;
   }
   tips.attach(sender);
+  // --- evaluation --- finished sends' figures kept ahead of the first report (seconds at most, in steps).
+  void warmSendFigures(services.store.db).catch(() => undefined);
   // --- social ---
   const social =
     opts.sending === false

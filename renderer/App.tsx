@@ -4,6 +4,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { Screen } from './components/Screen';
 import { AlertsScreen } from './features/alerts/AlertsScreen';
+import { EvaluationScreen } from './features/evaluation/EvaluationScreen';
 import { MapScreen } from './features/map/MapScreen';
 import { MonitorScreen } from './features/monitor/MonitorScreen';
 import { Navigation } from './features/navigation/Navigation';
@@ -23,6 +24,7 @@ const screenComponents: Record<ScreenName, ComponentType> = {
   monitor: MonitorScreen,
   tips: TipsScreen,
   subscribers: SubscribersScreen,
+  evaluation: EvaluationScreen,
   settings: SettingsScreen,
 };
 

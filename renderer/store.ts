@@ -36,6 +36,8 @@ import type { TestSmsSlice } from './features/alerts/testSmsSlice';
 import type { SubscribersSlice } from './features/subscribers/subscribersSlice';
 import { createTipsSlice } from './features/tips/tipsSlice';
 import type { TipsSlice } from './features/tips/tipsSlice';
+import { createEvaluationSlice } from './features/evaluation/evaluationSlice';
+import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
 // --- social ---
 import { createSocialSlice } from './features/social/socialSlice';
 import type { SocialSlice } from './features/social/socialSlice';
@@ -50,7 +52,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice & EvaluationSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -73,6 +75,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createMonitorSlice(set, get, deps),
     ...createSubscribersSlice(set, get, deps),
     ...createTipsSlice(set, get, deps),
+    ...createEvaluationSlice(set, get, deps),
     ...createDeliverySlice(set, get, deps),
     ...createTestSmsSlice(set, get, deps),
     ...createSocialSlice(set, get, deps),

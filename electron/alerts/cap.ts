@@ -31,7 +31,7 @@ const msgTypes: Record<AlertKind, 'Alert' | 'Update' | 'Cancel'> = {
   close: 'Cancel',
 };
 
-const events: Record<Category, { da: string; en: string }> = {
+export const events: Record<Category, { da: string; en: string }> = {
   burglary: { da: 'Indbrud', en: 'Burglary' },
   missing_person: { da: 'Savnet person', en: 'Missing person' },
   wanted_vehicle: { da: 'Efterlyst køretøj', en: 'Wanted vehicle' },

@@ -44,6 +44,8 @@ export const auditActions = [
   'tip_changed',
   'tip_replied',
   'tips_deleted',
+  // --- evaluation ---
+  'outcome_recorded',
   'social_channel_added',
   'gateway_removed',
   // --- harden: every security-relevant action (issue 8 §3) ---

@@ -20,6 +20,7 @@ import { smsAnalyzeCommand } from './sms-command';
 import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
+import { reportCommands } from './report-commands';
 import { targetCountCommand } from './target-commands';
 import { serveCommand } from './serve-command';
 import {
@@ -78,6 +79,8 @@ export const commands: Command[] = [
   gatewayShowCommand,
   ...tipsCommands,
   benchInboundCommand,
+  // --- evaluation ---
+  ...reportCommands,
   // --- social ---
   ...socialCommands,
 ];

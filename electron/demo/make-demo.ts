@@ -13,6 +13,8 @@ import type { Store } from '../store/store';
 import type { KdfCost, KeySource } from '../store/keys';
 import { socialChannelService } from '../social/channels';
 import { boundariesFromParsed } from './dagi';
+import { warmSendFigures } from '../reports/figures';
+import { writeHistory } from './history';
 import { insertSubscribers, synthesizeSubscribers } from './synthesize';
 
 export const DEFAULT_DEMO_DISTRICT = 'Nordsjællands Politi';
@@ -54,6 +56,9 @@ export interface DemoOptions {
   subscribers: number;
   seed: number;
   version: string;
+  /** A year of alerts, deliveries, tips, outcomes and sign-ups before now (default true). */
+  history?: boolean;
+  now?: Date;
   progress?: (line: string) => void;
 }
 
@@ -81,6 +86,20 @@ export async function makeDemoStore(opts: DemoOptions): Promise<{ store: Store; 
         boundaries: boundariesFromParsed(opts.boundaries),
       }),
     );
+    if (opts.history !== false) {
+      const officerId = async (username: string) => (await store.db.get<{ id: number }>('SELECT id FROM officers WHERE username = ?', [username]))!.id;
+      await writeHistory({
+        db: store.db,
+        targeting: () => services.targeting(),
+        now: opts.now ?? new Date(),
+        seed: opts.seed,
+        operator: await officerId('jensen'),
+        approver: await officerId('vagtchef'),
+        gateway: 'simulator',
+        ...(opts.progress ? { progress: opts.progress } : {}),
+      });
+      await warmSendFigures(store.db);
+    }
     return { store, subscribers: stats.subscribers, places: stats.places };
   } catch (e) {
     // A half-made demo store is worse than none: remove exactly what was created here.

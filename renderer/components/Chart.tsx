@@ -2,7 +2,9 @@
  * The console's one chart: uPlot wrapped once, so every screen's chart (the alert timeline,
  * the evaluation) draws the same way. Data is uPlot's aligned form: the x values (seconds since
  * the epoch for a time axis) and one array per series, null where a series has no value.
- * Beside the canvas a hidden table gives each series' latest value to screen readers and tests.
+ * With `xLabels` the x axis is categorical (months, groups): x values are the labels' indexes.
+ * A series is a line, or bars. Beside the canvas a hidden table gives each series' latest
+ * value to screen readers and tests.
  */
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
@@ -23,6 +25,8 @@ export interface ChartSeries {
   scale?: string;
   /** Shown in the hidden table (data-testid="chart-latest-KEY"). */
   key: string;
+  /** Default 'line'. */
+  kind?: 'line' | 'bars';
 }
 
 export interface ChartAxis {
@@ -38,14 +42,22 @@ export interface ChartProps {
   axes?: readonly ChartAxis[];
   /** The x values are seconds since the epoch. */
   time?: boolean;
+  /** A categorical x axis: one label per x index (0, 1, 2, …); implies time: false. */
+  xLabels?: readonly string[];
   height?: number;
   ariaLabel: string;
   formatValue?: (v: number) => string;
   testId?: string;
 }
 
-function options(p: ChartProps, width: number): uPlot.Options {
-  const axes: uPlot.Axis[] = [{ stroke: '#555', grid: { stroke: '#eee' } }];
+function options(p: ChartProps, width: number, UPlot: typeof uPlot): uPlot.Options {
+  const labels = p.xLabels;
+  const axes: uPlot.Axis[] = [
+    labels
+      ? { stroke: '#555', grid: { stroke: '#eee' }, splits: () => labels.map((_, i) => i), values: (_u, ticks) => ticks.map((i) => labels[Math.round(i)] ?? '') }
+      : { stroke: '#555', grid: { stroke: '#eee' } },
+  ];
+  const bars = UPlot.paths.bars?.({ size: [0.6, 60] });
   for (const a of p.axes ?? [{ scale: 'y', label: '' }]) {
     axes.push({
       scale: a.scale,
@@ -60,10 +72,18 @@ function options(p: ChartProps, width: number): uPlot.Options {
   return {
     width,
     height: p.height ?? 240,
-    scales: { x: { time: p.time ?? true } },
+    // A categorical axis keeps half a step either side, so bars at the ends show whole.
+    scales: { x: labels ? { time: false, range: () => [-0.5, labels.length - 0.5] } : { time: p.time ?? true } },
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    series: [{}, ...p.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, scale: s.scale ?? 'y', spanGaps: true, points: { show: false } }))],
+    series: [
+      labels ? { value: (_u: uPlot, i: number | null) => (i === null ? '' : (labels[Math.round(i)] ?? '')) } : {},
+      ...p.series.map((s) =>
+        s.kind === 'bars' && bars
+          ? { label: s.label, stroke: s.color, fill: `${s.color}cc`, width: 1, scale: s.scale ?? 'y', paths: bars, points: { show: false } }
+          : { label: s.label, stroke: s.color, width: 2, scale: s.scale ?? 'y', spanGaps: true, points: { show: false } },
+      ),
+    ],
     axes,
   };
 }
@@ -73,7 +93,7 @@ export function Chart(p: ChartProps) {
   const plot = useRef<uPlot | null>(null);
   const latestData = useRef(p.data);
   latestData.current = p.data;
-  const shape = JSON.stringify([p.series, p.axes, p.time, p.height]);
+  const shape = JSON.stringify([p.series, p.axes, p.time, p.height, p.xLabels]);
 
   useEffect(() => {
     const el = box.current;
@@ -84,7 +104,7 @@ export function Chart(p: ChartProps) {
     void loadUPlot().then((UPlot) => {
       if (gone || !UPlot) return;
       try {
-        u = new UPlot(options(p, Math.max(200, el.clientWidth || 600)), latestData.current, el);
+        u = new UPlot(options(p, Math.max(200, el.clientWidth || 600), UPlot), latestData.current, el);
       } catch {
         u = null; // no canvas (a DOM without one): the table below still tells the figures
       }

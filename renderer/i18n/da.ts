@@ -5,6 +5,7 @@ import { socialDa } from './social.da';
 import { subscribersDa } from './subscribers.da';
 // --- tips ---
 import { tipsDa } from './tips.da';
+import { evaluationDa } from './evaluation.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -13,6 +14,7 @@ export const da = {
   ...socialDa,
   ...subscribersDa,
   ...tipsDa,
+  ...evaluationDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -25,6 +27,7 @@ export const da = {
     monitor: 'Overvågning',
     tips: 'Tips',
     subscribers: 'Abonnenter',
+    evaluation: 'Evaluering',
     settings: 'Indstillinger',
   },
   notBuilt: {

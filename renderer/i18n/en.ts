@@ -5,6 +5,7 @@ import { socialEn } from './social.en';
 import { subscribersEn } from './subscribers.en';
 // --- tips ---
 import { tipsEn } from './tips.en';
+import { evaluationEn } from './evaluation.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -13,6 +14,7 @@ export const en: Translation = {
   ...socialEn,
   ...subscribersEn,
   ...tipsEn,
+  ...evaluationEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -25,6 +27,7 @@ export const en: Translation = {
     monitor: 'Monitor',
     tips: 'Tips',
     subscribers: 'Subscribers',
+    evaluation: 'Evaluation',
     settings: 'Settings',
   },
   notBuilt: {

@@ -9,6 +9,7 @@ import { TargetAreaSchema, TargetFilterSchema } from '../targeting/area';
 import { SendStatus } from '../dispatch/schema';
 import { AlertTimeline, SocialChannelSummary, SocialComment } from '../social/schema';
 import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
+import { AlertFigures, EvaluationReport, Outcome, PeriodQuery } from '../reports/schema';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -435,6 +436,26 @@ export const channels = {
         details: z.unknown(),
       }),
     ),
+  },
+  // --- evaluation ---
+  /** Every evaluation figure for a period (and district/category), from the raw rows. */
+  'reports.evaluation': { request: PeriodQuery, response: EvaluationReport },
+  /** What came of a sent alert (operator or shift leader; audited; a later record replaces it). */
+  'reports.setOutcome': {
+    request: z
+      .object({ alertId: z.number().int(), outcome: Outcome, tipsHelped: z.boolean().nullable(), note: z.string().max(2000).default('') })
+      .strict(),
+    response: AlertFigures,
+  },
+  /** The after-action report of a sent alert as a PDF, for the browser to save. */
+  'reports.alertPdf': {
+    request: z.object({ id: z.number().int(), lang: z.enum(['da', 'en']).default('da') }).strict(),
+    response: z.object({ fileName: z.string(), base64: z.string() }),
+  },
+  /** The period report as a PDF. */
+  'reports.periodPdf': {
+    request: PeriodQuery.extend({ lang: z.enum(['da', 'en']).default('da') }).strict(),
+    response: z.object({ fileName: z.string(), base64: z.string() }),
   },
   // --- test SMS to the signed-in officer's own phone ---
   /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */

@@ -16,7 +16,7 @@ async function renderApp(r: Rig = rig()) {
   return r;
 }
 
-const navIds = ['nav-map', 'nav-alerts', 'nav-monitor', 'nav-tips', 'nav-subscribers', 'nav-settings'];
+const navIds = ['nav-map', 'nav-alerts', 'nav-monitor', 'nav-tips', 'nav-subscribers', 'nav-evaluation', 'nav-settings'];
 
 describe('the app frame', () => {
   it('shows the navigation in Danish, as a list of buttons, the map current', async () => {
@@ -30,9 +30,10 @@ describe('the app frame', () => {
       'Overvågning',
       'Tips',
       'Abonnenter',
+      'Evaluering',
       'Indstillinger',
     ]);
-    expect(within(nav).getAllByRole('listitem')).toHaveLength(6);
+    expect(within(nav).getAllByRole('listitem')).toHaveLength(7);
     expect(screen.getByTestId('nav-map').getAttribute('aria-current')).toBe('page');
     expect(buttons.filter((b) => b.hasAttribute('aria-current'))).toHaveLength(1);
     await screen.findByTestId('outline-district');
