@@ -5,6 +5,7 @@
  */
 import type { EventName } from '../shared/bridge/contract';
 import { alertHandlers } from './alerts/handlers';
+import { appendAudit } from './audit/service';
 import { boundaryHandlers } from './boundaries/handlers';
 import { createDispatcher, consoleLog } from './bridge/dispatcher';
 import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
@@ -84,7 +85,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const tips = createTips(services);
   const sender = opts.sending === false ? null : await startSender({ services, inbound: tips.inbound });
-  if (sender) services.liveGatewayStates = sender.gatewayStates;
+  if (sender) {
+    services.liveGatewayStates = sender.gatewayStates;
+    services.liveGatewayProblems = sender.gatewayProblems;
+  }
   tips.attach(sender);
   // --- social ---
   const social =
@@ -95,11 +99,19 @@ export async function startApp(opts: AppOptions): Promise<App> {
           now: services.now,
           onChange: (alertIds) => services.emit('social.changed', { alertIds }),
           imageFor: (alertId) => areaPictureFor(services, alertId),
+          // Comments and replies under our posts are tips, in the same inbox as the SMS ones.
+          toInbox: async (c) =>
+            void (await tips.intake.takeSocial({ channel: c.channel, externalId: c.externalId, sender: c.author, text: c.text, receivedAt: c.receivedAt, alertId: c.alertId })),
         });
   return {
     tips,
     dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log ?? consoleLog, {
       idleLockMs: () => idleLockMs,
+      // --- harden: the idle lock is a sign-out the officer did not ask for: audited ---
+      onIdleLock: (officer, caller) =>
+        services.store.db.transaction(async (tx) => {
+          await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'lock', subject: 'session', details: { host: caller.host, reason: 'idle' } });
+        }),
     }),
     services,
     sender,

@@ -38,6 +38,8 @@ export interface Services {
   liveTargeting: LiveTargeting;
   /** Set by the running console's sender: the gateways' live connection states. */
   liveGatewayStates: (() => Map<string, GatewaySummary['state']>) | null;
+  /** Set by the running console's sender: gateways refusing every message, in their own words. */
+  liveGatewayProblems: (() => Map<string, { code: string; reason: string }>) | null;
   status(): Promise<AppStatus>;
   /** Every bridge event the services raise goes to the listeners here (none in the CLI). */
   emit: EventListener;
@@ -105,6 +107,7 @@ export function createServices(opts: ServiceOptions): Services {
   const count = async (table: string) => (await store.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
   const services: Services = {
     liveGatewayStates: null,
+    liveGatewayProblems: null,
     store,
     boundaries,
     registry,
@@ -132,13 +135,12 @@ export function createServices(opts: ServiceOptions): Services {
           places: await count('places'),
           boundaries: await boundaries.count(),
         },
-        gateways: configured.map((g) => ({
-          name: g.name,
-          kind: g.kind,
+        gateways: configured.map((g) => {
+          const problem = services.liveGatewayProblems?.().get(g.name);
           // Live when the console is sending; the CLI has no connections and says so.
-          state: !g.enabled ? 'disabled' : (services.liveGatewayStates?.().get(g.name) ?? 'disconnected'),
-          primary: g.primary,
-        })),
+          const state = !g.enabled ? 'disabled' : problem ? 'attention' : (services.liveGatewayStates?.().get(g.name) ?? 'disconnected');
+          return { name: g.name, kind: g.kind, state, primary: g.primary, ...(problem && g.enabled ? { problem } : {}) };
+        }),
         map: { tileUrl: opts.tileUrl !== undefined ? opts.tileUrl : await settings.get('map.tileUrl') },
         district: await (async () => {
           const code = await settings.get('console.district');

@@ -141,6 +141,19 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     if (patch.capStatus !== undefined) set('cap_status', patch.capStatus);
     if (patch.urgency !== undefined) set('urgency', patch.urgency);
     if (patch.category !== undefined) set('category', patch.category);
+    if (patch.releaseAt !== undefined || patch.expiresAt !== undefined) {
+      // The composer sends its whole form each save: only a changed schedule is checked (a
+      // saved end of sending that has since passed must not block saving the text).
+      const current = await ctx.row(ctx.db, id);
+      const iso = (s: string | null | undefined) => (s == null ? null : new Date(s).toISOString());
+      const releaseAt = patch.releaseAt !== undefined ? iso(patch.releaseAt) : current.release_at;
+      const expiresAt = patch.expiresAt !== undefined ? iso(patch.expiresAt) : current.expires_at;
+      if (releaseAt !== current.release_at || expiresAt !== current.expires_at) {
+        const schedule = checkedSchedule(releaseAt, expiresAt, ctx.now());
+        set('release_at', schedule.releaseAt);
+        set('expires_at', schedule.expiresAt);
+      }
+    }
     const targets = patch.area !== undefined || patch.filter !== undefined;
     if (targets || patch.category !== undefined) {
       const current = await ctx.row(ctx.db, id);
@@ -383,4 +396,24 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       return ctx.templates();
     },
   };
+}
+
+/** Schedules further ahead than this are a slip (a wrong year), not a plan. */
+const MAX_SCHEDULE_MS = 366 * 24 * 3600_000;
+
+/** The schedule as stored (UTC ISO), or a bad request saying what is wrong with it. */
+export function checkedSchedule(releaseAt: string | null, expiresAt: string | null, now: Date): { releaseAt: string | null; expiresAt: string | null } {
+  const norm = (s: string | null) => (s === null ? null : new Date(s).toISOString());
+  const r = norm(releaseAt);
+  const e = norm(expiresAt);
+  const t = now.getTime();
+  for (const [field, value] of [['releaseAt', r], ['expiresAt', e]] as const) {
+    if (value !== null && Math.abs(Date.parse(value) - t) > MAX_SCHEDULE_MS) {
+      throw new TrykError('bad_request', `${field} is more than a year away`, { field, reason: 'too_far' });
+    }
+  }
+  if (e !== null && Date.parse(e) <= Math.max(t, r === null ? t : Date.parse(r))) {
+    throw new TrykError('bad_request', 'The end of sending must come after the release (and after now)', { field: 'expiresAt', reason: 'before_release' });
+  }
+  return { releaseAt: r, expiresAt: e };
 }

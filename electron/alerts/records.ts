@@ -44,6 +44,9 @@ export interface Row {
   approved_revision: number | null;
   decision_comment: string | null;
   released_at: string | null;
+  /** Migration 0012: the planned release and the end of sending. */
+  release_at: string | null;
+  expires_at: string | null;
   created_at: string;
   updated_at: string;
   created_by_name: string | null;
@@ -132,6 +135,8 @@ export function alertContext(deps: AlertServiceDeps): AlertContext {
       needsApproval: open ? ruleNeedsApproval(rule, r.category, r.recipient_estimate) : r.needs_approval === 1,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      releaseAt: r.release_at,
+      expiresAt: r.expires_at,
     };
   }
 

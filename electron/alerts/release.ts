@@ -21,6 +21,10 @@ export interface AlertReleases {
 }
 
 export function alertReleases(ctx: AlertContext): AlertReleases {
+  /** The send's validity from the alert's end of sending: what is not out by then expires. */
+  const validity = (expiresAt: string | null): { validityMinutes?: number } =>
+    expiresAt === null ? {} : { validityMinutes: Math.max(1, Math.ceil((Date.parse(expiresAt) - ctx.now().getTime()) / 60_000)) };
+
   async function markReleased(id: number, recipients: ArrayLike<number>, actor: Actor | null = null): Promise<Alert> {
     const at = ctx.now().toISOString();
     const r = await ctx.db.transaction(async (tx) => {
@@ -70,6 +74,7 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
       recipients,
       priority: released.urgency,
       respectQuietHours: released.urgency === 'routine',
+      ...validity(released.expiresAt),
     };
   }
 
@@ -78,7 +83,7 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
     if (r.status !== 'scheduled') throw new TrykError('conflict', `Only a scheduled alert has a plan to resume (this one is ${r.status})`, { status: r.status });
     const recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [id])).map((x) => x.s);
     const text = smsAsSent({ smsText: r.sms_text, capStatus: r.cap_status, language: r.language });
-    return { alertId: id, alertRef: `alert:${id}`, text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine' };
+    return { alertId: id, alertRef: `alert:${id}`, text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine', ...validity(r.expires_at) };
   }
 
   async function move(id: number, from: readonly AlertStatus[], to: 'sending' | 'sent'): Promise<Alert> {
@@ -97,7 +102,16 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
 
   return {
     async releasable() {
-      return (await ctx.db.all<{ id: number }>(`SELECT id FROM alerts WHERE status = 'approved' ORDER BY approved_at, id`)).map((r) => r.id);
+      // Due: no planned release, or its time has come; and not past its end of sending (then
+      // nobody may get it any more, and it waits approved for an officer to cancel or re-plan).
+      const now = ctx.now().toISOString();
+      return (
+        await ctx.db.all<{ id: number }>(
+          `SELECT id FROM alerts WHERE status = 'approved' AND (release_at IS NULL OR release_at <= ?) AND (expires_at IS NULL OR expires_at > ?)
+            ORDER BY approved_at, id`,
+          [now, now],
+        )
+      ).map((r) => r.id);
     },
     release,
     resumePlan,

@@ -60,4 +60,6 @@ export interface ReleasePlan {
   recipients: number[];
   priority: 'urgent' | 'routine';
   respectQuietHours: boolean;
+  /** Minutes from release to the alert's end of sending, when it has one (the engine expires the rest then). */
+  validityMinutes?: number;
 }

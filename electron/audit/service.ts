@@ -55,6 +55,7 @@ export const auditActions = [
   // --- session helper: test SMS to an officer's own phone ---
   'officer_phone_set',
   'test_sms',
+  'send_resent',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -67,6 +67,8 @@ export interface DispatchOptions {
   now?: () => number;
   /** Idle time after which a signed-in officer is signed out (0: never). */
   idleLockMs?: () => number;
+  /** Told when the idle lock signs an officer out (the console audits it as `lock`). */
+  onIdleLock?: (officer: SignedInOfficer, caller: Caller) => Promise<void> | void;
 }
 
 export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleLog, opts: DispatchOptions = {}): Dispatch {
@@ -87,7 +89,13 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleL
     const { session } = caller;
     const idle = opts.idleLockMs?.() ?? 0;
     if (session.officer && idle > 0 && now() - session.lastActivity > idle) {
+      const locked = session.officer;
       session.officer = null; // locked: the next call that needs a role asks for sign-in again
+      try {
+        await opts.onIdleLock?.(locked, caller);
+      } catch (e) {
+        log.failed('session.lock', e instanceof Error ? e.message : 'unknown error');
+      }
       if (handler.roles) {
         log.refused(channel, 'unauthorized');
         return fail('unauthorized', 'The console locked itself after a quiet spell: sign in again', { reason: 'idle_lock' });

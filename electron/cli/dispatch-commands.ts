@@ -5,14 +5,16 @@
  */
 import { alertPosts } from '../social/service';
 import { TrykError } from '../../shared/bridge/result';
-import { cancelInStore, pauseInStore, readLog, resumeInStore, storedStatus } from '../dispatch/outbox';
+import { cancelInStore, pauseInStore, readLog, resendFailedInStore, resumeInStore, storedStatus } from '../dispatch/outbox';
+import { appendAudit } from '../audit/service';
+import { createServices } from '../services';
+import { VERSION } from './version';
 import type { SendStatus } from '../dispatch/outbox';
 import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
-import { appendAudit } from '../audit/service';
 import { officerService } from '../officers/service';
-import { actorOrStorePassphrase } from './sign-in';
+import { actorOrStorePassphrase, signInWithRole } from './sign-in';
 
 function sendIdOf(ctx: CommandContext): number {
   const [id, ...rest] = ctx.positionals;
@@ -37,6 +39,12 @@ export function formatSendStatus(s: SendStatus): string {
   ];
   if (s.possibleDuplicates > 0) lines.push(`Possible duplicates: ${n(s.possibleDuplicates)} (in flight when the console or the link stopped)`);
   if (s.failures.length) lines.push(`Failures:     ${s.failures.map((f) => `${f.reason} ${n(f.count)}`).join(', ')}`);
+  if (s.attention) {
+    lines.push(
+      `Needs attention: gateway ${s.attention.gateway} refuses every message (${s.attention.code}): "${s.attention.reason}".`,
+      `               Paused by itself at ${s.attention.since}; the recipients wait in the queue. Fix the gateway, then: tryk send resume ${s.sendId}`,
+    );
+  }
   lines.push(`Released:     ${s.releasedAt ?? '-'}${s.finishedAt ? `; finished ${s.finishedAt}` : ''}`);
   return lines.join('\n');
 }
@@ -113,3 +121,30 @@ function controlCommand(verb: 'pause' | 'resume' | 'cancel', summary: string): C
 export const sendPauseCommand = controlCommand('pause', 'pause a send: nothing more is submitted until it is resumed');
 export const sendResumeCommand = controlCommand('resume', 'resume a paused send');
 export const sendCancelCommand = controlCommand('cancel', 'cancel what a send has not yet submitted');
+
+// --- core: resend ---
+export const sendResendCommand: Command = {
+  name: 'send resend',
+  summary: "queue a send's failed recipients again (never one already delivered); a shift leader's call, audited",
+  usage: 'tryk send resend SEND --failed --as APPROVER [--data-dir DIR] [--json]',
+  options: { failed: { type: 'boolean' }, as: { type: 'string' } },
+  async run(ctx) {
+    const id = sendIdOf(ctx);
+    if (ctx.values.failed !== true) throw new UsageError('say which recipients: --failed (the only ones a send is resent to)');
+    if (typeof ctx.values.as !== 'string') throw new UsageError('--as APPROVER is required: resending is the shift leader\'s call');
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const officer = await signInWithRole(ctx, services.officers, ['approver'], 'resend a send');
+      let resent = 0;
+      await store.db.transaction(async (tx) => {
+        resent = (await resendFailedInStore(tx, id, Date.now())).resent;
+        await appendAudit(tx, { at: new Date(), officer: officer.username, action: 'send_resent', subject: `send:${id}`, details: { resent, via: 'cli' } });
+      });
+      const status = await storedStatus(store.db, id);
+      return {
+        text: `Send ${id}: ${n(resent)} failed recipient(s) queued again; a running console (tryk serve, the app) sends them when it next holds the store.`,
+        json: { resent, status },
+      };
+    });
+  },
+};

@@ -15,8 +15,9 @@ import { demoCommand } from './demo-command';
 import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
+import { mapTestTilesCommand } from './map-commands';
 import { smsAnalyzeCommand } from './sms-command';
-import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
+import { alertStatusCommand, sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from './dispatch-commands';
 import { officerAddCommand, officerListCommand, officerSetPhoneCommand } from './officer-commands';
 import { resolveDataDir } from './paths';
 import { targetCountCommand } from './target-commands';
@@ -60,10 +61,12 @@ export const commands: Command[] = [
   alertImportCapCommand,
   smsAnalyzeCommand,
   settingsCommand,
+  mapTestTilesCommand,
   alertStatusCommand,
   sendStatusCommand,
   sendPauseCommand,
   sendResumeCommand,
+  sendResendCommand,
   sendCancelCommand,
   auditVerifyCommand,
   auditListCommand,

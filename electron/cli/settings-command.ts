@@ -14,7 +14,8 @@ import { checkKeywords } from '../tips/keywords';
 const editable = {
   'security.idleLockMinutes': z.coerce.number().int().min(0).max(240),
   'sms.pricePerPartOre': z.coerce.number().int().min(0).max(100_000),
-  'map.tileUrl': z.union([z.literal('off').transform(() => null), z.url({ protocol: /^https$/ }).max(500)]),
+  // http too: a control room's internal tile server is often plain HTTP on the police network.
+  'map.tileUrl': z.union([z.literal('off').transform(() => null), z.url({ protocol: /^https?$/ }).max(500)]),
   'cap.senderName': z.string().trim().min(1).max(200),
   // --- tips ---
   'tips.windowHours': z.coerce.number().int().min(1).max(24 * 14),

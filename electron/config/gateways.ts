@@ -34,18 +34,8 @@ export function gatewayKindOf(url: string): GatewayKind {
   return kind;
 }
 
-/** A URL with its password removed, for display and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return u.toString();
-    // The URL serializer would percent-encode the dots (%E2%80%A2…): mask after serializing.
-    u.password = 'REDACTED';
-    return u.toString().replace(':REDACTED@', ':••••@');
-  } catch {
-    return '(invalid URL)';
-  }
-}
+/** One copy of URL redaction, with the gateway URL helpers. */
+export { redactUrl } from '../gateways/url';
 
 export interface GatewayConfigService {
   list(): Promise<GatewayConfig[]>;

@@ -15,7 +15,22 @@
 import { TrykError } from '../../shared/bridge/result';
 import type { Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
 import type { Db, Queryable } from '../store/db';
-import { FINAL_STATES, appendLog, cancelInStore, emptyCounts, finishedCount, getSend, iso, pauseInStore, resumeInStore, sortedFailures, storedStatus } from './outbox';
+import {
+  FINAL_STATES,
+  appendLog,
+  cancelInStore,
+  countsFor,
+  emptyCounts,
+  failuresFor,
+  finishedCount,
+  getSend,
+  iso,
+  pauseInStore,
+  resendFailedInStore,
+  resumeInStore,
+  sortedFailures,
+  storedStatus,
+} from './outbox';
 import type { OutboxCounts, OutboxState, SendRow, SendState, SendStatus } from './outbox';
 import { writeOutcomes } from './outcomes';
 import { RateLimitedEmitter, ThroughputMeter } from './progress';
@@ -23,7 +38,7 @@ import { RecentMessages, writeReceipts } from './receipts';
 import { claim, createLane, failover, noteFlow, noteGatewayRefusals, pauseForAttention } from './lanes';
 import { checkRelease, freezeRecipients } from './release';
 import type { ReleaseRequest, ReleaseResult } from './release';
-import { recoverSends } from './recovery';
+import { loadSend, recoverSends } from './recovery';
 import { Deltas, defaultTuning, isOpen } from './runtime';
 import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Recorded, SendRuntime } from './runtime';
 import { promoteAndExpire } from './validity';
@@ -49,9 +64,16 @@ export interface DispatchEngine {
   pause(sendId: number): Promise<SendStatus>;
   resume(sendId: number): Promise<SendStatus>;
   cancel(sendId: number): Promise<SendStatus>;
+  /**
+   * Queues the send's failed recipients again (never a delivered one); `record` runs in the
+   * same transaction (the audit entry of who asked).
+   */
+  resendFailed(sendId: number, record?: (tx: Queryable, resent: number) => Promise<void>): Promise<SendStatus>;
   status(sendId: number): Promise<SendStatus>;
   /** Sends not yet done (sending, paused, or cancelled with messages still out). */
   active(): number[];
+  /** Gateways refusing every message (sends on them paused), with the code and their own words. */
+  gatewayProblems(): Map<string, { code: string; reason: string }>;
   /** Aggregated progress, a few events per second per send at most; returns the unsubscribe. */
   onProgress(listener: (status: SendStatus) => void): Unsubscribe;
   /** Resolves when the send is done or cancelled and has nothing out any more. */
@@ -439,7 +461,32 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     });
   }
 
+  async function resendFailed(sendId: number, record?: (tx: Queryable, resent: number) => Promise<void>): Promise<SendStatus> {
+    return inSerial(async () => {
+      const t = now();
+      await db.transaction(async (tx) => {
+        const { resent } = await resendFailedInStore(tx, sendId, t);
+        await record?.(tx, resent);
+      });
+      const fresh = (await getSend(db, sendId)) as SendRow;
+      const known = sends.get(sendId);
+      if (known) {
+        Object.assign(known.row, { state: fresh.state, finished_at: fresh.finished_at });
+        known.counts = await countsFor(db, sendId);
+        known.failures = await failuresFor(db, sendId);
+      } else {
+        sends.set(sendId, await loadSend(db, fresh, tuning.throughputWindowMs));
+      }
+      const s = sends.get(sendId) as SendRuntime;
+      log.info(`send ${sendId}: failed recipients queued again`);
+      changed(s);
+      kick();
+      return snapshot(s);
+    });
+  }
+
   return {
+    resendFailed,
     async start() {
       if (started) return;
       attach();
@@ -457,6 +504,8 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       return s ? snapshot(s) : storedStatus(db, sendId);
     },
     active: () => [...sends.values()].filter(isOpen).map((s) => s.row.id),
+    gatewayProblems: () =>
+      new Map([...lanes.values()].filter((l) => l.attention).map((l) => [l.name, { code: l.attention!.code, reason: l.attention!.reason }])),
     onProgress(listener) {
       listeners.add(listener);
       return () => {

@@ -208,6 +208,34 @@ export async function resumeInStore(q: Queryable, sendId: number, nowMs: number)
   return { ...send, state: 'sending' };
 }
 
+/** Failed for a reason no resend can cure: the number itself. */
+const NEVER_RESENT = 'INVALID_NUMBER';
+
+/**
+ * Queues a send's failed recipients again (after a gateway fix, or a temporary cause), and
+ * only them: delivered, accepted, expired and cancelled rows are not touched, so nobody who
+ * got the message gets it twice. A finished send reopens. Must run inside a transaction.
+ */
+export async function resendFailedInStore(q: Queryable, sendId: number, nowMs: number): Promise<{ resent: number }> {
+  const send = await requireSend(q, sendId);
+  if (send.state === 'cancelled' || send.state === 'queued') {
+    throw new TrykError('conflict', `Send ${sendId} is ${send.state}: only a sending, paused or finished send can be resent to`, { state: send.state });
+  }
+  const failed = `SELECT id FROM outbox WHERE send_id = ? AND state = 'failed' AND coalesce(reason_code, '') <> '${NEVER_RESENT}'`;
+  // The old parts' receipts belong to the failed attempt; a multi-part message is judged by its new parts only.
+  await q.run(`DELETE FROM outbox_parts WHERE outbox_id IN (${failed})`, [sendId]);
+  const resent = (
+    await q.run(
+      `UPDATE outbox SET state = 'queued', reason_code = NULL, next_attempt_at = ?, attempts = 0, updated_at = ? WHERE id IN (${failed})`,
+      [nowMs, nowMs, sendId],
+    )
+  ).changes;
+  if (resent === 0) throw new TrykError('bad_request', `Send ${sendId} has no failed recipients to resend to`, { failed: 0 });
+  if (send.state === 'done') await q.run("UPDATE sends SET state = 'sending', finished_at = NULL WHERE id = ?", [sendId]);
+  await appendLog(q, sendId, nowMs, 'resent', resent);
+  return { resent };
+}
+
 /**
  * Cancels what has not left: queued and deferred rows become cancelled at once; rows in
  * flight or accepted finish as the gateway says. Must run inside a transaction.

@@ -50,3 +50,16 @@ export function gatewayCredentials(parsed: URL, userLabel: string): { user: stri
     failUrl(`The ${userLabel} or password in the gateway address is badly percent-encoded`);
   }
 }
+
+/** A URL with its password removed, for display and logs (the one copy: settings, CLI, logs). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return u.toString();
+    // URL would percent-encode the bullets: put a plain placeholder in, then swap it.
+    u.password = 'REDACTED';
+    return u.toString().replace(':REDACTED@', ':••••@');
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -1,8 +1,8 @@
 /** The dispatch channels: the monitor's view of sends and their control, over the running sender. */
 import { TrykError } from '../../shared/bridge/result';
+import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, DomainHandlers } from '../bridge/dispatcher';
-import { appendAudit } from '../audit/service';
 import type { Services } from '../services';
 import { deliveryCells } from './cells';
 import type { Sender } from './sender';
@@ -10,7 +10,7 @@ import type { Sender } from './sender';
 /** Recent sends for the monitor. */
 const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 
-type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.cells';
+type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
 
 export function dispatchHandlers(services: Services, sender: () => Sender | null): DomainHandlers<DispatchChannel> {
   const engine = () => {
@@ -46,6 +46,14 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     'dispatch.pause': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_paused', sendId, () => engine().pause(sendId)) },
     'dispatch.resume': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_resumed', sendId, () => engine().resume(sendId)) },
     'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_cancelled', sendId, () => engine().cancel(sendId)) },
+    // Sending again after a gateway fix is the shift leader's call too; never to anyone delivered.
+    'dispatch.resend': {
+      roles: ['approver'],
+      handle: ({ sendId }, caller) =>
+        engine().resendFailed(sendId, (tx, resent) =>
+          appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'send_resent', subject: `send:${sendId}`, details: { resent, via: 'console' } }).then(() => undefined),
+        ),
+    },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
   };
 }

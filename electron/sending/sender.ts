@@ -17,6 +17,8 @@ export interface Sender {
   engine: DispatchEngine;
   /** Connection state per configured gateway, for the status bar. */
   gatewayStates(): Map<string, GatewaySummary['state']>;
+  /** Gateways refusing every message, in their own words (the engine paused their sends). */
+  gatewayProblems(): Map<string, { code: string; reason: string }>;
   /** Releases every approved alert whose gateway is connected; returns the send ids started. */
   releaseApproved(): Promise<number[]>;
   /**
@@ -107,8 +109,15 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   }
 
   const { alerts } = services;
+  let problems = 0;
   const onProgress = (s: SendStatus) => {
     emit('dispatch.progress', s);
+    // A gateway that started or stopped refusing everything changes the status bar too.
+    const now = engine?.gatewayProblems().size ?? 0;
+    if (now !== problems) {
+      problems = now;
+      statusChanged();
+    }
     const m = s.alertRef?.match(/^alert:(\d+)$/);
     if (!m) return;
     const id = Number(m[1]);
@@ -154,7 +163,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
           recipients: plan.recipients,
           priority: plan.priority,
           respectQuietHours: plan.respectQuietHours,
-          validityMinutes: ALERT_VALIDITY_MINUTES,
+          validityMinutes: plan.validityMinutes ?? ALERT_VALIDITY_MINUTES,
           primary: p.name,
           fallback: fallback(),
         });
@@ -174,6 +183,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   return {
     engine: started,
     gatewayStates: () => states,
+    gatewayProblems: () => started.gatewayProblems(),
     releaseApproved,
     async sendOne(to, text) {
       const p = primary();

@@ -37,6 +37,21 @@ export interface SocialRunnerOptions {
   maxAttempts?: number;
   /** Picture of an alert's area to attach to a Facebook post (null: text only). */
   imageFor?: (alertId: number) => Promise<Uint8Array | null>;
+  /**
+   * The tip inbox's intake: comments read under our posts are handed to it after they are
+   * stored (it ignores one it has already). At start every stored comment is handed again, so
+   * a crash between the two loses none.
+   */
+  toInbox?: (comment: InboxComment) => Promise<void>;
+}
+
+export interface InboxComment {
+  channel: SocialKind;
+  externalId: string;
+  author: string;
+  text: string;
+  receivedAt: Date;
+  alertId: number | null;
 }
 
 export interface SocialRunner {
@@ -118,6 +133,21 @@ export function startSocialRunner(o: SocialRunnerOptions): SocialRunner {
   const inFlight = new Set<Promise<unknown>>();
 
   const iso = (d: Date) => d.toISOString();
+
+  async function handToInbox(cm: InboxComment) {
+    if (!o.toInbox) return;
+    // Kept in social_comments either way; the inbox takes it again at the next start.
+    await o.toInbox(cm).catch((e: unknown) => log.warn(`social: a comment could not reach the tip inbox (${(e as Error).message})`));
+  }
+
+  /** Every stored comment to the inbox once at start (it ignores the ones it has): nothing lost to a crash in between. */
+  const handedAll = (async () => {
+    if (!o.toInbox) return;
+    const rows = await db.all<{ kind: SocialKind; remote_id: string; author: string; text: string; created_at: string; alert_id: number | null }>(
+      'SELECT c.kind, sc.remote_id, sc.author, sc.text, sc.created_at, sc.alert_id FROM social_comments sc JOIN social_channels c ON c.id = sc.channel_id ORDER BY sc.id',
+    );
+    for (const r of rows) await handToInbox({ channel: r.kind, externalId: r.remote_id, author: r.author, text: r.text, receivedAt: new Date(r.created_at), alertId: r.alert_id });
+  })().catch((e: unknown) => log.warn(`social: stored comments could not be handed to the tip inbox (${(e as Error).message})`));
 
   /** Rows for every released alert that chose a kind, on each enabled channel of that kind added before the release. */
   async function plan(list: SocialChannel[]) {
@@ -209,20 +239,23 @@ export function startSocialRunner(o: SocialRunnerOptions): SocialRunner {
       }
       const comments = p.kind === 'post' ? await connector.comments(p.remote_id!) : [];
       const stamp = iso(now());
+      const fresh: typeof comments = [];
       await db.transaction(async (tx) => {
         for (const [metric, value] of Object.entries(figures)) {
           await tx.run('INSERT OR REPLACE INTO social_metrics (post_id, at, metric, value) VALUES (?, ?, ?, ?)', [p.id, stamp, metric.slice(0, 40), Math.round(value)]);
         }
         for (const cm of comments) {
-          await tx.run(
+          const r = await tx.run(
             `INSERT OR IGNORE INTO social_comments (channel_id, post_id, alert_id, remote_id, author, text, created_at, received_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
             [c.id, p.id, p.alert_id, cm.id, cm.author, cm.text, cm.createdAt, stamp],
           );
+          if (r.changes > 0) fresh.push(cm);
         }
         const delay = nextPollDelayMs(now().getTime() - postedMs, pollBase);
         await tx.run('UPDATE social_posts SET polls = polls + 1, next_poll_at = ? WHERE id = ?', [delay === null ? null : iso(new Date(now().getTime() + delay)), p.id]);
       });
+      for (const cm of fresh) await handToInbox({ channel: c.kind, externalId: cm.id, author: cm.author, text: cm.text, receivedAt: new Date(cm.createdAt), alertId: p.alert_id });
     } catch (e) {
       if (!(e instanceof SocialError)) throw e;
       if (e.errorClass === 'not_found') {
@@ -305,6 +338,7 @@ export function startSocialRunner(o: SocialRunnerOptions): SocialRunner {
     simulator: () => simulator,
     async close() {
       closed = true;
+      await handedAll;
       clearInterval(timer);
       await ticking;
       await Promise.allSettled([...inFlight]);
@@ -366,9 +400,13 @@ export async function alertTimeline(db: Db, alertId: number): Promise<AlertTimel
         [alertId, kind, name],
       )
     ).map((r) => [Date.parse(r.at), r.value] as [number, number]);
+  // The tip inbox holds every tip (SMS and the comments handed to it); comments it has not
+  // taken (a console without one, as in tests) count from social_comments.
   const tipRows = await db.all<{ at: string }>(
-    `SELECT created_at AS at FROM social_comments WHERE alert_id = ?
-     UNION ALL SELECT received_at AS at FROM inbound_messages WHERE alert_id = ? ORDER BY at`,
+    `SELECT received_at AS at FROM tips WHERE alert_id = ?
+     UNION ALL SELECT sc.created_at AS at FROM social_comments sc JOIN social_channels c ON c.id = sc.channel_id
+      WHERE sc.alert_id = ? AND NOT EXISTS (SELECT 1 FROM tips t WHERE t.channel = c.kind AND t.external_id = sc.remote_id)
+     ORDER BY at`,
     [alertId, alertId],
   );
   const start = alert.released_at ? Date.parse(alert.released_at) : null;

@@ -213,6 +213,15 @@ export const alertsDa = {
       too_soon: 'Der blev sendt en test for et øjeblik siden. Vent et par sekunder.',
       gateway_offline: 'Den primære gateway er ikke forbundet, så testen kan ikke sendes nu.',
     },
+    schedule: {
+      title: 'Tidsplan',
+      releaseAt: 'Send tidligst (tom: straks efter godkendelse)',
+      expiresAt: 'Stop udsendelsen kl. (tom: ingen frist)',
+      hint: 'Modtagere, der ikke er nået inden stoptidspunktet, får ikke beskeden; de tælles som udløbet. Planen holder, også hvis konsollen genstartes.',
+      from: 'sendes fra {{time}}',
+      now: 'sendes straks efter godkendelse',
+      until: 'stoppes {{time}}',
+    },
     delivery: {
       title: 'Leveringsresultat',
       state: 'Udsendelse',

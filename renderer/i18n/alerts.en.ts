@@ -213,6 +213,15 @@ export const alertsEn: typeof alertsDa = {
       too_soon: 'A test was sent a moment ago. Wait a few seconds.',
       gateway_offline: 'The primary gateway is not connected, so the test cannot be sent now.',
     },
+    schedule: {
+      title: 'Schedule',
+      releaseAt: 'Send not before (empty: as soon as approved)',
+      expiresAt: 'Stop sending at (empty: no deadline)',
+      hint: 'Recipients not reached by the stop time do not get the message; they count as expired. The plan holds through a restart of the console.',
+      from: 'sent from {{time}}',
+      now: 'sent as soon as approved',
+      until: 'stopped {{time}}',
+    },
     delivery: {
       title: 'Delivery result',
       state: 'Send',

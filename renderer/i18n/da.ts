@@ -77,6 +77,17 @@ export const da = {
       hostElectron: 'skrivebordsprogram',
       hostHeadless: 'browser mod lokal vært',
       unknown: 'ukendt',
+      tiles: {
+        title: 'Kortserver',
+        current: 'Kortadresse',
+        none: 'ingen – konsollen viser offlinekortet',
+        other: 'Prøv en anden adresse (fx en intern kortserver)',
+        test: 'Test kortserveren',
+        testing: 'henter et kortudsnit over Danmark …',
+        ok: 'Svarede på {{ms}} ms med et billede ({{bytes}} byte).',
+        failed: 'Kan ikke bruges: {{problem}}',
+        howToSet: 'Adressen sættes med tryk settings map.tileUrl ADRESSE --as ADMIN og gælder fra næste start.',
+      },
       gateways: {
         title: 'SMS-gateways',
         name: 'Navn',
@@ -275,6 +286,7 @@ export const da = {
     connecting: 'forbinder',
     disconnected: 'afbrudt',
     disabled: 'slået fra',
+    attention: 'kræver handling',
   },
   connection: {
     connecting: 'forbinder',

@@ -77,6 +77,17 @@ export const en: Translation = {
       hostElectron: 'desktop application',
       hostHeadless: 'browser on a local host',
       unknown: 'unknown',
+      tiles: {
+        title: 'Tile server',
+        current: 'Tile address',
+        none: 'none – the console shows the offline map',
+        other: 'Try another address (e.g. an internal tile server)',
+        test: 'Test the tile server',
+        testing: 'fetching a tile over Denmark …',
+        ok: 'Answered in {{ms}} ms with an image ({{bytes}} bytes).',
+        failed: 'Not usable: {{problem}}',
+        howToSet: 'Set the address with tryk settings map.tileUrl ADDRESS --as ADMIN; it applies from the next start.',
+      },
       gateways: {
         title: 'SMS gateways',
         name: 'Name',
@@ -275,6 +286,7 @@ export const en: Translation = {
     connecting: 'connecting',
     disconnected: 'disconnected',
     disabled: 'disabled',
+    attention: 'needs attention',
   },
   connection: {
     connecting: 'connecting',

@@ -68,6 +68,22 @@ export const subscribersDa = {
         bad_row: 'Rækken kan ikke læses',
         unknown: 'Ukendt fejl',
       },
+      // What to correct in the file, in Danish; the host's English detail stays in the tooltip.
+      fixes: {
+        phone_missing: 'Skriv et telefonnummer i kolonnen phone.',
+        phone_invalid: 'Skriv et dansk mobilnummer med 8 cifre, evt. med +45 foran.',
+        duplicate_phone: 'Slet de ekstra rækker med samme nummer, eller slå dem sammen til én.',
+        bad_status: 'Skriv active, paused eller opted_out.',
+        bad_language: 'Skriv da eller en, eller lad feltet stå tomt.',
+        unknown_group: 'Ret gruppens kode, eller opret gruppen først.',
+        unknown_category: 'Brug en af konsollens kategorier, f.eks. burglary eller traffic.',
+        bad_quiet_hours: 'Skriv både quiet_start og quiet_end som TT:MM, eller ingen af dem.',
+        bad_place: 'Breddegrad og længdegrad skal være tal i Danmark (fx 55,93 og 12,31).',
+        bad_consent_time: 'Skriv tidspunktet som ISO 8601, f.eks. 2026-03-01T10:00:00Z.',
+        too_long: 'Gør teksten kortere.',
+        bad_row: 'Tjek, at rækken har samme kolonner som overskriften.',
+        unknown: 'Se detaljen på engelsk ved at holde musen over feltet.',
+      },
     },
     person: {
       title: 'En persons data',

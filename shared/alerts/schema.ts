@@ -77,8 +77,18 @@ export const Alert = z.object({
   needsApproval: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Released not before this time once approved (ISO 8601, UTC); null: as soon as approved. */
+  releaseAt: z.string().nullable().default(null),
+  /** Recipients not reached by this time are not sent to any more (they end as expired). */
+  expiresAt: z.string().nullable().default(null),
 });
 export type Alert = z.infer<typeof Alert>;
+
+/** An instant as the store keeps it: ISO 8601 with a zone, at most a year ahead or behind. */
+export const ScheduleTime = z
+  .string()
+  .max(40)
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO 8601 time with a zone');
 
 export const AlertPatch = z
   .object({
@@ -92,6 +102,8 @@ export const AlertPatch = z
     category: Category,
     area: TargetAreaSchema.nullable(),
     filter: TargetFilterSchema.nullable(),
+    releaseAt: ScheduleTime.nullable(),
+    expiresAt: ScheduleTime.nullable(),
   })
   .partial()
   .strict();

@@ -14,12 +14,15 @@ export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] 
 export const BoundaryKind = z.enum(boundaryKinds);
 export type BoundaryKind = z.infer<typeof BoundaryKind>;
 
-export const GatewayState = z.enum(['connected', 'connecting', 'disconnected', 'disabled']);
+/** 'attention': connected, but refusing every message (no sender, credentials refused…): sends on it pause. */
+export const GatewayState = z.enum(['connected', 'connecting', 'disconnected', 'disabled', 'attention']);
 export const GatewaySummary = z.object({
   name: z.string(),
   kind: z.enum(['simulator', 'smpp', 'kannel']),
   state: GatewayState,
   primary: z.boolean(),
+  /** With 'attention': the gateway's own words and the code of its refusal. */
+  problem: z.object({ code: z.string(), reason: z.string() }).optional(),
 });
 export type GatewaySummary = z.infer<typeof GatewaySummary>;
 
@@ -246,6 +249,19 @@ export const channels = {
   },
   // --- offline map ---
   'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
+  /** Fetches one tile over Denmark from a tile address (or the configured one) and reports (admin). */
+  'map.testTiles': {
+    request: z.object({ url: z.string().trim().min(1).max(500).optional() }).strict(),
+    response: z.object({
+      ok: z.boolean(),
+      url: z.string(),
+      status: z.number().int().nullable(),
+      contentType: z.string().nullable(),
+      bytes: z.number().int(),
+      ms: z.number(),
+      problem: z.string().nullable(),
+    }),
+  },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
@@ -345,6 +361,8 @@ export const channels = {
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.cancel': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
+  // --- core: resend to a send's failed recipients (never a delivered one); the shift leader's, audited ---
+  'dispatch.resend': { request: z.object({ sendId: z.number().int(), failed: z.literal(true) }).strict(), response: SendStatus },
   /** Delivery by area cell for the monitor's map: shares per cell, never single recipients. */
   'dispatch.cells': {
     request: z.object({ sendId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),

@@ -86,6 +86,8 @@ export function makeAlert(over: Partial<Alert> & { id: number }): Alert {
     needsApproval: true,
     createdAt: '2026-11-24T10:00:00.000Z',
     updatedAt: '2026-11-24T10:00:00.000Z',
+    releaseAt: null,
+    expiresAt: null,
     ...over,
   };
 }

@@ -238,6 +238,22 @@ describe('test to my own phone', () => {
   });
 });
 
+describe('scheduled and expiring alerts', () => {
+  it('saves the release and stop times the officer picks, and the review shows them', async () => {
+    const a = alertsHost({ alerts: [makeAlert({ id: 90 }), makeAlert({ id: 91, status: 'approved', releaseAt: '2026-11-25T07:00:00.000Z', expiresAt: '2026-11-25T09:00:00.000Z' })] });
+    const r = rig({ host: a.host });
+    await openDraft(r, 90);
+    fireEvent.change(screen.getByTestId('release-at'), { target: { value: '2026-11-25T08:00' } });
+    fireEvent.change(screen.getByTestId('expires-at'), { target: { value: '2026-11-25T10:30' } });
+    await waitFor(() => expect(updates(r).some((p) => p.releaseAt && p.expiresAt)).toBe(true));
+    const patch = updates(r).filter((p) => p.releaseAt && p.expiresAt).at(-1)!;
+    expect(new Date(patch.releaseAt!).getTime()).toBe(new Date('2026-11-25T08:00').getTime());
+    expect(new Date(patch.expiresAt!).getTime()).toBe(new Date('2026-11-25T10:30').getTime());
+    fireEvent.click(screen.getByTestId('alert-item-91'));
+    expect((await screen.findByTestId('review-schedule')).textContent).toMatch(/sendes fra .* · stoppes /);
+  });
+});
+
 describe('autosave', () => {
   it('saves once, about 400 ms after the last keystroke, with the latest text', async () => {
     const a = alertsHost({ alerts: [makeAlert({ id: 5, smsText: '' })] });

@@ -84,3 +84,34 @@ describe('tile back-off', () => {
     expect(tileBackoffMs(20)).toBe(600_000);
   });
 });
+
+describe('density labels', () => {
+  it('show only where the number fits inside its cell as drawn', async () => {
+    const { labelFitsCell } = await import('../../renderer/features/map/density');
+    // Country zoom: cells of a few pixels get no number, only their colour.
+    expect(labelFitsCell('1.234', 6, 6)).toBe(false);
+    expect(labelFitsCell('1.234', 60, 40)).toBe(true);
+    expect(labelFitsCell('12', 20, 12)).toBe(false);
+  });
+});
+
+describe('tiles that fail are taken down and tried again later', () => {
+  it('the map shows no tiles while backed off, and the wait doubles', async () => {
+    const { rig } = await import('./fakes');
+    const { selectTileUrl } = await import('../../renderer/features/status/statusSlice');
+    const r = rig();
+    r.store.setState({ appStatus: { ...r.store.getState().appStatus!, map: { tileUrl: 'https://tiles.example/{z}/{x}/{y}.png' } } } as never);
+    expect(selectTileUrl(r.store.getState())).toBe('https://tiles.example/{z}/{x}/{y}.png');
+    const before = Date.now();
+    r.store.getState().reportTiles(false);
+    expect(selectTileUrl(r.store.getState())).toBeNull();
+    expect(r.store.getState().tilesDownUntil! - before).toBeGreaterThanOrEqual(15_000);
+    r.store.getState().retryTiles();
+    expect(selectTileUrl(r.store.getState())).not.toBeNull();
+    r.store.getState().reportTiles(false);
+    expect(r.store.getState().tileFailures).toBe(2);
+    expect(r.store.getState().tilesDownUntil! - Date.now()).toBeGreaterThan(15_000);
+    r.store.getState().reportTiles(true);
+    expect(r.store.getState()).toMatchObject({ tileFailures: 0, tilesDownUntil: null });
+  });
+});

@@ -83,3 +83,25 @@ describe('the gateways in settings', () => {
     expect(screen.getByText('Kun en administrator kan tilføje, teste og fjerne gateways.')).toBeTruthy();
   });
 });
+
+describe('the tile server in settings', () => {
+  it('lets an admin test the configured or another address, and says why one is not usable', async () => {
+    const r = await openSettings(admin, {
+      'map.testTiles': (p: unknown) =>
+        (p as { url?: string }).url
+          ? { ok: true, value: { ok: false, url: 'http://tiles.intern/7/68/39.png', status: 503, contentType: null, bytes: 0, ms: 12, problem: 'HTTP 503' } }
+          : { ok: true, value: { ok: true, url: 'https://tile/7/68/39.png', status: 200, contentType: 'image/png', bytes: 1234, ms: 40, problem: null } },
+    });
+    fireEvent.click(screen.getByTestId('tiles-test'));
+    await waitFor(() => expect(screen.getByTestId('tiles-result').textContent).toBe('Svarede på 40 ms med et billede (1.234 byte).'));
+    fireEvent.change(screen.getByTestId('tiles-url'), { target: { value: 'http://tiles.intern/{z}/{x}/{y}.png' } });
+    fireEvent.click(screen.getByTestId('tiles-test'));
+    await waitFor(() => expect(screen.getByTestId('tiles-result').textContent).toBe('Kan ikke bruges: HTTP 503'));
+    expect(r.host.callsTo('map.testTiles').map((c) => c.payload)).toEqual([{}, { url: 'http://tiles.intern/{z}/{x}/{y}.png' }]);
+  });
+
+  it('is not shown to an operator', async () => {
+    await openSettings({ id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] });
+    expect(screen.queryByTestId('tiles')).toBeNull();
+  });
+});

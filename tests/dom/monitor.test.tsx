@@ -43,7 +43,7 @@ describe('the delivery monitor', () => {
     expect(text(two, 'funnel-submitting')).toBe('100');
     expect(text(two, 'funnel-accepted')).toBe('1.900');
     expect(text(two, 'send-state')).toBe('Sender');
-    expect(text(two, 'send-throughput')).toBe('212,5 SMS/s');
+    expect(text(two, 'send-throughput')).toBe('212,5 modtagere/s');
     expect(text(two, 'send-eta')).toBe('4 min 12 s');
     expect(text(two, 'send-progress')).toBe('5 % færdige – 2.000 af 34.000');
     // The bar's segments are the counts' shares of the recipients.
@@ -57,6 +57,35 @@ describe('the delivery monitor', () => {
     expect(text(one, 'send-eta')).toBe('færdig');
   });
 
+  it('says when a send paused itself because its gateway refuses everything, in the gateway\'s words as text, and resends to the failed', async () => {
+    const words = 'Sender missing and no global set, rejected <b>x</b>';
+    const d = dispatchHost(
+      [
+        makeSend({ sendId: 5, state: 'paused', attention: { gateway: 'kannel', code: 'KANNEL_SENDER_MISSING', reason: words, since: '2026-11-24T10:01:00.000Z' } }),
+        makeSend({ sendId: 6, state: 'done', counts: { queued: 0, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 4, expired: 0, cancelled: 0 } }),
+      ],
+      {
+        overrides: {
+          'dispatch.resend': (p) => ({ ok: true, value: makeSend({ sendId: (p as { sendId: number }).sendId, state: 'sending', counts: { queued: 4, deferred: 0, submitting: 0, accepted: 0, delivered: 30, failed: 0, expired: 0, cancelled: 0 } }) }),
+        },
+      },
+    );
+    await openMonitor(d);
+    const five = await card(5);
+    const note = within(five).getByTestId('send-attention');
+    expect(note.textContent).toContain('gatewayen kannel afviser alle beskeder');
+    expect(within(five).getByTestId('send-attention-words').textContent).toBe(words); // text, never markup
+    expect(note.querySelector('b')).toBeNull();
+    expect(within(five).queryByTestId('send-resend')).toBeNull();
+
+    const six = await card(6);
+    const resend = within(six).getByTestId('send-resend');
+    expect(resend.textContent).toBe('Send igen til 4 fejlede');
+    fireEvent.click(resend);
+    await waitFor(() => expect(text(six, 'funnel-queued')).toBe('4'));
+    expect(within(six).queryByTestId('send-resend')).toBeNull();
+  });
+
   it('updates the right card live from progress events of several sends', async () => {
     const d = dispatchHost([makeSend({ sendId: 1 }), makeSend({ sendId: 2 })]);
     await openMonitor(d);
@@ -68,7 +97,7 @@ describe('the delivery monitor', () => {
     });
     expect(text(one, 'funnel-delivered')).toBe('12.345');
     expect(text(one, 'funnel-queued')).toBe('100');
-    expect(text(one, 'send-throughput')).toBe('800 SMS/s');
+    expect(text(one, 'send-throughput')).toBe('800 modtagere/s');
     expect(text(two, 'funnel-delivered')).toBe('2.000');
     expect(text(two, 'send-state')).toBe('Sat på pause');
     expect(text(two, 'send-eta')).toBe('ingen – sat på pause');
@@ -80,6 +109,15 @@ describe('the delivery monitor', () => {
     const three = await card(3);
     expect(text(three, 'funnel-recipients')).toBe('500');
     await waitFor(() => expect(d.host.callsTo('dispatch.list').length).toBeGreaterThanOrEqual(2));
+  });
+
+  it("offers pause, resume and stop only to the shift leader (the bridge's rule), saying why", async () => {
+    const d = dispatchHost([makeSend({ sendId: 8 })]);
+    const r = await openMonitor(d);
+    act(() => r.store.setState({ officer: { id: 2, username: 'jensen', displayName: 'Betjent Jensen', roles: ['operator'] } }));
+    const c = await card(8);
+    for (const id of ['send-pause', 'send-resume', 'send-cancel', 'send-resend']) expect(within(c).queryByTestId(id)).toBeNull();
+    expect(within(c).getByTestId('send-controls-role').textContent).toMatch(/kun en vagtchef/);
   });
 
   it('pauses and resumes, with each button enabled only where the state allows it', async () => {
@@ -244,14 +282,18 @@ describe('the delivery monitor', () => {
     expect(error.textContent).toContain('Ingen forbindelse til værten lige nu.');
   });
 
-  it('speaks English when the officer chose it', async () => {
-    const d = dispatchHost([makeSend({ sendId: 2, etaSeconds: 3700, failures: [{ reason: 'EXPIRED', count: 1200 }] })]);
+  it('speaks English when the officer chose it, naming the send by its alert', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41', etaSeconds: 3700, failures: [{ reason: 'EXPIRED', count: 1200 }] })], {
+      alerts: [makeAlert({ id: 41, category: 'burglary', smsText: 'Police: burglary in Hillerød tonight.' })],
+    });
     await openMonitor(d, { language: 'en' });
     const c = await card(2);
+    await waitFor(() => expect(within(c).getByRole('heading', { level: 2 }).textContent).toContain('Burglary · alert 41'));
+    expect(screen.getByTestId('monitor-item-2').textContent).toContain('Burglary · alert 41');
     expect(text(c, 'funnel-recipients')).toBe('34,000');
     expect(text(c, 'send-state')).toBe('Sending');
     expect(text(c, 'send-eta')).toBe('1 h 1 min');
-    expect(text(c, 'send-throughput')).toBe('200 msg/s');
+    expect(text(c, 'send-throughput')).toBe('200 recipients/s');
     expect(within(c).getByTestId('failure-label').textContent).toBe('Expired – the phone was not reachable in time');
   });
 });
@@ -281,5 +323,16 @@ describe('monitor text', () => {
       }
     }
     expect(Object.keys(da.reasons).sort()).toEqual([...knownReasons].sort());
+  });
+});
+
+describe('the monitor for an officer who may not read alerts', () => {
+  it('names the alert a send belongs to instead of the send number', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41' })], {
+      overrides: { 'alerts.get': () => ({ ok: false, error: { code: 'forbidden', message: 'not for this role' } }) },
+    });
+    await openMonitor(d, { language: 'en' });
+    await waitFor(() => expect(screen.getByTestId('monitor-item-2').textContent).toContain('Alert 41'));
+    expect(screen.getByTestId('monitor-item-2').textContent).not.toContain('Send 2');
   });
 });

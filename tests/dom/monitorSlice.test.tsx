@@ -225,11 +225,16 @@ describe('the monitor slice', () => {
 
 describe('monitor rules', () => {
   it('allows each action only in the states the engine takes it', () => {
-    expect(allowedActions('sending')).toEqual({ pause: true, resume: false, cancel: true });
-    expect(allowedActions('queued')).toEqual({ pause: true, resume: false, cancel: true });
-    expect(allowedActions('paused')).toEqual({ pause: false, resume: true, cancel: true });
-    expect(allowedActions('done')).toEqual({ pause: false, resume: false, cancel: false });
-    expect(allowedActions('cancelled')).toEqual({ pause: false, resume: false, cancel: false });
+    expect(allowedActions('sending')).toEqual({ pause: true, resume: false, cancel: true, resend: false });
+    expect(allowedActions('queued')).toEqual({ pause: true, resume: false, cancel: true, resend: false });
+    expect(allowedActions('paused')).toEqual({ pause: false, resume: true, cancel: true, resend: false });
+    expect(allowedActions('done')).toEqual({ pause: false, resume: false, cancel: false, resend: false });
+    expect(allowedActions('cancelled')).toEqual({ pause: false, resume: false, cancel: false, resend: false });
+    // Resending reaches the failed only, of a send that was not stopped.
+    expect(allowedActions('done', 3).resend).toBe(true);
+    expect(allowedActions('sending', 3).resend).toBe(true);
+    expect(allowedActions('cancelled', 3).resend).toBe(false);
+    expect(allowedActions('queued', 3).resend).toBe(false);
   });
 
   it('reads alert refs and shortens texts to their first words', () => {

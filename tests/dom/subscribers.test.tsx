@@ -191,13 +191,15 @@ describe('Abonnenter: import', () => {
     expect(within(row3).getAllByRole('cell').map((c) => c.textContent)).toEqual([
       'phone',
       'Ugyldigt telefonnummer',
-      'not a valid phone number (too_short)',
+      'Skriv et dansk mobilnummer med 8 cifre, evt. med +45 foran.',
     ]);
+    // The host's English detail is kept as the cell's tooltip, not shown in the Danish text.
+    expect(within(row3).getByTestId('import-fix').getAttribute('title')).toBe('not a valid phone number (too_short)');
     expect(within(row3).getByRole('rowheader').textContent).toBe('3');
     // Text from the file is text, never markup.
     const row7 = within(shown).getByTestId('import-rejected-7');
     expect(row7.textContent).toContain('Ukendt gruppe');
-    expect(row7.textContent).toContain('unknown group "<script>"');
+    expect(within(row7).getByTestId('import-fix').getAttribute('title')).toBe('unknown group "<script>"');
     expect(row7.querySelector('script')).toBeNull();
     expect(within(shown).getByTestId('import-rejected-9').textContent).toContain('Ukendt fejl');
     expect(host.callsTo('subscribers.import')).toHaveLength(1);

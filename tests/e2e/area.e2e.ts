@@ -52,6 +52,9 @@ describe('the target area drawn with its parts, in Chromium', () => {
     const drawn = operator.locator('path.area-part--include[data-part="postcode:3400"]');
     await drawn.waitFor({ state: 'attached', timeout: 15_000 });
     expect(await operator.locator('path.area-result').count()).toBe(1);
+    // No tiles here (TRYK_MAP_TILES=off): the offline map, with towns named.
+    expect(await operator.getByTestId('basemap-state').innerText()).toMatch(/^Offlinekort/);
+    await expect.poll(() => operator.getByTestId('map-labels').locator('.map-label--town').allInnerTexts(), { timeout: 15_000 }).toContain('Hillerød');
     await operator.getByTestId('part-remove-boundary:postcode:3400').click();
     await expect.poll(() => drawn.count()).toBe(0);
     await result.getByRole('button', { name: /Vis Postnummer 3400/ }).click();
@@ -78,6 +81,8 @@ describe('the target area drawn with its parts, in Chromium', () => {
     const part = operator.getByTestId('part-boundary:postcode:3400');
     await operator.mouse.click(cx, cy);
     await expect.poll(() => part.getAttribute('data-mode')).toBe('include');
+    // No black focus box on what was clicked.
+    expect(await operator.evaluate(() => getComputedStyle(document.activeElement ?? document.body).outlineStyle)).toBe('none');
     await operator.mouse.click(cx, cy);
     await expect.poll(() => part.getAttribute('data-mode')).toBe('exclude');
     const withHole = await settledTotal(operator);
@@ -90,6 +95,9 @@ describe('the target area drawn with its parts, in Chromium', () => {
     await expect.poll(() => operator.locator('path.area-result').getAttribute('data-holes')).toBe('1');
     // The drawn rectangle itself was neither moved nor replaced by the clicks.
     expect(await operator.getByTestId('area-parts').innerText()).toMatch(/Rektangel/);
+    // Each part's name stays on one line in its row (no "Rek/tan/gel").
+    const name = operator.getByTestId('area-parts').locator('.part__name').first();
+    expect((await name.boundingBox())!.height).toBeLessThan(30);
   });
 
   it("the approver's review shows the area on a real map, hole included", async () => {

@@ -98,14 +98,3 @@ export function parseKannelUrl(url: string): KannelConfig {
     timeoutSeconds: q.timeout,
   };
 }
-
-/** The URL without its password, for settings screens and logs. */
-export function redactKannelUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'kannel://(unparseable)';
-  }
-}

@@ -263,5 +263,5 @@ export class KannelGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseKannelUrl, redactKannelUrl } from './config';
+export { parseKannelUrl } from './config';
 export type { KannelConfig } from './config';

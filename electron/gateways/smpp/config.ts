@@ -114,14 +114,3 @@ export function parseSmppUrl(url: string): SmppConfig {
     reconnectMaxMs: q.reconnect_max_ms,
   };
 }
-
-/** The URL without its password, for settings screens and logs. */
-export function redactSmppUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'smpp://(unparseable)';
-  }
-}

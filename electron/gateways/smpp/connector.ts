@@ -511,5 +511,5 @@ export class SmppGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseSmppUrl, redactSmppUrl } from './config';
+export { parseSmppUrl } from './config';
 export type { SmppConfig } from './config';

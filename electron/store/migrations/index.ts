@@ -11,9 +11,10 @@ import { migration0010 } from './0010-social';
 import { migration0011 } from './0011-signin-pause';
 import { migration0012 } from './0012-officer-phone';
 import { migration0013 } from './0013-tips';
+import { migration0014 } from './0014-alert-schedule';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];
 export const latestVersion = migrations.length;
 export type { Migration };

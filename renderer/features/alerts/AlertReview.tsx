@@ -27,6 +27,15 @@ export function AlertReview({ alert }: { alert: Alert }) {
         <dd>{dateTime(alert.updatedAt, i18n.language)}</dd>
         <dt>{t('alerts.review.urgency')}</dt>
         <dd data-testid="review-urgency">{t(`alerts.urgency.${alert.urgency}`)}</dd>
+        {(alert.releaseAt || alert.expiresAt) && (
+          <>
+            <dt>{t('alerts.schedule.title')}</dt>
+            <dd data-testid="review-schedule">
+              {alert.releaseAt ? t('alerts.schedule.from', { time: dateTime(alert.releaseAt, i18n.language) }) : t('alerts.schedule.now')}
+              {alert.expiresAt ? ` · ${t('alerts.schedule.until', { time: dateTime(alert.expiresAt, i18n.language) })}` : ''}
+            </dd>
+          </>
+        )}
         <dt>{t('alerts.review.cap')}</dt>
         <dd>{alert.capEnabled ? t(`alerts.capStatus.${alert.capStatus}`) : t('alerts.review.noCap')}</dd>
         {alert.approvedBy && (

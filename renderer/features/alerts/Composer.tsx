@@ -10,6 +10,7 @@ import { blockers, filled, xLength } from './draft';
 import type { DraftEditor } from './alertsSlice';
 import type { DraftContent } from './draft';
 import { isExercise, smsAsSent } from '../../../shared/alerts/exercise';
+import { fromLocalInput, toLocalInput } from './draft';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SaveIndicator } from './SaveIndicator';
@@ -129,6 +130,27 @@ function Options({ editor }: { editor: DraftEditor }) {
             ? t('alerts.composer.routineDelayed', { count: preview.delayedByQuietHours })
             : t('alerts.composer.routineHint')}
       </p>
+      <div className="schedule" data-testid="schedule">
+        <label className="field">
+          <span className="field__label">{t('alerts.schedule.releaseAt')}</span>
+          <input
+            type="datetime-local"
+            data-testid="release-at"
+            value={toLocalInput(editor.content.releaseAt)}
+            onChange={(e) => editDraft({ releaseAt: fromLocalInput(e.target.value) })}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('alerts.schedule.expiresAt')}</span>
+          <input
+            type="datetime-local"
+            data-testid="expires-at"
+            value={toLocalInput(editor.content.expiresAt)}
+            onChange={(e) => editDraft({ expiresAt: fromLocalInput(e.target.value) })}
+          />
+        </label>
+        <p className="hint">{t('alerts.schedule.hint')}</p>
+      </div>
       <label className="choice">
         <input
           type="checkbox"

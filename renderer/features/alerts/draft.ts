@@ -9,7 +9,7 @@ import { fillTemplate, unfilledFields } from '../../../shared/alerts/templates';
 
 export type DraftContent = Pick<
   Alert,
-  'fields' | 'smsText' | 'socialText' | 'channels' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter'
+  'fields' | 'smsText' | 'socialText' | 'channels' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter' | 'releaseAt' | 'expiresAt'
 >;
 
 export const contentOf = (a: Alert): DraftContent => ({
@@ -23,7 +23,22 @@ export const contentOf = (a: Alert): DraftContent => ({
   category: a.category,
   area: a.area,
   filter: a.filter,
+  releaseAt: a.releaseAt,
+  expiresAt: a.expiresAt,
 });
+
+/** An ISO instant as a datetime-local input shows it (the officer's local time), and back. */
+export function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+export function fromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const t = new Date(value).getTime();
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
 
 /** The whole content every time: the newest save always carries everything the officer sees. */
 export const patchOf = (c: DraftContent): AlertPatch => ({ ...c, fields: { ...c.fields } });

@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMap } from 'react-leaflet';
 import { useAppStore } from '../../store';
-import { densityColor, MAX_LABELLED_CELLS } from './density';
+import { densityColor, labelFitsCell, MAX_LABELLED_CELLS } from './density';
 
 const DENSITY_PANE = 'density';
 
@@ -66,9 +66,12 @@ function Cells() {
           className: 'density-cell',
         }),
       );
-      if (labelled) {
+      const text = format.format(cell.count);
+      const sw = map.latLngToContainerPoint(bounds.getSouthWest());
+      const ne = map.latLngToContainerPoint(bounds.getNorthEast());
+      if (labelled && labelFitsCell(text, Math.abs(ne.x - sw.x), Math.abs(sw.y - ne.y))) {
         const label = document.createElement('span');
-        label.textContent = format.format(cell.count);
+        label.textContent = text;
         group.addLayer(
           L.marker(bounds.getCenter(), {
             pane: DENSITY_PANE,
@@ -79,7 +82,7 @@ function Cells() {
         );
       }
     }
-  }, [group, visible, density, i18n.language]);
+  }, [map, group, visible, density, i18n.language]);
   return null;
 }
 

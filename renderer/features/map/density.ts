@@ -14,3 +14,11 @@ export function densityColor(count: number): string {
 
 /** Labels on every cell would be unreadable and slow past this many cells; colours still show. */
 export const MAX_LABELLED_CELLS = 250;
+
+/**
+ * Whether a count fits inside its cell as drawn (px): at country zoom a cell is a few pixels
+ * and its number would overlap its neighbours', so only the colour shows.
+ */
+export function labelFitsCell(text: string, cellWidthPx: number, cellHeightPx: number): boolean {
+  return cellWidthPx >= text.length * 7 + 6 && cellHeightPx >= 16;
+}

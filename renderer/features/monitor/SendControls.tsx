@@ -9,7 +9,11 @@ import { allowedActions, selectControl } from './monitorSlice';
 /** The codes the monitor explains in its own words; any other refusal gets the console's general text. */
 const ownErrors = new Set(['conflict', 'forbidden']);
 
-/** Pause, resume and cancel; cancel only after the officer confirms, since it cannot be undone. */
+/**
+ * Pause, resume, cancel and resend to the failed; cancel only after the officer confirms, since
+ * it cannot be undone. A send the engine paused because its gateway refuses everything says
+ * so here, in the gateway's own words (shown as text), and what to do.
+ */
 export function SendControls({ status }: { status: SendStatus }) {
   const { t } = useTranslation();
   const { sendId } = status;
@@ -17,15 +21,15 @@ export function SendControls({ status }: { status: SendStatus }) {
   const pause = useAppStore((s) => s.pauseSend);
   const resume = useAppStore((s) => s.resumeSend);
   const cancel = useAppStore((s) => s.cancelSend);
+  const resend = useAppStore((s) => s.resendFailed);
   const dismiss = useAppStore((s) => s.dismissSendError);
-  // The host decides (pause and resume: operators and shift leaders; stopping: shift leaders),
-  // and the console offers only what the officer's role may do, saying who can do the rest.
-  const canSteer = useAppStore((s) => hasRole(s, 'operator', 'approver'));
-  const canStop = useAppStore((s) => hasRole(s, 'approver'));
+  // The host decides (pausing, resuming, stopping and resending are the shift leader's), and the
+  // console offers only what the officer's role may do, saying who can.
+  const canSteer = useAppStore((s) => hasRole(s, 'approver'));
   const [confirming, setConfirming] = useState(false);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const keepButton = useRef<HTMLButtonElement>(null);
-  const allowed = allowedActions(status.state);
+  const allowed = allowedActions(status.state, status.counts.failed);
   const busy = control.pending !== null;
 
   // The question takes focus (on the safe answer), and closes by itself if the send ends meanwhile.
@@ -53,6 +57,15 @@ export function SendControls({ status }: { status: SendStatus }) {
 
   return (
     <div className="send-controls" role="group" aria-label={t('monitor.actions.label')}>
+      {status.attention && (
+        <div className="error-note send-controls__attention" role="alert" data-testid="send-attention" data-code={status.attention.code}>
+          <p className="send-confirm__title">{t('monitor.attention.title', { gateway: status.attention.gateway })}</p>
+          <p>
+            {t('monitor.attention.said')} <q data-testid="send-attention-words">{status.attention.reason}</q>
+          </p>
+          <p>{t('monitor.attention.advice')}</p>
+        </div>
+      )}
       <div className="send-controls__buttons">
         <button
           type="button"
@@ -72,25 +85,23 @@ export function SendControls({ status }: { status: SendStatus }) {
         >
           {control.pending === 'resume' ? t('monitor.actions.working.resume') : t('monitor.actions.resume')}
         </button>
-        {canStop && (
-          <button
-            type="button"
-            className="button monitor-danger"
-            data-testid="send-cancel"
-            ref={cancelButton}
-            disabled={!allowed.cancel || busy || confirming}
-            aria-expanded={confirming}
-            onClick={() => setConfirming(true)}
-          >
-            {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
+        <button
+          type="button"
+          className="button monitor-danger"
+          data-testid="send-cancel"
+          ref={cancelButton}
+          disabled={!allowed.cancel || busy || confirming}
+          aria-expanded={confirming}
+          onClick={() => setConfirming(true)}
+        >
+          {control.pending === 'cancel' ? t('monitor.actions.working.cancel') : t('monitor.actions.cancel')}
+        </button>
+        {allowed.resend && (
+          <button type="button" className="button" data-testid="send-resend" disabled={busy} onClick={() => void resend(sendId)}>
+            {control.pending === 'resend' ? t('monitor.actions.working.resend') : t('monitor.actions.resend', { count: status.counts.failed })}
           </button>
         )}
       </div>
-      {!canStop && allowed.cancel && (
-        <p className="hint" data-testid="send-cancel-role">
-          {t('monitor.actions.roleNoStop')}
-        </p>
-      )}
       {confirming && (
         <div
           className="send-confirm"

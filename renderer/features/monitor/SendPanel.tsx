@@ -8,7 +8,7 @@ import { Funnel } from './Funnel';
 import { SendControls } from './SendControls';
 import { Sparkline } from './Sparkline';
 import { etaParts, formatNumber, locale } from './format';
-import { selectSamples, selectSend, selectTitle } from './monitorSlice';
+import { alertIdOf, selectSamples, selectSend, selectTitle } from './monitorSlice';
 import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
 import { TipsOfAlert } from '../tips/TipsOfAlert';
@@ -17,6 +17,9 @@ import { TipsOfAlert } from '../tips/TipsOfAlert';
 export function SendName({ sendId }: { sendId: number }) {
   const { t } = useTranslation();
   const title = useAppStore(selectTitle(sendId));
+  const alertId = alertIdOf(useAppStore(selectSend(sendId))?.alertRef ?? null);
+  // An officer who may not read alerts (an administrator) still sees which alert it is.
+  if (!title && alertId !== null) return <>{t('monitor.alertOnly', { alertId })}</>;
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>

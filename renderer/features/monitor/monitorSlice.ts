@@ -13,7 +13,7 @@ import type { SendStatus } from '../../../shared/dispatch/schema';
 import type { AppState, SliceCreator } from '../../store';
 import { isExercise } from '../../../shared/alerts/exercise';
 
-export type SendAction = 'pause' | 'resume' | 'cancel';
+export type SendAction = 'pause' | 'resume' | 'cancel' | 'resend';
 export type DeliveryCells = ResponseOf<'dispatch.cells'>;
 
 /** What the title of an alert's send shows: never more of the text than its first words. */
@@ -57,6 +57,8 @@ export interface MonitorSlice {
   pauseSend(sendId: number): Promise<boolean>;
   resumeSend(sendId: number): Promise<boolean>;
   cancelSend(sendId: number): Promise<boolean>;
+  /** Queues the send's failed recipients again (an approver's call, after a gateway fix). */
+  resendFailed(sendId: number): Promise<boolean>;
   dismissSendError(sendId: number): void;
   /** Follows progress events and reconnects; returns the function that stops. */
   watchMonitor(): () => void;
@@ -77,11 +79,13 @@ const finalStates: readonly SendStatus['state'][] = ['done', 'cancelled'];
 export const isFinal = (s: SendStatus) => finalStates.includes(s.state);
 
 /** Which actions the send's state allows; the host decides in the end (it may still say conflict). */
-export function allowedActions(state: SendStatus['state']): Record<SendAction, boolean> {
+export function allowedActions(state: SendStatus['state'], failed = 0): Record<SendAction, boolean> {
   return {
     pause: state === 'queued' || state === 'sending',
     resume: state === 'paused',
     cancel: state === 'queued' || state === 'sending' || state === 'paused',
+    // Sending again reaches only the failed recipients (never a delivered one), of a send not stopped.
+    resend: failed > 0 && state !== 'queued' && state !== 'cancelled',
   };
 }
 
@@ -186,8 +190,10 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
   async function act(sendId: number, action: SendAction): Promise<boolean> {
     if (get().monitorControls[sendId]?.pending) return false;
     setControl(sendId, { pending: action, failed: null });
-    const channel = action === 'pause' ? 'dispatch.pause' : action === 'resume' ? 'dispatch.resume' : 'dispatch.cancel';
-    const result = await bridge.invoke(channel, { sendId });
+    const result =
+      action === 'resend'
+        ? await bridge.invoke('dispatch.resend', { sendId, failed: true })
+        : await bridge.invoke(action === 'pause' ? 'dispatch.pause' : action === 'resume' ? 'dispatch.resume' : 'dispatch.cancel', { sendId });
     if (result.ok) {
       touchedAt.set(sendId, ++tick);
       merge([result.value], { sample: 'ifEmpty' });
@@ -250,6 +256,7 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
     pauseSend: (sendId) => act(sendId, 'pause'),
     resumeSend: (sendId) => act(sendId, 'resume'),
     cancelSend: (sendId) => act(sendId, 'cancel'),
+    resendFailed: (sendId) => act(sendId, 'resend'),
 
     dismissSendError(sendId) {
       const c = get().monitorControls[sendId];

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { languages } from '../../i18n/types';
 import { useAppStore } from '../../store';
 import { GatewaysPanel } from './GatewaysPanel';
+import { MapTilesPanel } from './MapTilesPanel';
 import { SocialChannelsPanel } from '../social/SocialChannelsPanel';
 
 export function SettingsScreen() {
@@ -47,6 +48,7 @@ export function SettingsScreen() {
       </section>
 
       <GatewaysPanel />
+      <MapTilesPanel />
       <SocialChannelsPanel />
     </div>
   );

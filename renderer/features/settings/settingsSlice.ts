@@ -16,6 +16,8 @@ export interface SettingsSlice {
     test(name: string): Promise<Result<ResponseOf<'gateways.test'>>>;
     remove(name: string): Promise<Result<ResponseOf<'gateways.remove'>>>;
   };
+  /** Tries a tile server from the host (admin). */
+  testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -35,6 +37,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     test: (name) => bridge.invoke('gateways.test', { name }),
     remove: (name) => bridge.invoke('gateways.remove', { name }),
   },
+  testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });

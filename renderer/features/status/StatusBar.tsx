@@ -39,7 +39,7 @@ function StoreItem() {
   );
 }
 
-const gatewayTone = { connected: 'ok', connecting: 'warn', disconnected: 'bad', disabled: 'warn' } as const;
+const gatewayTone = { connected: 'ok', connecting: 'warn', disconnected: 'bad', disabled: 'warn', attention: 'bad' } as const;
 
 function GatewayItem() {
   const { t } = useTranslation();
@@ -55,7 +55,7 @@ function GatewayItem() {
   }
   return (
     <Item testid="status-gateway" label={t('status.gateway')} tone={state ? gatewayTone[state] : 'unknown'}>
-      {`${gateway.name} — ${state ? t(`gatewayState.${state}`) : t('status.unavailable')}`}
+      {`${gateway.name} — ${state ? t(`gatewayState.${state}`) : t('status.unavailable')}${gateway.problem && state === 'attention' ? ` (${gateway.problem.reason})` : ''}`}
     </Item>
   );
 }

@@ -24,7 +24,7 @@ const reasonCodes = new Set([
 
 /** Import of a CSV or JSON file: checked all-or-nothing first; with bad rows the officer chooses. */
 export function ImportPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const state = useAppStore((s) => s.subscriberImport);
   const importSubscribers = useAppStore((s) => s.importSubscribers);
   const acceptValidRows = useAppStore((s) => s.acceptValidRows);
@@ -100,9 +100,15 @@ export function ImportPanel() {
                   <th scope="row">{r.row}</th>
                   <td>{r.field}</td>
                   <td>{t(`subscribers.import.reasons.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}</td>
-                  <td lang="en" className="hint">
-                    {r.message}
-                  </td>
+                  {/* The host's detail is English (it names values and columns exactly); a Danish
+                      officer reads what to correct, with the detail in the tooltip. */}
+                  {i18n.language === 'en' ? (
+                    <td className="hint">{r.message}</td>
+                  ) : (
+                    <td className="hint" title={r.message} data-testid="import-fix">
+                      {t(`subscribers.import.fixes.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

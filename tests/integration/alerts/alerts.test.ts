@@ -119,7 +119,7 @@ describe('alerts against a real store', () => {
     const [submittedEntry] = await alerts.audit({ subject: `alert:${created.id}`, action: 'submitted' });
     expect(submittedEntry).toMatchObject({ officer: 'olsen', details: { recipients: 6, needsApproval: true, rule: 'always', fields: ['smsText'], revision: 3 } });
     expect((await alerts.audit({ action: 'approved' }))[0]).toMatchObject({ officer: 'vagtchef', details: { comment: 'OK, send' } });
-    expect(await verifyAudit(store.db)).toEqual({ ok: true, entries: 5 }); // and the registry import
+    expect(await verifyAudit(store.db)).toEqual({ ok: true, entries: 10 }); // and the registry import and the five officers created
 
     expect(changes.map((c) => [c.status, c.revision])).toEqual([
       ['draft', 1],
@@ -331,6 +331,31 @@ describe('alerts against a real store', () => {
     const plan = await alerts.release(d.id, null);
     expect(plan.text).toBe(`ØVELSE: ${'x'.repeat(155)}`);
     expect((await alerts.resumePlan(d.id)).text).toBe(plan.text);
+  });
+
+  it('releases a scheduled alert only from its time, gives the send its end of sending, and never releases it after that', async () => {
+    const d = await readyDraft(op);
+    // Refused: an end before the release, or further than a year.
+    await expect(alerts.update(op, d.id, d.revision, { releaseAt: '2026-11-25T10:00:00Z', expiresAt: '2026-11-25T09:00:00Z' })).rejects.toMatchObject({
+      code: 'bad_request',
+      details: { field: 'expiresAt' },
+    });
+    await expect(alerts.update(op, d.id, d.revision, { releaseAt: '2030-01-01T00:00:00Z' })).rejects.toMatchObject({ code: 'bad_request' });
+    // 00:30 local now; release at 02:00 local (01:00Z), stop at 03:30 local (02:30Z).
+    const planned = await alerts.update(op, d.id, d.revision, { releaseAt: '2026-11-25T02:00:00+01:00', expiresAt: '2026-11-25T02:30:00Z' });
+    expect(planned).toMatchObject({ releaseAt: '2026-11-25T01:00:00.000Z', expiresAt: '2026-11-25T02:30:00.000Z' });
+    // Saving the whole form again later (the composer does) is not refused for an unchanged schedule.
+    await alerts.submit(op, d.id, planned.revision);
+    await alerts.approve(boss, d.id, planned.revision);
+    expect(await alerts.releasable()).toEqual([]);
+    clock = new Date('2026-11-25T01:00:00Z');
+    expect(await alerts.releasable()).toEqual([d.id]);
+    clock = new Date('2026-11-25T02:30:00Z');
+    expect(await alerts.releasable()).toEqual([]); // past its end: nobody may get it now
+    clock = new Date('2026-11-25T01:00:30Z');
+    const plan = await alerts.release(d.id, null);
+    expect(plan.validityMinutes).toBe(90); // 89.5 minutes left, to the minute
+    expect((await alerts.resumePlan(d.id)).validityMinutes).toBe(90);
   });
 
   it('shows a released alert with the recipients frozen at release, not a fresh count of its area', async () => {

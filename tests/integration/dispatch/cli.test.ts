@@ -5,11 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../../electron/cli/command';
 import { UsageError } from '../../../electron/cli/command';
-import { sendCancelCommand, sendPauseCommand, sendResumeCommand, sendStatusCommand } from '../../../electron/cli/dispatch-commands';
+import { sendCancelCommand, sendPauseCommand, sendResendCommand, sendResumeCommand, sendStatusCommand } from '../../../electron/cli/dispatch-commands';
+import { listAudit } from '../../../electron/audit/service';
+import { officerService } from '../../../electron/officers/service';
 import { createDispatchEngine } from '../../../electron/dispatch/engine';
 import { openStore } from '../../../electron/store/store';
 import { TEST_PASSPHRASE, testStore } from '../../support/store';
-import { FakeGateway, recipients, until } from '../../unit/dispatch/fake-gateway';
+import { FakeGateway, accepted, recipients, rejected, until } from '../../unit/dispatch/fake-gateway';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -84,6 +86,52 @@ describe('tryk alert …', () => {
     } finally {
       await engine.close();
       await store.close();
+    }
+  });
+});
+
+describe('tryk send resend SEND --failed --as APPROVER', () => {
+  it('queues only the failed recipients again, audited; a console then sends to them and to nobody delivered', async () => {
+    const store = await testStore();
+    cleanups.push(() => store.remove());
+    const officers = officerService(store.db, { cost: 'fast' });
+    await officers.create({ username: 'vagtchef', displayName: 'V', roles: ['approver'], passphrase: 'a long passphrase' });
+    await officers.create({ username: 'jensen', displayName: 'J', roles: ['operator'], passphrase: 'a long passphrase' });
+    // 10 recipients: the ones ending in 1, 3, 5 refused for good (their number), the rest delivered.
+    const gw = new FakeGateway({ window: 4, autoReceipt: true, auto: (m) => (/[135]$/.test(m.to) ? rejected('KANNEL_REJECTED', false) : accepted()) });
+    let engine = createDispatchEngine({ db: store.db, gateways: new Map([['gw', gw]]), tuning: { drainMs: 10, maintenanceIntervalMs: 20 } });
+    await engine.start();
+    const r = await engine.release({ alertRef: null, text: 'Tak', recipients: recipients(10), priority: 'routine', validityMinutes: 60, primary: 'gw', respectQuietHours: false });
+    expect((await engine.whenFinished(r.sendId)).counts).toMatchObject({ delivered: 7, failed: 3 });
+    await engine.close();
+    const dataDir = store.dataDir;
+    await store.close();
+
+    const as = (user: string, ...extra: string[]): CommandContext => ({
+      ...ctx(dataDir, String(r.sendId), ...extra),
+      values: { failed: true, as: user },
+      env: { TRYK_PASSPHRASE: TEST_PASSPHRASE, TRYK_OFFICER_PASSPHRASE: 'a long passphrase' },
+    });
+    await expect(sendResendCommand.run({ ...as('vagtchef'), values: { as: 'vagtchef' } })).rejects.toBeInstanceOf(UsageError);
+    await expect(sendResendCommand.run(as('jensen'))).rejects.toMatchObject({ code: 'forbidden' });
+    const done = await sendResendCommand.run(as('vagtchef'));
+    expect(done.json).toMatchObject({ resent: 3, status: { state: 'sending', counts: { queued: 3, delivered: 7, failed: 0 } } });
+    await expect(sendResendCommand.run(as('vagtchef'))).rejects.toMatchObject({ code: 'bad_request' }); // nothing failed any more
+
+    const reopened = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
+    const audit = await listAudit(reopened.db, { action: 'send_resent' });
+    expect(audit).toMatchObject([{ officer: 'vagtchef', subject: `send:${r.sendId}`, details: { resent: 3, via: 'cli' } }]);
+    const before = gw.submitted.length;
+    gw.auto = () => accepted(); // the cause is gone
+    engine = createDispatchEngine({ db: reopened.db, gateways: new Map([['gw', gw]]), tuning: { drainMs: 10, maintenanceIntervalMs: 20 } });
+    await engine.start();
+    try {
+      const final = await engine.whenFinished(r.sendId);
+      expect(final.counts).toMatchObject({ delivered: 10, failed: 0 });
+      expect(gw.submitted.slice(before).map((m) => m.to).sort()).toEqual(recipients(10).map((x) => x.phone).filter((p) => /[135]$/.test(p)).sort());
+    } finally {
+      await engine.close();
+      await reopened.close();
     }
   });
 });

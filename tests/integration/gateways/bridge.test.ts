@@ -42,4 +42,13 @@ describe('gateways over the bridge', () => {
     expect(trail).toHaveLength(1);
     expect(JSON.stringify(trail)).not.toContain('secret');
   });
+
+  it('lets only an approver resend a send to its failed recipients', async () => {
+    const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
+    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: () => undefined });
+    expect(await dispatch(as(['operator']), 'dispatch.resend', { sendId: 1, failed: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch(as(['approver']), 'dispatch.resend', { sendId: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // Past the role and the schema: this host sends nothing, and says so.
+    expect(await dispatch(as(['approver']), 'dispatch.resend', { sendId: 1, failed: true })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
 });

@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { socialChannelService } from '../../../electron/social/channels';
 import { alertPosts, alertTimeline, listComments, startSocialRunner, testSocialChannel } from '../../../electron/social/service';
-import type { SocialRunner } from '../../../electron/social/service';
+import type { InboxComment, SocialRunner } from '../../../electron/social/service';
+import { settingsService } from '../../../electron/config/settings';
+import { createIntake } from '../../../electron/tips/intake';
 import { startSocialSimulator } from '../../../electron/social/simulator';
 import { drawAreaPng } from '../../../electron/social/picture';
 import type { SocialSimulator } from '../../../electron/social/simulator';
@@ -277,5 +279,44 @@ describe('X OAuth 2.0 refresh', () => {
     await runner.tick();
     expect((await channels.get('x'))!.state).toBe('needs_login');
     expect((await alertPosts(store.db, second)).map((p) => p.status)).toEqual(['needs_login']);
+  });
+});
+
+describe('comments into the tip inbox', () => {
+  it('hands each comment and reply to the tips intake once, and again after a restart without doubling', async () => {
+    const store = await testStore();
+    cleanups.push(() => store.remove());
+    const sim = await startSocialSimulator({ speedup: 3600 });
+    cleanups.push(() => sim.close());
+    const channels = socialChannelService(store.db, () => new Date(Date.now() - 60_000));
+    await channels.add('fb', `facebook://112233?token=t&api=${sim.url}&poll=1`);
+    await channels.add('x', `x://?token=t&api=${sim.url}&poll=1`);
+    const intake = createIntake({ db: store.db, settings: settingsService(store.db) });
+    cleanups.push(() => intake.close());
+    const toInbox = async (c: InboxComment) =>
+      void (await intake.takeSocial({ channel: c.channel, externalId: c.externalId, sender: c.author, text: c.text, receivedAt: c.receivedAt, alertId: c.alertId }));
+    const quiet = { info: () => undefined, warn: () => undefined };
+    let runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: quiet, toInbox });
+    const id = await releasedAlert(store.db, { text: TEXT, channels: ['facebook', 'x'] });
+    for (let i = 0; i < 30; i++) {
+      await runner.tick();
+      const n = (await store.db.get<{ n: number }>('SELECT count(*) AS n FROM tips'))!.n;
+      if (n > 0 && (await store.db.get<{ n: number }>("SELECT count(DISTINCT channel) AS n FROM tips"))!.n === 2) break;
+      await store.db.run('UPDATE social_posts SET next_poll_at = NULL');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await runner.close();
+    const stored = (await store.db.get<{ n: number }>('SELECT count(*) AS n FROM social_comments'))!.n;
+    const tips = await store.db.all<{ channel: string; alert_id: number }>('SELECT channel, alert_id FROM tips ORDER BY id');
+    expect(new Set(tips.map((t) => t.channel))).toEqual(new Set(['facebook', 'x']));
+    expect(tips.every((t) => t.alert_id === id)).toBe(true);
+    expect(tips).toHaveLength(stored);
+    const timeline = await alertTimeline(store.db, id);
+    expect(timeline.series.find((s) => s.key === 'tips')!.points.at(-1)![1]).toBe(stored);
+
+    // A restart hands every stored comment again: the inbox keeps one of each.
+    runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: quiet, toInbox });
+    await runner.close();
+    expect((await store.db.get<{ n: number }>('SELECT count(*) AS n FROM tips'))!.n).toBe(stored);
   });
 });

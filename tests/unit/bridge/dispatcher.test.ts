@@ -6,6 +6,7 @@ import { TrykError } from '../../../shared/bridge/result';
 const officer = (roles: ('operator' | 'approver' | 'admin')[]) => ({ id: 1, username: 'jensen', displayName: 'Jensen', roles });
 
 function setup(overrides: Partial<Handlers> = {}, idleMs = 0) {
+  const locks: string[] = [];
   const refused: [string, string][] = [];
   const failed: string[] = [];
   const log: DispatchLog = { refused: (c, code) => refused.push([c, code]), failed: (c, m) => failed.push(`${c}: ${m}`) };
@@ -26,9 +27,9 @@ function setup(overrides: Partial<Handlers> = {}, idleMs = 0) {
     },
     ...overrides,
   } as unknown as Handlers;
-  const dispatch = createDispatcher(handlers, log, { now: () => clock, idleLockMs: () => idleMs });
+  const dispatch = createDispatcher(handlers, log, { now: () => clock, idleLockMs: () => idleMs, onIdleLock: (o) => void locks.push(o.username) });
   const caller: Caller = { host: 'headless', session: newSession() };
-  return { dispatch, caller, refused, failed, statusHandle, tick: (ms: number) => (clock += ms) };
+  return { dispatch, caller, refused, failed, locks, statusHandle, tick: (ms: number) => (clock += ms) };
 }
 
 describe('the dispatcher', () => {
@@ -67,7 +68,7 @@ describe('the dispatcher', () => {
   });
 
   it('locks an idle session; passive calls neither count as activity nor are refused', async () => {
-    const { dispatch, caller, tick } = setup({}, 60_000);
+    const { dispatch, caller, tick, locks } = setup({}, 60_000);
     caller.session.officer = officer(['operator']);
     caller.session.lastActivity = 1_000_000; // signed in just now
     expect((await dispatch(caller, 'boundaries.list', { kind: 'postcode' })).ok).toBe(true);
@@ -77,6 +78,7 @@ describe('the dispatcher', () => {
     const r = await dispatch(caller, 'boundaries.list', { kind: 'postcode' });
     expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized', details: { reason: 'idle_lock' } } });
     expect(caller.session.officer).toBeNull();
+    expect(locks).toEqual(['jensen']); // told once, so the console audits the lock
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../electron/gateways/gateway';
-import { parseSmppUrl, redactSmppUrl, sourceAddress } from '../../../electron/gateways/smpp/config';
+import { parseSmppUrl, sourceAddress } from '../../../electron/gateways/smpp/config';
+import { redactUrl } from '../../../electron/gateways/url';
 
 function errorOf(url: string): GatewayError {
   try {
@@ -105,8 +106,8 @@ describe('parseSmppUrl', () => {
   });
 
   it('redacts the password for display', () => {
-    expect(redactSmppUrl('smpp://u:secret@127.0.0.1:2775?tps=5')).toBe('smpp://u:***@127.0.0.1:2775?tps=5');
-    expect(redactSmppUrl('::')).toBe('smpp://(unparseable)');
+    expect(redactUrl('smpp://u:secret@127.0.0.1:2775?tps=5')).toBe('smpp://u:••••@127.0.0.1:2775?tps=5');
+    expect(redactUrl('::')).toBe('(invalid URL)');
   });
 });
 

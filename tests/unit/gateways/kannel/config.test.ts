@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../../electron/gateways/gateway';
-import { parseKannelUrl, redactKannelUrl } from '../../../../electron/gateways/kannel/config';
+import { parseKannelUrl } from '../../../../electron/gateways/kannel/config';
+import { redactUrl } from '../../../../electron/gateways/url';
 
 function errorOf(url: string): GatewayError {
   try {
@@ -69,7 +70,7 @@ describe('parseKannelUrl', () => {
   });
 
   it('redacts the password', () => {
-    expect(redactKannelUrl('kannel://u:hunter2@127.0.0.1:13013?smsc=X')).toBe('kannel://u:***@127.0.0.1:13013?smsc=X');
-    expect(redactKannelUrl('%%%')).toBe('kannel://(unparseable)');
+    expect(redactUrl('kannel://u:hunter2@127.0.0.1:13013?smsc=X')).toBe('kannel://u:••••@127.0.0.1:13013?smsc=X');
+    expect(redactUrl('%%%')).toBe('(invalid URL)');
   });
 });
