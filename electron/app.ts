@@ -78,7 +78,13 @@ export async function startApp(opts: AppOptions): Promise<App> {
   const services = createServices(opts);
   await services.targeting(); // the first count must be instant, so the index is built before the window opens
   services.registry.onChange(() => {
-    void services.registry.counts().then((c) => services.emit('subscribers.changed', { total: c.total }));
+    // Told once the change has reached the targeting worker (its listener was added first), so
+    // the count a screen asks for on this event already includes it: an SMS opt-out or
+    // sign-up moves the map's count at once.
+    void services.liveTargeting
+      .applied()
+      .then(() => services.registry.counts())
+      .then((c) => services.emit('subscribers.changed', { total: c.total }));
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const tips = createTips(services);
