@@ -106,7 +106,8 @@ export function facebookConnector(o: FacebookOptions): SocialConnector {
       } else if (image) {
         const form = new FormData();
         form.set('message', text);
-        form.set('source', new Blob([image], { type: 'image/png' }), 'area.png');
+        // A copy on a plain ArrayBuffer: Blob takes no view of a SharedArrayBuffer.
+        form.set('source', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'area.png');
         body = check(await call(`${seg(o.pageId)}/photos`, {}, { method: 'POST', body: form }));
         // A photo answers { id: photo, post_id: the feed post }: the post is what people see and share.
         if (typeof body.post_id === 'string') return body.post_id;

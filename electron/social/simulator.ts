@@ -403,8 +403,11 @@ export async function startSocialSimulator(opts: SimulatorOptions = {}): Promise
     const type = req.headers['content-type'] ?? '';
     const out = new Map<string, string | Buffer>();
     if (type.startsWith('multipart/form-data')) {
-      const fd = await new Response(raw, { headers: { 'content-type': type } }).formData();
-      for (const [k, v] of fd.entries()) out.set(k, typeof v === 'string' ? v : Buffer.from(await v.arrayBuffer()));
+      const fd = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      // forEach rather than entries(): the Electron entry files' DOM lib has no iterable FormData.
+      const parts: Array<[string, string | Blob]> = [];
+      fd.forEach((v, k) => parts.push([k, v]));
+      for (const [k, v] of parts) out.set(k, typeof v === 'string' ? v : Buffer.from(await v.arrayBuffer()));
     } else {
       for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) out.set(k, v);
     }
