@@ -107,6 +107,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
       className={`send-panel ${detailed ? 'send-panel--detailed' : ''}`}
       data-testid={`monitor-send-${sendId}`}
       data-state={status.state}
+      data-alert-ref={status.alertRef ?? undefined}
       aria-labelledby={titleId}
     >
       <header className="send-panel__head">
