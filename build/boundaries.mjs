@@ -5,10 +5,11 @@
 // the map's scale are dropped. The file is committed: `tryk demo`, the first start and the
 // tests use it, so a fresh clone needs nothing beside it. Rebuild after a new DAGI release:
 //
-//   node build/boundaries.mjs [--source DIR] [--out FILE] [--quantile Q | --weight W]
+//   node build/boundaries.mjs --source DIR [--out FILE] [--quantile Q | --weight W]
 //
-// DIR holds politikredse.geojson, kommuner.geojson, postnumre.geojson, regioner.geojson
-// (default: ../shared/data/dagi beside the checkout, where the project keeps them).
+// DIR holds politikredse.geojson, kommuner.geojson, postnumre.geojson, regioner.geojson (the
+// DAGI release: see data/boundaries/SOURCE.md). It is required: the script never guesses a
+// folder outside the checkout.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: { source: { type: 'string' }, out: { type: 'string' }, weight: { type: 'string' }, quantile: { type: 'string' } },
 });
-const source = resolve(values.source ?? join(root, '..', 'shared', 'data', 'dagi'));
+if (!values.source) {
+  console.error('build/boundaries.mjs: --source DIR is required (a folder with the DAGI politikredse, kommuner, postnumre and regioner .geojson files; see data/boundaries/SOURCE.md)');
+  process.exit(2);
+}
+const source = resolve(values.source);
 const out = resolve(values.out ?? join(root, 'data', 'boundaries', 'denmark.topo.json'));
 
 /** Object name → file and the properties worth keeping (the parser's DAGI keys; the name last, as the key of a boundary made of several features). */
