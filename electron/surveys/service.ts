@@ -160,9 +160,9 @@ export function surveyService(db: Db, now: () => Date = () => new Date()): Surve
       } else {
         const sel = await (await targeting()).selectRecipients(audience.area);
         if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
-        ids = sample(Array.from(sel.value), audience.size);
-        // The index may lag a registry write by a moment: only active subscribers are asked.
-        ids = await activeOnly(db, ids);
+        // Drawn in random order until N active ones are found: the index may lag a registry
+        // write by a moment, and only active subscribers are asked.
+        ids = await activeSample(db, Array.from(sel.value), audience.size);
       }
       if (ids.length === 0) throw new TrykError('bad_request', 'Nobody to ask: the panel or area has no active subscribers', { recipients: 0 });
       await db.transaction(async (tx) => {
@@ -248,12 +248,22 @@ export function sample(ids: number[], n: number): number[] {
   return a.slice(0, k).sort((x, y) => x - y);
 }
 
-async function activeOnly(db: Db, ids: number[]): Promise<number[]> {
+/** N active subscribers of the ids, drawn uniformly at random (shuffled lazily, checked 500 at a time). */
+async function activeSample(db: Db, ids: number[], n: number): Promise<number[]> {
+  const a = ids.slice();
   const out: number[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  let next = 0;
+  while (out.length < n && next < a.length) {
+    const end = Math.min(a.length, next + Math.max(50, Math.min(500, (n - out.length) * 2)));
+    for (let i = next; i < end; i++) {
+      const j = i + randomInt(a.length - i);
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    const chunk = a.slice(next, end);
+    next = end;
     const rows = await db.all<{ id: number }>(`SELECT id FROM subscribers WHERE status = 'active' AND id IN (${chunk.map(() => '?').join(', ')})`, chunk);
-    out.push(...rows.map((r) => r.id));
+    const active = new Set(rows.map((r) => r.id));
+    for (const id of chunk) if (active.has(id) && out.length < n) out.push(id);
   }
   return out.sort((x, y) => x - y);
 }
