@@ -240,6 +240,7 @@ export const da = {
       shop: 'Butikker',
       home_care: 'Hjemmepleje',
       neighbourhood_watch: 'Nabohjælp',
+      borgerpanel: 'Borgerpanel',
     },
     search: {
       label: 'Søg postnummer eller stednavn',

@@ -240,6 +240,7 @@ export const en: Translation = {
       shop: 'Shops',
       home_care: 'Home care',
       neighbourhood_watch: 'Neighbourhood watch',
+      borgerpanel: 'Citizen panel',
     },
     search: {
       label: 'Search postcode or place name',
