@@ -199,7 +199,11 @@ export function surveyService(db: Db, now: () => Date = () => new Date()): Surve
 
     async results(id) {
       const r = await row(db, id);
-      const answers = await db.all<{ question: number; value: string }>('SELECT question, value FROM survey_answers WHERE survey_id = ?', [id]);
+      // Grouped in the store: a survey of the whole panel reads a dozen rows, not every answer.
+      const answers = await db.all<{ question: number; value: string; count: number }>(
+        'SELECT question, value, count(*) AS count FROM survey_answers WHERE survey_id = ? GROUP BY question, value',
+        [id],
+      );
       return { ...summary(r), tally: tallyAnswers(questionsOf(r), answers) };
     },
 

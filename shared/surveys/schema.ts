@@ -146,17 +146,18 @@ export function optionsOf(q: SurveyQuestion): string[] {
   return q.kind === 'yesno' ? ['JA', 'NEJ'] : Array.from({ length: q.max }, (_, i) => String(i + 1));
 }
 
-/** The tally of the answers kept (one per person and question: the last). */
-export function tallyAnswers(questions: readonly SurveyQuestion[], answers: readonly { question: number; value: string }[]): QuestionTally[] {
+/** The tally of the answers kept (one per person and question: the last); `count` when already grouped. */
+export function tallyAnswers(questions: readonly SurveyQuestion[], answers: readonly { question: number; value: string; count?: number }[]): QuestionTally[] {
   return questions.map((q, i) => {
     const counts = new Map(optionsOf(q).map((o) => [o, 0]));
     let sum = 0;
     let answered = 0;
     for (const a of answers) {
       if (a.question !== i || !counts.has(a.value)) continue;
-      counts.set(a.value, counts.get(a.value)! + 1);
-      answered++;
-      if (q.kind === 'scale') sum += Number(a.value);
+      const k = a.count ?? 1;
+      counts.set(a.value, counts.get(a.value)! + k);
+      answered += k;
+      if (q.kind === 'scale') sum += k * Number(a.value);
     }
     return {
       question: i,
