@@ -8,9 +8,10 @@ import type { Services } from '../services';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers } from '../bridge/dispatcher';
 import { checkKeywords } from './keywords';
+import { tipCells } from './map';
 import type { TipService } from './service';
 
-type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings';
+type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings' | 'tips.cells';
 
 function officerOf(caller: Caller) {
   const o = caller.session.officer;
@@ -53,6 +54,7 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
     },
     'tips.thank': { roles: ['operator', 'approver'], handle: ({ alertId, text }, caller) => tips().thankTipsters(alertId, text, officerOf(caller)) },
     'tips.counts': { roles: ALL_ROLES, passive: true, handle: () => tips().counts() },
+    'tips.cells': { roles: ALL_ROLES, passive: true, handle: ({ alertId, zoom }) => tipCells(services.store.db, alertId, zoom) },
     'tips.acknowledgement': {
       roles: ALL_ROLES,
       handle: async ({ alertId, set }, caller) => {

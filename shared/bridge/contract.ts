@@ -155,6 +155,15 @@ export const TipCounts = z.object({
   byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
 });
 export type TipCounts = z.infer<typeof TipCounts>;
+export const TipCells = z.object({
+  alertId: z.number().int(),
+  cellSizeDeg: z.number(),
+  minCount: z.number().int(),
+  cells: z.array(z.object({ lon: z.number(), lat: z.number(), tips: z.number().int(), tipsters: z.number().int() })),
+  hiddenTips: z.number().int(),
+  unplacedTips: z.number().int(),
+});
+export type TipCells = z.infer<typeof TipCells>;
 const TipId = z.object({ id: z.number().int() }).strict();
 const tipChannels = {
   'tips.list': {
@@ -198,6 +207,14 @@ const tipChannels = {
   'tips.thank': {
     request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
     response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
+  },
+  /**
+   * The tip map of one alert: SMS tips by cell at the tipsters' registered places inside the
+   * area, counts only (cells with fewer tipsters than `minCount` left out); never a number or a place.
+   */
+  'tips.cells': {
+    request: z.object({ alertId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
+    response: TipCells,
   },
   /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
   'tips.settings': {
