@@ -234,8 +234,9 @@ describe('the delivery monitor', () => {
   });
 
   it('opens one send with its map of delivery cells, legend and table, and goes back to all', async () => {
-    const d = dispatchHost([makeSend({ sendId: 2 }), makeSend({ sendId: 1 })], {
+    const d = dispatchHost([makeSend({ sendId: 2 }), makeSend({ sendId: 1, alertRef: 'alert:40' })], {
       overrides: {
+        'tips.cells': () => ({ ok: true, value: { alertId: 40, cellSizeDeg: 0.02, minCount: 5, cells: [{ lon: 12.28, lat: 55.92, tips: 6, tipsters: 5 }], hiddenTips: 2, unplacedTips: 0 } }),
         'dispatch.cells': () => ({
           ok: true,
           value: {
@@ -261,6 +262,12 @@ describe('the delivery monitor', () => {
     // Worst first: the cell with 60 % failed leads.
     expect(rows[1]!.textContent).toContain('60');
     expect(within(c).getByRole('region', { name: 'Kort over levering pr. område' })).toBeTruthy();
+    // The alert's tips on the same map, as cells, when the officer asks for them.
+    expect(c.querySelectorAll('path.tip-cell')).toHaveLength(0);
+    fireEvent.click(within(c).getByTestId('cells-tips-toggle'));
+    await waitFor(() => expect(c.querySelectorAll('path.tip-cell')).toHaveLength(1));
+    expect(d.host.callsTo('tips.cells')[0]?.payload).toMatchObject({ alertId: 40 });
+    expect(within(c).getByTestId('tip-cells-note').textContent).toContain('6 tips vist som felter');
 
     fireEvent.click(screen.getByTestId('monitor-back'));
     expect(await card(2)).toBeTruthy();

@@ -160,7 +160,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
       <SendControls status={status} />
       <FailureList failures={status.failures} />
       {detailed ? (
-        <CellsMap sendId={sendId} />
+        <CellsMap sendId={sendId} alertId={alertIdOf(status.alertRef ?? null)} />
       ) : (
         <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={() => open(sendId)}>
           {t('monitor.showDetails')}

@@ -4,7 +4,7 @@
  * opened (its sender revealed to them alone, audited by the host). Follows `tips.changed`,
  * which the host sends a few times a second at most however fast tips arrive.
  */
-import type { ResponseOf, TipDetail, TipState, TipSummary } from '../../../shared/bridge/contract';
+import type { ResponseOf, TipCells, TipDetail, TipState, TipSummary } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { SliceCreator } from '../../store';
 
@@ -33,6 +33,9 @@ export interface TipsSlice {
   closeTip(): void;
   markTip(change: { state?: TipState; note?: string | null }): Promise<boolean>;
   replyToTip(text: string): Promise<boolean>;
+  /** The tip map of one alert at one zoom: counts by cell, never a tipster. */
+  tipCells: { alertId: number | null; zoom: number; status: 'idle' | 'loading' | 'ready' | 'failed'; value: TipCells | null; error: BridgeError | null };
+  loadTipCells(alertId: number, zoom: number): Promise<void>;
 }
 
 const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: null, busy: false, actionError: null, replied: false };
@@ -40,6 +43,7 @@ const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: nu
 export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) => {
   let latestList = 0;
   let latestOpen = 0;
+  let latestCells = 0;
 
   async function loadTips() {
     const seq = ++latestList;
@@ -96,6 +100,7 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
     tipsNew: 0,
     tipsByAlert: [],
     tipOpen: closedTip,
+    tipCells: { alertId: null, zoom: 0, status: 'idle', value: null, error: null },
 
     watchTips: () => follow(() => void Promise.all([loadTips(), loadCounts()])),
     watchTipCounts: () => follow(() => void loadCounts()),
@@ -143,6 +148,20 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
       const again = await bridge.invoke('tips.open', { id: open.id });
       set({ tipOpen: { ...get().tipOpen, replied: true, ...(again.ok ? { value: again.value } : {}) } });
       return true;
+    },
+
+    async loadTipCells(alertId, zoom) {
+      const seq = ++latestCells;
+      const previous = get().tipCells;
+      // The same alert at another zoom keeps its cells on screen until the new ones arrive.
+      set({ tipCells: { alertId, zoom, status: 'loading', value: previous.alertId === alertId ? previous.value : null, error: null } });
+      const result = await bridge.invoke('tips.cells', { alertId, zoom });
+      if (seq !== latestCells) return;
+      set({
+        tipCells: result.ok
+          ? { alertId, zoom, status: 'ready', value: result.value, error: null }
+          : { alertId, zoom, status: 'failed', value: get().tipCells.value, error: result.error },
+      });
     },
   };
 };
