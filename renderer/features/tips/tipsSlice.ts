@@ -36,6 +36,13 @@ export interface TipsSlice {
   /** The tip map of one alert at one zoom: counts by cell, never a tipster. */
   tipCells: { alertId: number | null; zoom: number; status: 'idle' | 'loading' | 'ready' | 'failed'; value: TipCells | null; error: BridgeError | null };
   loadTipCells(alertId: number, zoom: number): Promise<void>;
+  /** An alert's automatic "Tak for dit tip" (null text: none), as the composer edits it. */
+  tipAck: { alertId: number | null; status: 'idle' | 'loading' | 'ready' | 'failed'; text: string | null; busy: boolean; saved: boolean; error: BridgeError | null };
+  loadTipAck(alertId: number): Promise<void>;
+  saveTipAck(alertId: number, text: string | null): Promise<boolean>;
+  /** "Case closed, thank you" to every tipster of an alert (once per alert). */
+  tipThanks: { alertId: number | null; busy: boolean; result: ResponseOf<'tips.thank'> | null; error: BridgeError | null };
+  thankTipsters(alertId: number, text: string): Promise<boolean>;
 }
 
 const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: null, busy: false, actionError: null, replied: false };
@@ -101,6 +108,8 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
     tipsByAlert: [],
     tipOpen: closedTip,
     tipCells: { alertId: null, zoom: 0, status: 'idle', value: null, error: null },
+    tipAck: { alertId: null, status: 'idle', text: null, busy: false, saved: false, error: null },
+    tipThanks: { alertId: null, busy: false, result: null, error: null },
 
     watchTips: () => follow(() => void Promise.all([loadTips(), loadCounts()])),
     watchTipCounts: () => follow(() => void loadCounts()),
@@ -148,6 +157,36 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
       const again = await bridge.invoke('tips.open', { id: open.id });
       set({ tipOpen: { ...get().tipOpen, replied: true, ...(again.ok ? { value: again.value } : {}) } });
       return true;
+    },
+
+    async loadTipAck(alertId) {
+      set({ tipAck: { alertId, status: 'loading', text: null, busy: false, saved: false, error: null } });
+      const result = await bridge.invoke('tips.acknowledgement', { alertId });
+      if (get().tipAck.alertId !== alertId) return;
+      set({
+        tipAck: result.ok
+          ? { alertId, status: 'ready', text: result.value.text, busy: false, saved: false, error: null }
+          : { alertId, status: 'failed', text: null, busy: false, saved: false, error: result.error },
+      });
+    },
+
+    async saveTipAck(alertId, text) {
+      set({ tipAck: { ...get().tipAck, alertId, busy: true, saved: false, error: null } });
+      const result = await bridge.invoke('tips.acknowledgement', { alertId, set: text });
+      if (get().tipAck.alertId !== alertId) return false;
+      set({
+        tipAck: result.ok
+          ? { alertId, status: 'ready', text: result.value.text, busy: false, saved: true, error: null }
+          : { ...get().tipAck, busy: false, saved: false, error: result.error },
+      });
+      return result.ok;
+    },
+
+    async thankTipsters(alertId, text) {
+      set({ tipThanks: { alertId, busy: true, result: null, error: null } });
+      const result = await bridge.invoke('tips.thank', { alertId, text });
+      set({ tipThanks: result.ok ? { alertId, busy: false, result: result.value, error: null } : { alertId, busy: false, result: null, error: result.error } });
+      return result.ok;
     },
 
     async loadTipCells(alertId, zoom) {
