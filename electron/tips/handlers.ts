@@ -4,6 +4,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
+import { putSetting } from '../config/settings';
 import type { Services } from '../services';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers } from '../bridge/dispatcher';
@@ -75,8 +76,7 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
             if (problem) throw new TrykError('bad_request', `Keywords: ${problem}`);
           }
           await services.store.db.transaction(async (tx) => {
-            const put = (key: string, value: unknown) =>
-              tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+            const put = (key: string, value: unknown) => putSetting(tx, key, value);
             if (set.windowHours !== undefined) await put('tips.windowHours', set.windowHours);
             if (set.retentionDays !== undefined) await put('tips.retentionDays', set.retentionDays);
             if (set.floodPerMinute !== undefined) await put('tips.floodPerMinute', set.floodPerMinute);

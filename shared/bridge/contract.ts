@@ -155,6 +155,12 @@ export const TipCounts = z.object({
   byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
 });
 export type TipCounts = z.infer<typeof TipCounts>;
+/** The bounds of the inbox settings: the settings screen shows them, the bridge enforces them. */
+export const tipSettingLimits = {
+  windowHours: { min: 1, max: 24 * 14 },
+  retentionDays: { min: 1, max: 3650 },
+  floodPerMinute: { min: 1, max: 1000 },
+} as const;
 export const TipCells = z.object({
   alertId: z.number().int(),
   cellSizeDeg: z.number(),
@@ -222,9 +228,9 @@ const tipChannels = {
       .object({
         set: z
           .object({
-            windowHours: z.number().int().min(1).max(24 * 14).optional(),
-            retentionDays: z.number().int().min(1).max(3650).optional(),
-            floodPerMinute: z.number().int().min(1).max(1000).optional(),
+            windowHours: z.number().int().min(tipSettingLimits.windowHours.min).max(tipSettingLimits.windowHours.max).optional(),
+            retentionDays: z.number().int().min(tipSettingLimits.retentionDays.min).max(tipSettingLimits.retentionDays.max).optional(),
+            floodPerMinute: z.number().int().min(tipSettingLimits.floodPerMinute.min).max(tipSettingLimits.floodPerMinute.max).optional(),
             keywords: z
               .object({ stop: z.array(z.string().max(20)).max(20), start: z.array(z.string().max(20)).max(20), confirm: z.array(z.string().max(20)).max(20), help: z.array(z.string().max(20)).max(20) })
               .optional(),
