@@ -5,6 +5,7 @@
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
 import { putSetting } from '../config/settings';
+import { selectWhereIn } from '../dispatch/outbox';
 import type { Services } from '../services';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers } from '../bridge/dispatcher';
@@ -12,7 +13,7 @@ import { checkKeywords } from './keywords';
 import { tipCells } from './map';
 import type { TipService } from './service';
 
-type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings' | 'tips.cells';
+type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings' | 'tips.cells' | 'tips.answerSends';
 
 function officerOf(caller: Caller) {
   const o = caller.session.officer;
@@ -55,6 +56,20 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
     },
     'tips.thank': { roles: ['operator', 'approver'], handle: ({ alertId, text }, caller) => tips().thankTipsters(alertId, text, officerOf(caller)) },
     'tips.counts': { roles: ALL_ROLES, passive: true, handle: () => tips().counts() },
+    'tips.answerSends': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async ({ replyIds }) => {
+        const rows = await selectWhereIn<{ id: number; kind: string; tip_id: number | null; alert_id: number | null }>(
+          services.store.db,
+          'SELECT r.id, r.kind, r.tip_id, t.alert_id FROM sms_replies r LEFT JOIN tips t ON t.id = r.tip_id WHERE',
+          [],
+          'r.id',
+          [...new Set(replyIds)],
+        );
+        return rows.map((r) => ({ replyId: r.id, kind: r.kind, tipId: r.tip_id, alertId: r.alert_id }));
+      },
+    },
     'tips.cells': { roles: ALL_ROLES, passive: true, handle: ({ alertId, zoom }) => tipCells(services.store.db, alertId, zoom) },
     'tips.acknowledgement': {
       roles: ALL_ROLES,

@@ -214,6 +214,11 @@ const tipChannels = {
     request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
     response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
   },
+  /** What answers to citizens were (by their `reply:<id>` sends): the kind and the tip and alert they answer, never a number. */
+  'tips.answerSends': {
+    request: z.object({ replyIds: z.array(z.number().int()).max(100) }).strict(),
+    response: z.array(z.object({ replyId: z.number().int(), kind: z.string(), tipId: z.number().int().nullable(), alertId: z.number().int().nullable() })),
+  },
   /**
    * The tip map of one alert: SMS tips by cell at the tipsters' registered places inside the
    * area, counts only (cells with fewer tipsters than `minCount` left out); never a number or a place.
@@ -380,7 +385,14 @@ export const channels = {
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
   'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
   /** Recent sends, newest first (the monitor shows several at once). */
-  'dispatch.list': { request: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), response: z.array(SendStatus) },
+  /**
+   * The newest sends. `answers`: true, only the one-SMS answers to citizens (`reply:` sends);
+   * false, everything else; left out, all of them.
+   */
+  'dispatch.list': {
+    request: z.object({ limit: z.number().int().min(1).max(100).default(20), answers: z.boolean().optional() }).strict(),
+    response: z.array(SendStatus),
+  },
   'dispatch.status': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
