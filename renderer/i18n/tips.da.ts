@@ -75,6 +75,10 @@ export const tipsDa = {
       alreadyThanked: 'Tipgiverne til dette varsel er allerede blevet takket.',
     },
     map: {
+      layer: 'Tips på kortet',
+      pick: 'Vis tips til varsel',
+      none: 'Ingen',
+      noTips: 'Ingen varsler har fået tips endnu.',
       toggle: 'Vis tips på kort',
       title: 'Kort over tips til varsel {{id}}',
       onDelivery: 'Vis tips på kortet',

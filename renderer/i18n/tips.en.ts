@@ -77,6 +77,10 @@ export const tipsEn: typeof tipsDa = {
       alreadyThanked: 'The tipsters of this alert have already been thanked.',
     },
     map: {
+      layer: 'Tips on the map',
+      pick: 'Show the tips on alert',
+      none: 'None',
+      noTips: 'No alert has had tips yet.',
       toggle: 'Show tips on a map',
       title: 'Map of the tips on alert {{id}}',
       onDelivery: 'Show tips on the map',

@@ -160,4 +160,23 @@ describe('Tips: the inbox', () => {
     fireEvent.click(screen.getByTestId('tips-map-toggle'));
     expect(screen.queryByTestId('tip-map')).toBeNull();
   });
+
+  it('shows a chosen alert’s tips as cells on the Kort screen, and takes them away again', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.counts'] = () => ({ ok: true, value: { total: 14, new: 0, byAlert: [{ alertId: 7, total: 14, new: 0 }] } });
+    host.handlers['tips.cells'] = () => ({
+      ok: true,
+      value: { alertId: 7, cellSizeDeg: 0.044, minCount: 5, cells: [{ lon: 12.26, lat: 55.9, tips: 14, tipsters: 9 }], hiddenTips: 0, unplacedTips: 0 },
+    });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    const map = await screen.findByTestId('map');
+    const pick = screen.getByTestId('map-tips-alert') as HTMLSelectElement;
+    await waitFor(() => expect(within(pick).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ingen', 'Varsel 7 (14 tips til varslet)']));
+    fireEvent.change(pick, { target: { value: '7' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(1));
+    expect(screen.getByTestId('map-tips').textContent).toContain('14 tips vist som felter');
+    fireEvent.change(pick, { target: { value: '' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(0));
+  });
 });

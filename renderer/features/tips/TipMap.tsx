@@ -27,7 +27,7 @@ export function tipCellOpacity(tips: number, most: number): number {
  * An alert's tip cells on the surrounding map, following its zoom and the alert's tip count
  * (so new tips show up). With `frame`, the map is fitted to the cells when they first arrive.
  */
-export function TipCellsLayer({ alertId, frame = false }: { alertId: number; frame?: boolean }) {
+export function TipCellsLayer({ alertId, frame = false, interactive = true }: { alertId: number; frame?: boolean; interactive?: boolean }) {
   const map = useMap();
   const { t } = useTranslation();
   const load = useAppStore((s) => s.loadTipCells);
@@ -63,11 +63,8 @@ export function TipCellsLayer({ alertId, frame = false }: { alertId: number; fra
       // Built with textContent: a number in a tooltip, never markup.
       const label = document.createElement('span');
       label.textContent = t('tips.map.cell', { count: cell.tips, tipsters: cell.tipsters });
-      group.addLayer(
-        L.rectangle(bounds, { pane: TIP_PANE, weight: 1, color: TIP_COLOR, fillColor: TIP_COLOR, fillOpacity: tipCellOpacity(cell.tips, most), className: 'tip-cell' }).bindTooltip(label, {
-          sticky: true,
-        }),
-      );
+      const rect = L.rectangle(bounds, { pane: TIP_PANE, weight: 1, color: TIP_COLOR, fillColor: TIP_COLOR, fillOpacity: tipCellOpacity(cell.tips, most), className: 'tip-cell', interactive });
+      group.addLayer(interactive ? rect.bindTooltip(label, { sticky: true }) : rect);
     }
     const size = map.getSize();
     if (frame && !framed.current && cells.cells.length > 0 && size.x > 0 && size.y > 0) {
@@ -75,7 +72,7 @@ export function TipCellsLayer({ alertId, frame = false }: { alertId: number; fra
       map.fitBounds(b, { padding: [12, 12], maxZoom: 12, animate: false });
       framed.current = true;
     }
-  }, [map, group, cells, frame, t]);
+  }, [map, group, cells, frame, interactive, t]);
   return null;
 }
 
@@ -128,5 +125,39 @@ export function TipPlaceMap({ place }: { place: { lat: number; lon: number } }) 
         <CircleMarker center={[place.lat, place.lon]} radius={8} className="tip-place__point" pathOptions={{ color: TIP_COLOR, fillColor: TIP_COLOR, fillOpacity: 0.8 }} />
       </MapContainer>
     </div>
+  );
+}
+
+/** The Kort screen's tip layer: the chosen alert's tips as cells; they never take the clicks that pick boundaries. */
+export function MapTipsLayer() {
+  const alertId = useAppStore((s) => s.mapTipsAlert);
+  return alertId === null ? null : <TipCellsLayer key={alertId} alertId={alertId} frame interactive={false} />;
+}
+
+/** Picks the alert whose tips the Kort screen shows (the newest alerts with tips). */
+export function MapTipsControl() {
+  const { t } = useTranslation();
+  const alertId = useAppStore((s) => s.mapTipsAlert);
+  const setAlert = useAppStore((s) => s.setMapTipsAlert);
+  const byAlert = useAppStore((s) => s.tipsByAlert);
+  const options = byAlert.slice(0, 30);
+  return (
+    <fieldset className="panel" data-testid="map-tips">
+      <legend className="panel__title">{t('tips.map.layer')}</legend>
+      <label className="field">
+        <span className="field__label">{t('tips.map.pick')}</span>
+        <select data-testid="map-tips-alert" value={alertId ?? ''} onChange={(e) => setAlert(e.target.value ? Number(e.target.value) : null)}>
+          <option value="">{t('tips.map.none')}</option>
+          {alertId !== null && !options.some((o) => o.alertId === alertId) ? <option value={alertId}>{t('tips.alertN', { id: alertId })}</option> : null}
+          {options.map((o) => (
+            <option key={o.alertId} value={o.alertId}>
+              {`${t('tips.alertN', { id: o.alertId })} (${t('tips.ofAlert', { count: o.total })})`}
+            </option>
+          ))}
+        </select>
+      </label>
+      {options.length === 0 ? <p className="hint">{t('tips.map.noTips')}</p> : null}
+      {alertId !== null ? <TipCellsNote alertId={alertId} /> : null}
+    </fieldset>
   );
 }

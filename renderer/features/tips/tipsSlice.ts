@@ -36,6 +36,9 @@ export interface TipsSlice {
   /** The tip map of one alert at one zoom: counts by cell, never a tipster. */
   tipCells: { alertId: number | null; zoom: number; status: 'idle' | 'loading' | 'ready' | 'failed'; value: TipCells | null; error: BridgeError | null };
   loadTipCells(alertId: number, zoom: number): Promise<void>;
+  /** The alert whose tips the Kort screen shows as cells (null: none). */
+  mapTipsAlert: number | null;
+  setMapTipsAlert(alertId: number | null): void;
   /** An alert's automatic "Tak for dit tip" (null text: none), as the composer edits it. */
   tipAck: { alertId: number | null; status: 'idle' | 'loading' | 'ready' | 'failed'; text: string | null; busy: boolean; saved: boolean; error: BridgeError | null };
   loadTipAck(alertId: number): Promise<void>;
@@ -108,6 +111,8 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
     tipsByAlert: [],
     tipOpen: closedTip,
     tipCells: { alertId: null, zoom: 0, status: 'idle', value: null, error: null },
+    mapTipsAlert: null,
+    setMapTipsAlert: (alertId) => set({ mapTipsAlert: alertId }),
     tipAck: { alertId: null, status: 'idle', text: null, busy: false, saved: false, error: null },
     tipThanks: { alertId: null, busy: false, result: null, error: null },
 
