@@ -3,7 +3,7 @@
  * limits shown before anything is sent, the bridge called with the officer's words, clear
  * words when the host says no.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import { createI18n } from '../../renderer/i18n';
@@ -71,6 +71,24 @@ describe('the automatic acknowledgement in the composer', () => {
     fireEvent.click(on);
     expect((await within(box).findByTestId('error-note')).textContent).toBe('Din rolle må ikke gøre dette.');
     expect(on.checked).toBe(false);
+  });
+});
+
+describe('the acknowledgement box while the host is away', () => {
+  it('says the host cannot be reached, and reads the box again when it is back', async () => {
+    let up = false;
+    const a = alertsHost({ alerts: [makeAlert({ id: 5, status: 'draft', area: squareArea })] }, {
+      'tips.acknowledgement': () => (up ? { ok: true, value: { alertId: 5, text: 'Tak!' } } : { ok: false, error: { code: 'unavailable', message: 'down' } }),
+    });
+    const r = rig({ host: a.host });
+    await openAlert(r, 5);
+    const box = await screen.findByTestId('tip-ack');
+    expect((await within(box).findByTestId('error-note')).dataset.code).toBe('unavailable');
+    up = true;
+    act(() => a.host.setState('disconnected'));
+    act(() => a.host.setState('connected'));
+    await waitFor(() => expect((within(box).getByTestId('tip-ack-on') as HTMLInputElement).checked).toBe(true));
+    expect((within(box).getByTestId('tip-ack-text') as HTMLTextAreaElement).value).toBe('Tak!');
   });
 });
 

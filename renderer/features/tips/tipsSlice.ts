@@ -168,6 +168,14 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
       set({ tipAck: { alertId, status: 'loading', text: null, busy: false, saved: false, error: null } });
       const result = await bridge.invoke('tips.acknowledgement', { alertId });
       if (get().tipAck.alertId !== alertId) return;
+      if (!result.ok && result.error.code === 'unavailable') {
+        // Drafting works offline: read the box again once the host is back (once, not in a loop).
+        const stop = bridge.onConnectionChange((state) => {
+          if (state !== 'connected') return;
+          stop();
+          if (get().tipAck.alertId === alertId && get().tipAck.status === 'failed') void get().loadTipAck(alertId);
+        });
+      }
       set({
         tipAck: result.ok
           ? { alertId, status: 'ready', text: result.value.text, busy: false, saved: false, error: null }
