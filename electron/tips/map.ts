@@ -25,6 +25,9 @@ export interface TipCells {
   unplacedTips: number;
 }
 
+/** Tipsters read per query: a page is a few milliseconds of the main thread however large the alert. */
+const TIPSTERS_PER_PAGE = 1000;
+
 interface PlaceRow {
   lat: number;
   lon: number;
@@ -65,14 +68,14 @@ export async function tipPlace(db: Queryable, sender: string, alertId: number): 
 }
 
 /** The SMS tips of one alert by map cell at `zoom`: counts only, never a number or a place. */
-export async function tipCells(db: Queryable, alertId: number, zoom: number): Promise<TipCells> {
+export async function tipCells(db: Queryable, alertId: number, zoom: number, pageSize = TIPSTERS_PER_PAGE): Promise<TipCells> {
   const area = await alertArea(db, alertId);
   const size = cellSizeForZoom(zoom);
   const cells = new Map<string, { lon: number; lat: number; tips: number; tipsters: number }>();
   let placedTips = 0;
-  let allTips = 0;
-  // One row per place of each tipster, ordered so a tipster's rows come together, home first.
-  let current: { sid: number; tips: number; places: PlaceRow[] } | null = null;
+  // One row per place of each tipster, ordered so a tipster's rows come together, home first;
+  // a page of tipsters at a time, so a huge alert never holds the main thread on one answer.
+  let current = null as { sid: number; tips: number; places: PlaceRow[] } | null;
   const settle = () => {
     if (!current) return;
     const place = placeInArea(current.places, area);
@@ -88,22 +91,25 @@ export async function tipCells(db: Queryable, alertId: number, zoom: number): Pr
     }
     current = null;
   };
-  allTips = (await db.get<{ n: number }>("SELECT count(*) AS n FROM tips WHERE alert_id = ? AND channel = 'sms'", [alertId]))?.n ?? 0;
-  await db.each<{ sid: number; tips: number; lat: number; lon: number }>(
-    `WITH senders AS (SELECT sender, count(*) AS tips FROM tips WHERE alert_id = ? AND channel = 'sms' GROUP BY sender)
-     SELECT s.id AS sid, senders.tips, p.lat, p.lon FROM senders
-       JOIN subscribers s ON s.phone = senders.sender
-       JOIN places p ON p.subscriber_id = s.id
-     ORDER BY s.id, p.kind = 'home' DESC, p.id`,
-    [alertId],
-    (r) => {
+  const allTips = (await db.get<{ n: number }>("SELECT count(*) AS n FROM tips WHERE alert_id = ? AND channel = 'sms'", [alertId]))?.n ?? 0;
+  for (let after = 0; ; ) {
+    const rows = await db.all<{ sid: number; tips: number; lat: number | null; lon: number | null }>(
+      `WITH senders AS (SELECT sender, count(*) AS tips FROM tips WHERE alert_id = ? AND channel = 'sms' GROUP BY sender),
+            page AS (SELECT s.id AS sid, senders.tips FROM senders JOIN subscribers s ON s.phone = senders.sender WHERE s.id > ? ORDER BY s.id LIMIT ?)
+       SELECT page.sid, page.tips, p.lat, p.lon FROM page LEFT JOIN places p ON p.subscriber_id = page.sid
+       ORDER BY page.sid, p.kind = 'home' DESC, p.id`,
+      [alertId, after, pageSize],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) {
       if (current?.sid !== r.sid) {
         settle();
         current = { sid: r.sid, tips: r.tips, places: [] };
       }
-      current.places.push({ lat: r.lat, lon: r.lon });
-    },
-  );
+      if (r.lat !== null && r.lon !== null) current.places.push({ lat: r.lat, lon: r.lon });
+    }
+    after = rows[rows.length - 1]!.sid;
+  }
   settle();
   const shown = [...cells.values()].filter((c) => c.tipsters >= CELL_MIN_COUNT);
   const shownTips = shown.reduce((n, c) => n + c.tips, 0);

@@ -74,6 +74,8 @@ describe('the tip map', () => {
     expect(HILLEROD.lat).toBeLessThan(c.lat + map.cellSizeDeg);
     expect(map.hiddenTips).toBe(21); // the lone flooder: 21 tips, one tipster
     expect(map.unplacedTips).toBe(1); // the number that is no subscriber
+    // Read a few tipsters at a time (a tipster with two places on a page's edge included), the answer is the same.
+    expect(await tipCells(store.db, 7, 10, 2)).toEqual(map);
     // Zoomed in far, every cell has too few tipsters: nothing is drawn, nothing is lost from the sums.
     const close = await tipCells(store.db, 7, 18);
     expect(close.cells).toEqual([]);
