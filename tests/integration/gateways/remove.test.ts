@@ -88,3 +88,38 @@ describe('tryk gateway remove', () => {
     expect((await run(['gateway', 'remove', 'sim'], env('boss passphrase'))).code).toBe(2);
   });
 });
+
+describe('a gateway removed while the console runs', () => {
+  it('closes its connection at once, and the status no longer lists it', async () => {
+    const { startApp } = await import('../../../electron/app');
+    const { TestSmsc } = await import('../../support/smsc/server');
+    const store = await testStore();
+    const smsc = await TestSmsc.start();
+    try {
+      await gatewayConfigService(store.db).add('sim', 'simulator://?tps=100', { primary: true });
+      await gatewayConfigService(store.db).add('smsc', smsc.url());
+      const running = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+      try {
+        const until = async (check: () => boolean) => {
+          const start = Date.now();
+          while (!check()) {
+            if (Date.now() - start > 15_000) throw new Error('condition not met in time');
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        await until(() => smsc.boundConnections === 1);
+        expect(running.sender!.gatewayStates().get('smsc')).toBe('connected');
+        await running.services.gateways.remove('smsc', { officer: 'admin' });
+        // No restart: the bind is gone as soon as the removal committed.
+        await until(() => smsc.openConnections === 0);
+        expect(running.sender!.gateways.has('smsc')).toBe(false);
+        expect((await running.services.status()).gateways.map((g) => g.name)).toEqual(['sim']);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await smsc.close();
+      await store.remove();
+    }
+  });
+});
