@@ -263,6 +263,11 @@ export const channels = {
       problem: z.string().nullable(),
     }),
   },
+  // --- lang: the tile server set from the console (admin, audited as settings_changed); null: offline map only ---
+  'map.setTileUrl': {
+    request: z.object({ url: z.string().trim().min(1).max(500).nullable() }).strict(),
+    response: z.object({ tileUrl: z.string().nullable() }),
+  },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,

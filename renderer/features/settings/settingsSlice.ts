@@ -18,6 +18,8 @@ export interface SettingsSlice {
   };
   /** Tries a tile server from the host (admin). */
   testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
+  /** Saves the tile server's address (admin, audited); null: the offline map only. */
+  setTileUrl(url: string | null): Promise<Result<ResponseOf<'map.setTileUrl'>>>;
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -38,6 +40,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     remove: (name) => bridge.invoke('gateways.remove', { name }),
   },
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
+  setTileUrl: (url) => bridge.invoke('map.setTileUrl', { url }),
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });
