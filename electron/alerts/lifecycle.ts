@@ -13,13 +13,13 @@ import { X_MAX_LENGTH } from '../../shared/alerts/schema';
 import type { AlertChannel } from '../../shared/alerts/schema';
 import { xTextFacts } from '../../shared/social/xtext';
 import type { Alert, AlertPatch, AlertStatus, ApprovalRule, Template } from '../../shared/alerts/schema';
-import { defaultFields, fillTemplate, TemplateOverrides, unfilledFields } from '../../shared/alerts/templates';
+import { counterpartOf, defaultFields, fillTemplate, TemplateOverrides, unfilledFields } from '../../shared/alerts/templates';
 import { analyzeSms } from '../../shared/sms';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
 import type { Role } from '../bridge/dispatcher';
 import { putSetting } from '../config/settings';
 import { appendAudit } from '../audit/service';
-import { ruleNeedsApproval, sha256 } from './records';
+import { ruleNeedsApproval, textHashes } from './records';
 import type { AlertContext, Row } from './records';
 import type { Actor, CreateInput } from './types';
 
@@ -135,6 +135,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     };
     if (patch.fields !== undefined) set('fields', JSON.stringify(patch.fields));
     if (patch.smsText !== undefined) set('sms_text', patch.smsText);
+    if (patch.smsTextOther !== undefined) set('sms_text_other', patch.smsTextOther);
     if (patch.socialText !== undefined) set('social_text', patch.socialText);
     if (patch.channels !== undefined) set('channels', JSON.stringify(patch.channels));
     if (patch.capEnabled !== undefined) set('cap_enabled', patch.capEnabled ? 1 : 0);
@@ -256,6 +257,12 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       const template = current.template_id ? all.find((t) => t.id === current.template_id) : undefined;
       const missing = template ? unfilledFields(template, current.sms_text) : [];
       if (missing.length) throw new TrykError('bad_request', `Fill in ${missing.join(', ')} before submitting`, { field: 'fields', missing });
+      // The text in the other language is approved with the first: it must be as finished.
+      const counterpart = template ? counterpartOf(template, all) : undefined;
+      const missingOther = counterpart && current.sms_text_other.trim() ? unfilledFields(counterpart, current.sms_text_other) : [];
+      if (missingOther.length) {
+        throw new TrykError('bad_request', `Fill in ${missingOther.join(', ')} in the ${counterpart!.language === 'en' ? 'English' : 'Danish'} text before submitting`, { field: 'smsTextOther', missing: missingOther });
+      }
       const chosen = JSON.parse(current.channels) as AlertChannel[];
       const x = xTextFacts(current.social_text);
       if (x.weighted > X_MAX_LENGTH) {
@@ -287,11 +294,11 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
         needsApproval: needs,
         rule: rule.mode,
         parts,
-        smsSha256: sha256(current.sms_text),
+        ...textHashes(current),
         fields: takePendingFields(id),
       });
       // No second officer needed: the rule approved it, and the trail says so in its own words.
-      if (!needs) await ctx.audit(tx, null, 'approved', id, { revision, automatic: true, rule: rule.mode, smsSha256: sha256(current.sms_text) });
+      if (!needs) await ctx.audit(tx, null, 'approved', id, { revision, automatic: true, rule: rule.mode, ...textHashes(current) });
       return ctx.row(tx, id);
     });
     const alert = ctx.toAlert(r, rule);
@@ -328,7 +335,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       await ctx.audit(tx, actor, decision, id, {
         revision: current.revision,
         recipients: current.recipient_estimate,
-        smsSha256: sha256(current.sms_text),
+        ...textHashes(current),
         ...(comment ? { comment: redactNumbers(comment) } : {}),
       });
       return ctx.row(tx, id);

@@ -164,6 +164,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
         const r = await e.release({
           alertRef: plan.alertRef,
           text: plan.text,
+          ...(plan.languageTexts ? { languageTexts: plan.languageTexts } : {}),
           recipients: plan.recipients,
           priority: plan.priority,
           respectQuietHours: plan.respectQuietHours,
