@@ -87,15 +87,18 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     // A follow-up keeps the case's facts (case number, area name); the template adds its defaults.
     const fields = { ...(template ? defaultFields(template) : {}), ...(parent ? (JSON.parse(parent.fields) as Record<string, string>) : {}) };
     const texts = template ? fillTemplate(template, fields) : { sms: '', social: '' };
+    // A follow-up to an alert that went out in two languages goes out in both again.
+    const otherTemplate = parent?.sms_text_other.trim() && template ? counterpartOf(template, await ctx.templates()) : undefined;
+    const otherSms = otherTemplate ? fillTemplate(otherTemplate, fields).sms : '';
     const urgency = parent?.urgency ?? (category === 'missing_person' ? 'urgent' : 'routine');
     const at = ctx.now().toISOString();
     const created = await ctx.db.transaction(async (tx) => {
       const recipients = parent ? await ctx.frozenActiveCount(tx, parent.id) : null;
       const { lastID } = await tx.run(
-        `INSERT INTO alerts (uuid, kind, parent_id, category, template_id, language, fields, sms_text, social_text,
+        `INSERT INTO alerts (uuid, kind, parent_id, category, template_id, language, fields, sms_text, sms_text_other, social_text,
            cap_enabled, cap_status, urgency, area, filter, status, revision, needs_approval, recipient_estimate,
            created_by, last_edited_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 1, 1, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 1, 1, ?, ?, ?, ?, ?)`,
         [
           randomUUID(),
           kind,
@@ -105,6 +108,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
           language,
           JSON.stringify(fields),
           texts.sms,
+          otherSms,
           texts.social,
           parent?.cap_enabled ?? 0,
           parent?.cap_status ?? 'Actual',

@@ -115,6 +115,11 @@ describe('an alert in Danish and English', () => {
     // A sent alert's split is the one frozen at release.
     expect((await alerts.preview(d.id)).byLanguage).toEqual({ da: 3, en: 2 });
 
+    // Its "case closed" goes out in both languages again.
+    const close = await alerts.create(op, { kind: 'close', parentId: d.id, templateId: 'burglary.close.da', language: 'da' });
+    expect(close.smsText).toMatch(/^Politiet: Sagen er opklaret/);
+    expect(close.smsTextOther).toMatch(/^Police: The case is closed/);
+
     // Every role's monitor names the send by its alert (admin included).
     const session = newSession();
     session.officer = { id: 99, username: 'admin', displayName: 'A', roles: ['admin'] };
