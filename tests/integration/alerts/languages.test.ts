@@ -116,7 +116,7 @@ describe('an alert in Danish and English', () => {
     expect((await alerts.preview(d.id)).byLanguage).toEqual({ da: 3, en: 2 });
 
     // Its "case closed" goes out in both languages again.
-    const close = await alerts.create(op, { kind: 'close', parentId: d.id, templateId: 'burglary.close.da', language: 'da' });
+    const close = await alerts.create(op, { category: 'burglary', kind: 'close', parentId: d.id, templateId: 'burglary.close.da', language: 'da' });
     expect(close.smsText).toMatch(/^Politiet: Sagen er opklaret/);
     expect(close.smsTextOther).toMatch(/^Police: The case is closed/);
 
