@@ -182,7 +182,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     return releasing;
   }
   // A removed gateway is closed at once: no bind stays open to an SMSC the admin took out.
-  const stopRemoved = services.gateways.onRemoved((name) => {
+  const dropGateway = (name: string) => {
     const gateway = gateways.get(name);
     configured = configured.filter((g) => g.name !== name);
     gateways.delete(name);
@@ -194,8 +194,21 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       );
     }
     statusChanged();
-  });
-  const tick = setInterval(() => void releaseApproved().catch((e) => log.warn(`release failed: ${(e as Error).message}`)), opts.releaseEveryMs ?? 2_000);
+  };
+  const stopRemoved = services.gateways.onRemoved(dropGateway);
+  // Removed by another process on the same store (`tryk gateway remove`): noticed on the next tick.
+  const dropRemovedElsewhere = async () => {
+    if (gateways.size === 0) return;
+    const names = new Set((await services.store.db.all<{ name: string }>('SELECT name FROM gateways')).map((g) => g.name));
+    for (const name of [...gateways.keys()]) if (!names.has(name)) dropGateway(name);
+  };
+  const tick = setInterval(
+    () =>
+      void dropRemovedElsewhere()
+        .then(() => releaseApproved())
+        .catch((e) => log.warn(`release failed: ${(e as Error).message}`)),
+    opts.releaseEveryMs ?? 2_000,
+  );
   timers.add(tick);
 
   void releaseApproved();

@@ -90,7 +90,18 @@ describe('tryk gateway remove', () => {
 });
 
 describe('a gateway removed while the console runs', () => {
-  it('closes its connection at once, and the status no longer lists it', async () => {
+  const until = async (check: () => boolean) => {
+    const start = Date.now();
+    while (!check()) {
+      if (Date.now() - start > 15_000) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it.each([
+    ['by the console (Settings)', 'console'],
+    ['by another process on the same store (tryk gateway remove)', 'elsewhere'],
+  ] as const)('closes its connection at once when removed %s, and the status no longer lists it', async (_how, where) => {
     const { startApp } = await import('../../../electron/app');
     const { TestSmsc } = await import('../../support/smsc/server');
     const store = await testStore();
@@ -100,17 +111,12 @@ describe('a gateway removed while the console runs', () => {
       await gatewayConfigService(store.db).add('smsc', smsc.url());
       const running = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
       try {
-        const until = async (check: () => boolean) => {
-          const start = Date.now();
-          while (!check()) {
-            if (Date.now() - start > 15_000) throw new Error('condition not met in time');
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        };
         await until(() => smsc.boundConnections === 1);
         expect(running.sender!.gatewayStates().get('smsc')).toBe('connected');
-        await running.services.gateways.remove('smsc', { officer: 'admin' });
-        // No restart: the bind is gone as soon as the removal committed.
+        // The console's own service tells the sender; a second service over the same store is
+        // what the CLI is: the sender notices on its next look (every 2 s).
+        const service = where === 'console' ? running.services.gateways : gatewayConfigService(store.db);
+        await service.remove('smsc', { officer: 'admin' });
         await until(() => smsc.openConnections === 0);
         expect(running.sender!.gateways.has('smsc')).toBe(false);
         expect((await running.services.status()).gateways.map((g) => g.name)).toEqual(['sim']);
