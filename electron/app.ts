@@ -133,6 +133,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       await sender?.close();
       await tips.close();
       await services.liveTargeting.close();
+      await services.parse.close();
       await opts.store.close();
     },
   };
