@@ -4,7 +4,7 @@
  * administrator's setting; everything that is not a keyword is a tip.
  */
 
-export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help';
+export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help' | 'panel';
 
 export interface Keywords {
   stop: string[];
@@ -12,6 +12,8 @@ export interface Keywords {
   /** The answer that makes a pending SMS sign-up active ("Svar JA"). */
   confirm: string[];
   help: string[];
+  /** Joins the citizen panel (surveys); optional so settings stored before it still read. */
+  panel?: string[];
 }
 
 export const defaultKeywords: Keywords = {
@@ -19,10 +21,11 @@ export const defaultKeywords: Keywords = {
   start: ['START', 'TILMELD', 'SUBSCRIBE'],
   confirm: ['JA', 'YES'],
   help: ['HJÆLP', 'HELP', 'INFO'],
+  panel: ['PANEL', 'BORGERPANEL'],
 };
 
 export type Routed =
-  | { kind: 'stop' | 'confirm' | 'help'; word: string }
+  | { kind: 'stop' | 'confirm' | 'help' | 'panel'; word: string }
   /** `postcode` is the second word when it looks like one (four digits); `rest` is what followed. */
   | { kind: 'start'; word: string; postcode: string | null; rest: string }
   | { kind: 'tip' };
@@ -63,15 +66,18 @@ export function routeMessage(text: string, keywords: Keywords = defaultKeywords)
   if (is(keywords.stop)) return { kind: 'stop', word: first };
   if (is(keywords.confirm)) return { kind: 'confirm', word: first };
   if (is(keywords.help)) return { kind: 'help', word: first };
+  if (is(keywords.panel ?? defaultKeywords.panel!)) return { kind: 'panel', word: first };
   return { kind: 'tip' };
 }
 
 /** An administrator's keyword lists, checked: words of letters only, none in two lists. */
 export function checkKeywords(k: Keywords): string | null {
   const seen = new Map<string, string>();
-  for (const kind of ['stop', 'start', 'confirm', 'help'] as const) {
-    if (!Array.isArray(k[kind]) || k[kind].length === 0) return `${kind}: at least one word`;
-    for (const w of k[kind]) {
+  for (const kind of ['stop', 'start', 'confirm', 'help', 'panel'] as const) {
+    const list = k[kind];
+    if (kind === 'panel' && list === undefined) continue;
+    if (!Array.isArray(list) || list.length === 0) return `${kind}: at least one word`;
+    for (const w of list) {
       if (typeof w !== 'string' || !/^\p{L}{1,20}$/u.test(w)) return `${kind}: "${String(w).slice(0, 20)}" is not one word of letters`;
       const f = foldWord(w);
       const other = seen.get(f);

@@ -6,6 +6,8 @@ import { subscribersDa } from './subscribers.da';
 // --- tips ---
 import { tipsDa } from './tips.da';
 import { evaluationDa } from './evaluation.da';
+// --- surveys ---
+import { surveysDa } from './surveys.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -15,6 +17,7 @@ export const da = {
   ...subscribersDa,
   ...tipsDa,
   ...evaluationDa,
+  ...surveysDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -28,6 +31,7 @@ export const da = {
     tips: 'Tips',
     subscribers: 'Abonnenter',
     evaluation: 'Evaluering',
+    surveys: 'Undersøgelser',
     settings: 'Indstillinger',
   },
   notBuilt: {
@@ -236,6 +240,7 @@ export const da = {
       shop: 'Butikker',
       home_care: 'Hjemmepleje',
       neighbourhood_watch: 'Nabohjælp',
+      borgerpanel: 'Borgerpanel',
     },
     search: {
       label: 'Søg postnummer eller stednavn',

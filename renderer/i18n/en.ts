@@ -6,6 +6,8 @@ import { subscribersEn } from './subscribers.en';
 // --- tips ---
 import { tipsEn } from './tips.en';
 import { evaluationEn } from './evaluation.en';
+// --- surveys ---
+import { surveysEn } from './surveys.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -15,6 +17,7 @@ export const en: Translation = {
   ...subscribersEn,
   ...tipsEn,
   ...evaluationEn,
+  ...surveysEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -28,6 +31,7 @@ export const en: Translation = {
     tips: 'Tips',
     subscribers: 'Subscribers',
     evaluation: 'Evaluation',
+    surveys: 'Surveys',
     settings: 'Settings',
   },
   notBuilt: {
@@ -236,6 +240,7 @@ export const en: Translation = {
       shop: 'Shops',
       home_care: 'Home care',
       neighbourhood_watch: 'Neighbourhood watch',
+      borgerpanel: 'Citizen panel',
     },
     search: {
       label: 'Search postcode or place name',
