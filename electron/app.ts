@@ -98,7 +98,11 @@ export async function startApp(opts: AppOptions): Promise<App> {
     void services.liveTargeting
       .applied()
       .then(() => services.registry.counts())
-      .then((c) => services.emit('subscribers.changed', { total: c.total }));
+      .then((c) => services.emit('subscribers.changed', { total: c.total }))
+      // A console closed while a big import's change was still reaching the index: nothing to tell.
+      .catch((e: unknown) => {
+        if (!services.store.db.isClosed) console.warn(`registry: counts after a change failed: ${e instanceof Error ? e.message : String(e)}`);
+      });
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const surveys = createSurveys(services);
@@ -147,6 +151,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       await tips.close();
       surveys.close();
       await services.liveTargeting.close();
+      await services.parse.close();
       await opts.store.close();
     },
   };
