@@ -11,7 +11,7 @@ export { defaultKeywords, foldWord };
 export type { KeywordKind, Keywords } from '../../shared/tips/keywords';
 
 export type Routed =
-  | { kind: 'stop' | 'confirm' | 'help'; word: string }
+  | { kind: 'stop' | 'confirm' | 'help' | 'panel'; word: string }
   /** `postcode` is the second word when it looks like one (four digits); `rest` is what followed. */
   | { kind: 'start'; word: string; postcode: string | null; rest: string }
   | { kind: 'tip' };
@@ -41,6 +41,7 @@ export function routeMessage(text: string, keywords: Keywords = defaultKeywords)
   if (is(keywords.stop)) return { kind: 'stop', word: first };
   if (is(keywords.confirm)) return { kind: 'confirm', word: first };
   if (is(keywords.help)) return { kind: 'help', word: first };
+  if (is(keywords.panel ?? defaultKeywords.panel!)) return { kind: 'panel', word: first };
   return { kind: 'tip' };
 }
 

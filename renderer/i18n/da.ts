@@ -6,6 +6,8 @@ import { subscribersDa } from './subscribers.da';
 // --- tips ---
 import { tipsDa } from './tips.da';
 import { evaluationDa } from './evaluation.da';
+// --- surveys ---
+import { surveysDa } from './surveys.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -15,6 +17,7 @@ export const da = {
   ...subscribersDa,
   ...tipsDa,
   ...evaluationDa,
+  ...surveysDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -28,6 +31,7 @@ export const da = {
     tips: 'Tips',
     subscribers: 'Abonnenter',
     evaluation: 'Evaluering',
+    surveys: 'Undersøgelser',
     settings: 'Indstillinger',
   },
   notBuilt: {
@@ -91,7 +95,7 @@ export const da = {
         floodPerMinuteHint: 'Flere beskeder end dette samles og får aldrig automatiske svar. Standard 10.',
         outOfRange: 'Skriv et helt tal fra {{min}} til {{max}}.',
         keywords: 'Nøgleord (det første ord i en SMS; store og små bogstaver og accenter er lige gode)',
-        kw: { stop: 'STOP (afmeld)', start: 'START (tilmeld, evt. med postnummer)', confirm: 'JA (bekræft tilmelding)', help: 'HJÆLP (informations-SMS)' },
+        kw: { stop: 'STOP (afmeld)', start: 'START (tilmeld, evt. med postnummer)', confirm: 'JA (bekræft tilmelding)', help: 'HJÆLP (informations-SMS)', panel: 'PANEL (meld sig til borgerpanelet)' },
         keywordsHint: 'Skriv ordene adskilt af komma eller mellemrum. Hvert ord må kun stå i én liste.',
         problem: {
           empty: 'Listen {{list}} skal have mindst ét ord.',
@@ -258,6 +262,7 @@ export const da = {
       shop: 'Butikker',
       home_care: 'Hjemmepleje',
       neighbourhood_watch: 'Nabohjælp',
+      borgerpanel: 'Borgerpanel',
     },
     search: {
       label: 'Søg postnummer eller stednavn',

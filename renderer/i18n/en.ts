@@ -6,6 +6,8 @@ import { subscribersEn } from './subscribers.en';
 // --- tips ---
 import { tipsEn } from './tips.en';
 import { evaluationEn } from './evaluation.en';
+// --- surveys ---
+import { surveysEn } from './surveys.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -15,6 +17,7 @@ export const en: Translation = {
   ...subscribersEn,
   ...tipsEn,
   ...evaluationEn,
+  ...surveysEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -28,6 +31,7 @@ export const en: Translation = {
     tips: 'Tips',
     subscribers: 'Subscribers',
     evaluation: 'Evaluation',
+    surveys: 'Surveys',
     settings: 'Settings',
   },
   notBuilt: {
@@ -91,7 +95,7 @@ export const en: Translation = {
         floodPerMinuteHint: 'More messages than this are grouped and never get automatic answers. Default 10.',
         outOfRange: 'Enter a whole number from {{min}} to {{max}}.',
         keywords: 'Keywords (the first word of an SMS; case and accents do not matter)',
-        kw: { stop: 'STOP (opt out)', start: 'START (sign up, optionally with a postcode)', confirm: 'YES (confirm a sign-up)', help: 'HELP (information SMS)' },
+        kw: { stop: 'STOP (opt out)', start: 'START (sign up, optionally with a postcode)', confirm: 'YES (confirm a sign-up)', help: 'HELP (information SMS)', panel: 'PANEL (join the citizen panel)' },
         keywordsHint: 'Separate the words with commas or spaces. Each word may be in one list only.',
         problem: {
           empty: 'The list {{list}} needs at least one word.',
@@ -258,6 +262,7 @@ export const en: Translation = {
       shop: 'Shops',
       home_care: 'Home care',
       neighbourhood_watch: 'Neighbourhood watch',
+      borgerpanel: 'Citizen panel',
     },
     search: {
       label: 'Search postcode or place name',

@@ -10,6 +10,7 @@ import { SendStatus } from '../dispatch/schema';
 import { AlertTimeline, SocialChannelSummary, SocialComment } from '../social/schema';
 import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
 import { AlertFigures, EvaluationReport, Outcome, PeriodQuery } from '../reports/schema';
+import { SurveyDraft, SurveyResults, SurveySummary } from '../surveys/schema';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -237,7 +238,13 @@ const tipChannels = {
             retentionDays: z.number().int().min(tipSettingLimits.retentionDays.min).max(tipSettingLimits.retentionDays.max).optional(),
             floodPerMinute: z.number().int().min(tipSettingLimits.floodPerMinute.min).max(tipSettingLimits.floodPerMinute.max).optional(),
             keywords: z
-              .object({ stop: z.array(z.string().max(20)).max(20), start: z.array(z.string().max(20)).max(20), confirm: z.array(z.string().max(20)).max(20), help: z.array(z.string().max(20)).max(20) })
+              .object({
+                stop: z.array(z.string().max(20)).max(20),
+                start: z.array(z.string().max(20)).max(20),
+                confirm: z.array(z.string().max(20)).max(20),
+                help: z.array(z.string().max(20)).max(20),
+                panel: z.array(z.string().max(20)).max(20).optional(),
+              })
               .optional(),
           })
           .strict()
@@ -248,7 +255,7 @@ const tipChannels = {
       windowHours: z.number(),
       retentionDays: z.number(),
       floodPerMinute: z.number(),
-      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }),
+      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()), panel: z.array(z.string()).optional() }),
     }),
   },
 } as const;
@@ -492,6 +499,19 @@ export const channels = {
     request: PeriodQuery.extend({ lang: z.enum(['da', 'en']).default('da') }).strict(),
     response: z.object({ fileName: z.string(), base64: z.string() }),
   },
+  // --- surveys ---
+  /** Every survey (newest first) and how many active members the citizen panel has. */
+  'surveys.list': { request: NoArgs, response: z.object({ surveys: z.array(SurveySummary), panel: z.number().int() }) },
+  /** A draft of 1–3 questions to the panel or a random sample of an area (operator or shift leader; audited). */
+  'surveys.create': { request: SurveyDraft, response: SurveySummary },
+  /** Four eyes: a shift leader who did not draft it approves (audited). */
+  'surveys.approve': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Freezes the recipients and sends through the outbox as the send `survey:<id>`, once (audited). */
+  'surveys.send': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Ends the survey: later answers are tips (audited). */
+  'surveys.close': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** The tally (live while open): per question, the count of each option. */
+  'surveys.results': { request: z.object({ id: z.number().int() }).strict(), response: SurveyResults },
   // --- test SMS to the signed-in officer's own phone ---
   /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */
   'alerts.sendTest': {
@@ -519,6 +539,8 @@ export const events = {
   'tips.changed': z.object({ total: z.number().int(), new: z.number().int() }),
   /** Posts or figures of these alerts changed (at most once a second). */
   'social.changed': z.object({ alertIds: z.array(z.number().int()) }),
+  /** --- surveys --- answers arrived or a survey changed state (at most a few times a second). */
+  'surveys.changed': z.object({}),
 } as const;
 
 export type Channels = typeof channels;

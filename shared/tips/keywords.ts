@@ -4,8 +4,8 @@
  * host refuses the same lists again).
  */
 
-export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help';
-export const keywordKinds: readonly KeywordKind[] = ['stop', 'start', 'confirm', 'help'];
+export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help' | 'panel';
+export const keywordKinds: readonly KeywordKind[] = ['stop', 'start', 'confirm', 'help', 'panel'];
 
 export interface Keywords {
   stop: string[];
@@ -13,6 +13,8 @@ export interface Keywords {
   /** The answer that makes a pending SMS sign-up active ("Svar JA"). */
   confirm: string[];
   help: string[];
+  /** Joins the citizen panel (surveys); optional so settings stored before it still read. */
+  panel?: string[];
 }
 
 export const defaultKeywords: Keywords = {
@@ -20,6 +22,7 @@ export const defaultKeywords: Keywords = {
   start: ['START', 'TILMELD', 'SUBSCRIBE'],
   confirm: ['JA', 'YES'],
   help: ['HJÆLP', 'HELP', 'INFO'],
+  panel: ['PANEL', 'BORGERPANEL'],
 };
 
 /** At most this many words in one list, each at most this long (the bridge's bounds). */
@@ -47,9 +50,11 @@ export type KeywordProblem =
 export function keywordProblem(k: Keywords): KeywordProblem | null {
   const seen = new Map<string, KeywordKind>();
   for (const kind of keywordKinds) {
-    if (!Array.isArray(k[kind]) || k[kind].length === 0) return { code: 'empty', kind };
-    if (k[kind].length > KEYWORDS_PER_LIST) return { code: 'too_many', kind };
-    for (const w of k[kind]) {
+    const list = k[kind];
+    if (kind === 'panel' && list === undefined) continue;
+    if (!Array.isArray(list) || list.length === 0) return { code: 'empty', kind };
+    if (list.length > KEYWORDS_PER_LIST) return { code: 'too_many', kind };
+    for (const w of list) {
       if (typeof w !== 'string' || !/^\p{L}{1,20}$/u.test(w)) return { code: 'not_a_word', kind, word: String(w).slice(0, KEYWORD_MAX_LENGTH) };
       const f = foldWord(w);
       const other = seen.get(f);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { tipSettingLimits } from '../../../shared/bridge/contract';
 import type { ResponseOf } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
-import { KEYWORDS_PER_LIST, keywordKinds, keywordProblem } from '../../../shared/tips/keywords';
+import { defaultKeywords, KEYWORDS_PER_LIST, keywordKinds, keywordProblem } from '../../../shared/tips/keywords';
 import type { KeywordKind, KeywordProblem, Keywords } from '../../../shared/tips/keywords';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
@@ -19,7 +19,14 @@ interface Form {
 
 const toForm = (s: TipSettings): Form => ({
   numbers: { windowHours: String(s.windowHours), retentionDays: String(s.retentionDays), floodPerMinute: String(s.floodPerMinute) },
-  keywords: { stop: s.keywords.stop.join(', '), start: s.keywords.start.join(', '), confirm: s.keywords.confirm.join(', '), help: s.keywords.help.join(', ') },
+  keywords: {
+    stop: s.keywords.stop.join(', '),
+    start: s.keywords.start.join(', '),
+    confirm: s.keywords.confirm.join(', '),
+    help: s.keywords.help.join(', '),
+    // Settings stored before the panel keyword have none: the words the router uses then.
+    panel: (s.keywords.panel ?? defaultKeywords.panel ?? []).join(', '),
+  },
 });
 
 /** A list as the officer types it: words split by commas or spaces, upper case, each once. */
@@ -68,7 +75,13 @@ export function InboxSettingsPanel() {
   if (!isAdmin) return null;
   const numbers = form ? Object.fromEntries(numberKeys.map((k) => [k, parseNumber(form.numbers[k], k)])) as Record<NumberKey, number | null> : null;
   const keywords: Keywords | null = form
-    ? { stop: parseWords(form.keywords.stop), start: parseWords(form.keywords.start), confirm: parseWords(form.keywords.confirm), help: parseWords(form.keywords.help) }
+    ? {
+        stop: parseWords(form.keywords.stop),
+        start: parseWords(form.keywords.start),
+        confirm: parseWords(form.keywords.confirm),
+        help: parseWords(form.keywords.help),
+        panel: parseWords(form.keywords.panel),
+      }
     : null;
   const problem = keywords ? keywordProblem(keywords) : null;
   const numbersOk = numbers !== null && numberKeys.every((k) => numbers[k] !== null);
