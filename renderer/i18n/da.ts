@@ -95,7 +95,7 @@ export const da = {
         floodPerMinuteHint: 'Flere beskeder end dette samles og får aldrig automatiske svar. Standard 10.',
         outOfRange: 'Skriv et helt tal fra {{min}} til {{max}}.',
         keywords: 'Nøgleord (det første ord i en SMS; store og små bogstaver og accenter er lige gode)',
-        kw: { stop: 'STOP (afmeld)', start: 'START (tilmeld, evt. med postnummer)', confirm: 'JA (bekræft tilmelding)', help: 'HJÆLP (informations-SMS)', panel: 'PANEL (meld sig til borgerpanelet)' },
+        kw: { stop: 'STOP (afmeld)', start: 'START (tilmeld, evt. med postnummer)', confirm: 'JA (bekræft tilmelding)', help: 'HJÆLP (informations-SMS)', panel: 'PANEL (meld dig til borgerpanelet)' },
         keywordsHint: 'Skriv ordene adskilt af komma eller mellemrum. Hvert ord må kun stå i én liste.',
         problem: {
           empty: 'Listen {{list}} skal have mindst ét ord.',

@@ -19,14 +19,7 @@ interface Form {
 
 const toForm = (s: TipSettings): Form => ({
   numbers: { windowHours: String(s.windowHours), retentionDays: String(s.retentionDays), floodPerMinute: String(s.floodPerMinute) },
-  keywords: {
-    stop: s.keywords.stop.join(', '),
-    start: s.keywords.start.join(', '),
-    confirm: s.keywords.confirm.join(', '),
-    help: s.keywords.help.join(', '),
-    // Settings stored before the panel keyword have none: the words the router uses then.
-    panel: (s.keywords.panel ?? defaultKeywords.panel ?? []).join(', '),
-  },
+  keywords: { stop: s.keywords.stop.join(', '), start: s.keywords.start.join(', '), confirm: s.keywords.confirm.join(', '), help: s.keywords.help.join(', '), panel: (s.keywords.panel ?? defaultKeywords.panel ?? []).join(', ') },
 });
 
 /** A list as the officer types it: words split by commas or spaces, upper case, each once. */
@@ -75,13 +68,7 @@ export function InboxSettingsPanel() {
   if (!isAdmin) return null;
   const numbers = form ? Object.fromEntries(numberKeys.map((k) => [k, parseNumber(form.numbers[k], k)])) as Record<NumberKey, number | null> : null;
   const keywords: Keywords | null = form
-    ? {
-        stop: parseWords(form.keywords.stop),
-        start: parseWords(form.keywords.start),
-        confirm: parseWords(form.keywords.confirm),
-        help: parseWords(form.keywords.help),
-        panel: parseWords(form.keywords.panel),
-      }
+    ? { stop: parseWords(form.keywords.stop), start: parseWords(form.keywords.start), confirm: parseWords(form.keywords.confirm), help: parseWords(form.keywords.help), panel: parseWords(form.keywords.panel) }
     : null;
   const problem = keywords ? keywordProblem(keywords) : null;
   const numbersOk = numbers !== null && numberKeys.every((k) => numbers[k] !== null);
