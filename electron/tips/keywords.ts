@@ -4,42 +4,17 @@
  * administrator's setting; everything that is not a keyword is a tip.
  */
 
-export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help' | 'panel';
+import { defaultKeywords, foldWord, keywordProblem } from '../../shared/tips/keywords';
+import type { KeywordProblem, Keywords } from '../../shared/tips/keywords';
 
-export interface Keywords {
-  stop: string[];
-  start: string[];
-  /** The answer that makes a pending SMS sign-up active ("Svar JA"). */
-  confirm: string[];
-  help: string[];
-  /** Joins the citizen panel (surveys); optional so settings stored before it still read. */
-  panel?: string[];
-}
-
-export const defaultKeywords: Keywords = {
-  stop: ['STOP', 'STOPP', 'AFMELD', 'UNSUBSCRIBE'],
-  start: ['START', 'TILMELD', 'SUBSCRIBE'],
-  confirm: ['JA', 'YES'],
-  help: ['HJÆLP', 'HELP', 'INFO'],
-  panel: ['PANEL', 'BORGERPANEL'],
-};
+export { defaultKeywords, foldWord };
+export type { KeywordKind, Keywords } from '../../shared/tips/keywords';
 
 export type Routed =
   | { kind: 'stop' | 'confirm' | 'help' | 'panel'; word: string }
   /** `postcode` is the second word when it looks like one (four digits); `rest` is what followed. */
   | { kind: 'start'; word: string; postcode: string | null; rest: string }
   | { kind: 'tip' };
-
-/** One spelling for comparing: lower case, accents dropped, æ/ø/å written out. */
-export function foldWord(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
-}
 
 // Citizens write "Stop!", "STOP." or "stop 🙏": trailing punctuation and symbols are not part of the word.
 const EDGE = /^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu;
@@ -70,20 +45,21 @@ export function routeMessage(text: string, keywords: Keywords = defaultKeywords)
   return { kind: 'tip' };
 }
 
-/** An administrator's keyword lists, checked: words of letters only, none in two lists. */
+/** An administrator's keyword lists, checked: words of letters only, none in two lists (a developer's sentence). */
 export function checkKeywords(k: Keywords): string | null {
-  const seen = new Map<string, string>();
-  for (const kind of ['stop', 'start', 'confirm', 'help', 'panel'] as const) {
-    const list = k[kind];
-    if (kind === 'panel' && list === undefined) continue;
-    if (!Array.isArray(list) || list.length === 0) return `${kind}: at least one word`;
-    for (const w of list) {
-      if (typeof w !== 'string' || !/^\p{L}{1,20}$/u.test(w)) return `${kind}: "${String(w).slice(0, 20)}" is not one word of letters`;
-      const f = foldWord(w);
-      const other = seen.get(f);
-      if (other && other !== kind) return `"${w}" is in both ${other} and ${kind}`;
-      seen.set(f, kind);
-    }
+  const p = keywordProblem(k);
+  return p === null ? null : describe(p);
+}
+
+function describe(p: KeywordProblem): string {
+  switch (p.code) {
+    case 'empty':
+      return `${p.kind}: at least one word`;
+    case 'too_many':
+      return `${p.kind}: at most 20 words`;
+    case 'not_a_word':
+      return `${p.kind}: "${p.word}" is not one word of letters`;
+    case 'in_two_lists':
+      return `"${p.word}" is in both ${p.other} and ${p.kind}`;
   }
-  return null;
 }

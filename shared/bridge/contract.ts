@@ -156,6 +156,21 @@ export const TipCounts = z.object({
   byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
 });
 export type TipCounts = z.infer<typeof TipCounts>;
+/** The bounds of the inbox settings: the settings screen shows them, the bridge enforces them. */
+export const tipSettingLimits = {
+  windowHours: { min: 1, max: 24 * 14 },
+  retentionDays: { min: 1, max: 3650 },
+  floodPerMinute: { min: 1, max: 1000 },
+} as const;
+export const TipCells = z.object({
+  alertId: z.number().int(),
+  cellSizeDeg: z.number(),
+  minCount: z.number().int(),
+  cells: z.array(z.object({ lon: z.number(), lat: z.number(), tips: z.number().int(), tipsters: z.number().int() })),
+  hiddenTips: z.number().int(),
+  unplacedTips: z.number().int(),
+});
+export type TipCells = z.infer<typeof TipCells>;
 const TipId = z.object({ id: z.number().int() }).strict();
 const tipChannels = {
   'tips.list': {
@@ -200,15 +215,28 @@ const tipChannels = {
     request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
     response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
   },
+  /** What answers to citizens were (by their `reply:<id>` sends): the kind and the tip and alert they answer, never a number. */
+  'tips.answerSends': {
+    request: z.object({ replyIds: z.array(z.number().int()).max(100) }).strict(),
+    response: z.array(z.object({ replyId: z.number().int(), kind: z.string(), tipId: z.number().int().nullable(), alertId: z.number().int().nullable() })),
+  },
+  /**
+   * The tip map of one alert: SMS tips by cell at the tipsters' registered places inside the
+   * area, counts only (cells with fewer tipsters than `minCount` left out); never a number or a place.
+   */
+  'tips.cells': {
+    request: z.object({ alertId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
+    response: TipCells,
+  },
   /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
   'tips.settings': {
     request: z
       .object({
         set: z
           .object({
-            windowHours: z.number().int().min(1).max(24 * 14).optional(),
-            retentionDays: z.number().int().min(1).max(3650).optional(),
-            floodPerMinute: z.number().int().min(1).max(1000).optional(),
+            windowHours: z.number().int().min(tipSettingLimits.windowHours.min).max(tipSettingLimits.windowHours.max).optional(),
+            retentionDays: z.number().int().min(tipSettingLimits.retentionDays.min).max(tipSettingLimits.retentionDays.max).optional(),
+            floodPerMinute: z.number().int().min(tipSettingLimits.floodPerMinute.min).max(tipSettingLimits.floodPerMinute.max).optional(),
             keywords: z
               .object({
                 stop: z.array(z.string().max(20)).max(20),
@@ -364,7 +392,14 @@ export const channels = {
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
   'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
   /** Recent sends, newest first (the monitor shows several at once). */
-  'dispatch.list': { request: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), response: z.array(SendStatus) },
+  /**
+   * The newest sends. `answers`: true, only the one-SMS answers to citizens (`reply:` sends);
+   * false, everything else; left out, all of them.
+   */
+  'dispatch.list': {
+    request: z.object({ limit: z.number().int().min(1).max(100).default(20), answers: z.boolean().optional() }).strict(),
+    response: z.array(SendStatus),
+  },
   'dispatch.status': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
