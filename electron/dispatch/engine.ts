@@ -38,7 +38,7 @@ import { RecentMessages, writeReceipts } from './receipts';
 import { claim, createLane, failover, noteFlow, noteGatewayRefusals, pauseForAttention } from './lanes';
 import { checkRelease, freezeRecipients } from './release';
 import type { ReleaseRequest, ReleaseResult } from './release';
-import { loadSend, recoverSends } from './recovery';
+import { loadSend, loadSendTexts, recoverSends } from './recovery';
 import { Deltas, defaultTuning, isOpen } from './runtime';
 import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Recorded, SendRuntime } from './runtime';
 import { promoteAndExpire } from './validity';
@@ -301,11 +301,13 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     lane.inFlight++;
     if (!s) return;
     const minutesLeft = Math.max(1, Math.ceil((s.expiresAt - now()) / 60_000));
+    // The text frozen for this recipient at release: their language's, or the send's own.
+    const variant = (row.variant && s.texts.get(row.variant)) || s.row;
     const message: OutboundSms = {
       ref: String(row.id),
       to: row.phone,
-      text: s.row.text,
-      encoding: s.row.encoding,
+      text: variant.text,
+      encoding: variant.encoding,
       validityMinutes: Math.min(s.row.validity_minutes, minutesLeft),
       priority: s.row.priority,
     };
@@ -395,6 +397,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         });
       });
       const row = (await getSend(db, sendId)) as SendRow;
+      const texts = await loadSendTexts(db, sendId);
       const counts = emptyCounts();
       counts.queued = queued;
       counts.deferred = deferred;
@@ -408,6 +411,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         switched: false,
         finishedWaiters: [],
         attention: null,
+        texts,
       };
       sends.set(sendId, runtime);
       log.info(`send ${sendId}: released to ${total} recipient(s) (${deferred} deferred, ${invalid} invalid)`);

@@ -1,4 +1,5 @@
 /** The dispatch channels: the monitor's view of sends and their control, over the running sender. */
+import type { Category } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
@@ -14,7 +15,7 @@ const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 const RECENT_ANSWERS = "SELECT id FROM sends WHERE alert_ref LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
 const RECENT_OTHERS = "SELECT id FROM sends WHERE alert_ref IS NULL OR alert_ref NOT LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
 
-type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
+type DispatchChannel = 'dispatch.titles' | 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
 
 export function dispatchHandlers(services: Services, sender: () => Sender | null): DomainHandlers<DispatchChannel> {
   const engine = () => {
@@ -57,6 +58,21 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
         engine().resendFailed(sendId, (tx, resent) =>
           appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'send_resent', subject: `send:${sendId}`, details: { resent, via: 'console' } }).then(() => undefined),
         ),
+    },
+    // Every role watching the monitor sees what each send is (the alert's category, its text and
+    // whether it is an exercise), without the drafters' alerts.get. Sends that are no alert's are left out.
+    'dispatch.titles': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async ({ sendIds }) => {
+        const rows = await services.store.db.all<{ sendId: number; alertId: number; category: string; smsText: string; capStatus: string }>(
+          `SELECT s.id AS sendId, a.id AS alertId, a.category, a.sms_text AS smsText, a.cap_status AS capStatus
+             FROM sends s JOIN alerts a ON s.alert_ref = 'alert:' || a.id
+            WHERE s.id IN (${sendIds.map(() => '?').join(', ')})`,
+          sendIds,
+        );
+        return rows.map((r) => ({ sendId: r.sendId, alertId: r.alertId, category: r.category as Category, smsText: r.smsText, exercise: r.capStatus === 'Exercise' }));
+      },
     },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
   };

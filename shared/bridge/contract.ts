@@ -298,6 +298,11 @@ export const channels = {
       problem: z.string().nullable(),
     }),
   },
+  // --- lang: the tile server set from the console (admin, audited as settings_changed); null: offline map only ---
+  'map.setTileUrl': {
+    request: z.object({ url: z.string().trim().min(1).max(500).nullable() }).strict(),
+    response: z.object({ tileUrl: z.string().nullable() }),
+  },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
@@ -406,6 +411,13 @@ export const channels = {
   'dispatch.cancel': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   // --- core: resend to a send's failed recipients (never a delivered one); the shift leader's, audited ---
   'dispatch.resend': { request: z.object({ sendId: z.number().int(), failed: z.literal(true) }).strict(), response: SendStatus },
+  // --- lang: the monitor's send titles, for every role (alerts.get is the drafters' only) ---
+  'dispatch.titles': {
+    request: z.object({ sendIds: z.array(z.number().int()).min(1).max(100) }).strict(),
+    response: z.array(
+      z.object({ sendId: z.number().int(), alertId: z.number().int(), category: Category, smsText: z.string(), exercise: z.boolean() }),
+    ),
+  },
   /** Delivery by area cell for the monitor's map: shares per cell, never single recipients. */
   'dispatch.cells': {
     request: z.object({ sendId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),

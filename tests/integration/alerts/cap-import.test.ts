@@ -5,6 +5,7 @@ import { importCapDraft } from '../../../electron/alerts/cap-import';
 import type { Actor, AlertService } from '../../../electron/alerts/service';
 import { officerService } from '../../../electron/officers/service';
 import { testStore } from '../../support/store';
+import { validateCap } from '../../unit/cap/fixtures';
 
 const AREA: TargetArea = {
   parts: [
@@ -40,6 +41,33 @@ describe('a CAP 1.2 alert imported as a draft', () => {
     expect(alert).toMatchObject({ status: 'draft', kind: 'alert', category: 'missing_person', urgency: 'urgent', capEnabled: true });
     expect(alert.smsText).toContain('blå jakke');
     expect(alert.area?.parts.map((p) => p.shape.type).sort()).toEqual(['circle', 'polygon']);
+  });
+
+  it('exports one info per language (da-DK, en-US) with each exercise prefix, valid CAP 1.2, and imports both texts back', async () => {
+    let original = await alerts.create(actor, { category: 'burglary', kind: 'alert', language: 'da' });
+    original = await alerts.update(actor, original.id, original.revision, {
+      smsText: 'Indbrud i Hillerød. Ring 114.',
+      smsTextOther: 'Burglary in Hillerød. Call 114.',
+      area: AREA,
+      capEnabled: true,
+      capStatus: 'Exercise',
+    });
+    const xml = await alerts.cap(original.id);
+    expect((await validateCap(xml)).ok).toBe(true);
+    const infos = [...xml.matchAll(/<info>[\s\S]*?<\/info>/g)].map((m) => m[0]);
+    expect(infos).toHaveLength(2);
+    expect(infos[0]).toContain('<language>da-DK</language>');
+    expect(infos[0]).toContain('<description>ØVELSE: Indbrud i Hillerød. Ring 114.</description>');
+    expect(infos[1]).toContain('<language>en-US</language>');
+    expect(infos[1]).toContain('<event>Burglary</event>');
+    expect(infos[1]).toContain('<description>EXERCISE: Burglary in Hillerød. Call 114.</description>');
+    const { alert } = await importCapDraft(alerts, actor, xml);
+    expect(alert).toMatchObject({ language: 'da', capStatus: 'Exercise' });
+    // The prefix is the console's to add when it sends: imported without it, never twice.
+    expect(alert.smsText).toContain('\nIndbrud i Hillerød. Ring 114.\n');
+    expect(alert.smsText).not.toContain('ØVELSE');
+    expect(alert.smsTextOther).toContain('\nBurglary in Hillerød. Call 114.\n');
+    expect(alert.smsTextOther).not.toContain('EXERCISE');
   });
 
   it.each([

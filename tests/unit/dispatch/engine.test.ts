@@ -10,6 +10,7 @@ import { readLog } from '../../../electron/dispatch/outbox';
 import type { SendStatus } from '../../../electron/dispatch/outbox';
 import type { Db } from '../../../electron/store/db';
 import { memoryDbAt } from '../../support/store';
+import { latestVersion } from '../../../electron/store/migrations';
 import { FakeGateway, accepted, phone, recipients, rejected, until } from './fake-gateway';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -24,7 +25,7 @@ async function setup(
   gateways: Record<string, FakeGateway>,
   opts: { now?: () => number; tuning?: Partial<DispatchTuning> } = {},
 ): Promise<{ db: Db; engine: DispatchEngine; events: SendStatus[] }> {
-  const db = await memoryDbAt(4);
+  const db = await memoryDbAt(latestVersion);
   const events: SendStatus[] = [];
   const engine = createDispatchEngine({
     db,
@@ -389,7 +390,7 @@ describe('dispatch engine', () => {
 
   it('re-queues rows left submitting by a crash, counts them as possible duplicates, and resends nothing else', async () => {
     const gw = new FakeGateway({ window: 5, auto: null });
-    const db = await memoryDbAt(4);
+    const db = await memoryDbAt(latestVersion);
     cleanups.push(() => db.close());
     const first = createDispatchEngine({ db, gateways: new Map([['gw', gw]]), tuning: { maintenanceIntervalMs: 20, drainMs: 10 } });
     await first.start();
@@ -417,7 +418,7 @@ describe('dispatch engine', () => {
   });
 
   it('cancels a send whose release was interrupted, sending nothing', async () => {
-    const db = await memoryDbAt(4);
+    const db = await memoryDbAt(latestVersion);
     cleanups.push(() => db.close());
     await db.run(
       `INSERT INTO sends (id, text, encoding, segments, priority, state, primary_gateway, active_gateway, validity_minutes, created_at)
