@@ -8,7 +8,18 @@ export const monitorDa = {
     refresh: 'Opdater',
     listLabel: 'Udsendelser',
     all: 'Alle udsendelser som kort',
+    answerAlert: 'varsel {{alertId}}',
+    answers: {
+      title: 'Svar til borgere',
+      summary_one: '{{count}} SMS-svar: {{delivered}} leveret, {{pending}} på vej, {{failed}} fejlet',
+      summary_other: '{{count}} SMS-svar: {{delivered}} leveret, {{pending}} på vej, {{failed}} fejlet',
+      answer: 'Svar',
+      toTip: 'tip {{id}}',
+      hint: 'Svar på tips, kvitteringer, bekræftelser af af- og tilmelding og tak: én SMS hver, de seneste vist.',
+    },
     sendTitle: 'Udsendelse {{id}}',
+    // --- surveys ---
+    surveyTitle: 'Undersøgelse {{id}}',
     alertOnly: 'Varsel {{alertId}}',
     alertTitle: '{{category}} · varsel {{alertId}}',
     showDetails: 'Vis detaljer og kort',

@@ -10,7 +10,18 @@ export const monitorEn: typeof monitorDa = {
     refresh: 'Refresh',
     listLabel: 'Sends',
     all: 'All sends as cards',
+    answerAlert: 'alert {{alertId}}',
+    answers: {
+      title: 'Answers to citizens',
+      summary_one: '{{count}} SMS answer: {{delivered}} delivered, {{pending}} on the way, {{failed}} failed',
+      summary_other: '{{count}} SMS answers: {{delivered}} delivered, {{pending}} on the way, {{failed}} failed',
+      answer: 'Answer',
+      toTip: 'tip {{id}}',
+      hint: 'Answers to tips, acknowledgements, opt-out and sign-up confirmations and thanks: one SMS each, the latest shown.',
+    },
     sendTitle: 'Send {{id}}',
+    // --- surveys ---
+    surveyTitle: 'Survey {{id}}',
     alertTitle: '{{category}} · alert {{alertId}}',
     alertOnly: 'Alert {{alertId}}',
     showDetails: 'Show details and map',

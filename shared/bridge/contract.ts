@@ -10,6 +10,7 @@ import { SendStatus } from '../dispatch/schema';
 import { AlertTimeline, SocialChannelSummary, SocialComment } from '../social/schema';
 import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
 import { AlertFigures, EvaluationReport, Outcome, PeriodQuery } from '../reports/schema';
+import { SurveyDraft, SurveyResults, SurveySummary } from '../surveys/schema';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -106,11 +107,19 @@ export const SubscriberCounts = z.object({
 });
 export type SubscriberCounts = z.infer<typeof SubscriberCounts>;
 
+/** Characters in one piece of an uploaded subscriber file (`subscribers.importPart`). */
+export const IMPORT_PART_CHARS = 256 * 1024;
+
 export const ImportReport = z.object({
   imported: z.boolean(),
   rows: z.number().int(),
   accepted: z.number().int(),
+  /** The first 1,000 refused rows; `refused` counts them all. */
   rejected: z.array(z.object({ row: z.number().int(), code: z.string(), field: z.string(), message: z.string() })),
+  refused: z.number().int(),
+  /** Rows imported with a warning (a place outside the import's police district): the first 1,000, `warned` counts them all. */
+  warnings: z.array(z.object({ row: z.number().int(), code: z.string(), field: z.string(), message: z.string() })),
+  warned: z.number().int(),
   created: z.number().int(),
   updated: z.number().int(),
   keptOptedOut: z.number().int(),
@@ -155,6 +164,21 @@ export const TipCounts = z.object({
   byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
 });
 export type TipCounts = z.infer<typeof TipCounts>;
+/** The bounds of the inbox settings: the settings screen shows them, the bridge enforces them. */
+export const tipSettingLimits = {
+  windowHours: { min: 1, max: 24 * 14 },
+  retentionDays: { min: 1, max: 3650 },
+  floodPerMinute: { min: 1, max: 1000 },
+} as const;
+export const TipCells = z.object({
+  alertId: z.number().int(),
+  cellSizeDeg: z.number(),
+  minCount: z.number().int(),
+  cells: z.array(z.object({ lon: z.number(), lat: z.number(), tips: z.number().int(), tipsters: z.number().int() })),
+  hiddenTips: z.number().int(),
+  unplacedTips: z.number().int(),
+});
+export type TipCells = z.infer<typeof TipCells>;
 const TipId = z.object({ id: z.number().int() }).strict();
 const tipChannels = {
   'tips.list': {
@@ -199,17 +223,36 @@ const tipChannels = {
     request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
     response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
   },
+  /** What answers to citizens were (by their `reply:<id>` sends): the kind and the tip and alert they answer, never a number. */
+  'tips.answerSends': {
+    request: z.object({ replyIds: z.array(z.number().int()).max(100) }).strict(),
+    response: z.array(z.object({ replyId: z.number().int(), kind: z.string(), tipId: z.number().int().nullable(), alertId: z.number().int().nullable() })),
+  },
+  /**
+   * The tip map of one alert: SMS tips by cell at the tipsters' registered places inside the
+   * area, counts only (cells with fewer tipsters than `minCount` left out); never a number or a place.
+   */
+  'tips.cells': {
+    request: z.object({ alertId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
+    response: TipCells,
+  },
   /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
   'tips.settings': {
     request: z
       .object({
         set: z
           .object({
-            windowHours: z.number().int().min(1).max(24 * 14).optional(),
-            retentionDays: z.number().int().min(1).max(3650).optional(),
-            floodPerMinute: z.number().int().min(1).max(1000).optional(),
+            windowHours: z.number().int().min(tipSettingLimits.windowHours.min).max(tipSettingLimits.windowHours.max).optional(),
+            retentionDays: z.number().int().min(tipSettingLimits.retentionDays.min).max(tipSettingLimits.retentionDays.max).optional(),
+            floodPerMinute: z.number().int().min(tipSettingLimits.floodPerMinute.min).max(tipSettingLimits.floodPerMinute.max).optional(),
             keywords: z
-              .object({ stop: z.array(z.string().max(20)).max(20), start: z.array(z.string().max(20)).max(20), confirm: z.array(z.string().max(20)).max(20), help: z.array(z.string().max(20)).max(20) })
+              .object({
+                stop: z.array(z.string().max(20)).max(20),
+                start: z.array(z.string().max(20)).max(20),
+                confirm: z.array(z.string().max(20)).max(20),
+                help: z.array(z.string().max(20)).max(20),
+                panel: z.array(z.string().max(20)).max(20).optional(),
+              })
               .optional(),
           })
           .strict()
@@ -220,7 +263,7 @@ const tipChannels = {
       windowHours: z.number(),
       retentionDays: z.number(),
       floodPerMinute: z.number(),
-      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }),
+      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()), panel: z.array(z.string()).optional() }),
     }),
   },
 } as const;
@@ -309,15 +352,27 @@ export const channels = {
     request: z.object({ phone: z.string().trim().min(1).max(40) }).strict(),
     response: z.object({ erased: z.literal(true) }),
   },
-  'subscribers.import': {
+  /**
+   * A piece of a subscriber file on its way to the import (the file goes in pieces: one frame
+   * stays small, and the parse worker reads each piece as it arrives, so a bad line is refused
+   * at once). `uploadId` null starts a new upload (and drops the caller's earlier one); the
+   * district (code or name) defaults to the console's.
+   */
+  'subscribers.importPart': {
     request: z
       .object({
-        content: z.string().max(32 * 1024 * 1024),
+        uploadId: z.number().int().nullable(),
         format: z.enum(['csv', 'json']),
-        mode: z.enum(['all_or_nothing', 'accepted_only']),
         fileName: z.string().max(200).default('import'),
+        district: z.string().max(80).nullable().default(null),
+        content: z.string().max(IMPORT_PART_CHARS),
       })
       .strict(),
+    response: z.object({ uploadId: z.number().int(), chars: z.number().int() }),
+  },
+  /** The uploaded file imported: all rows or none, or the accepted rows only (the same upload may be imported again in that mode). */
+  'subscribers.import': {
+    request: z.object({ uploadId: z.number().int(), mode: z.enum(['all_or_nothing', 'accepted_only']) }).strict(),
     response: ImportReport,
   },
   'alerts.templates': { request: NoArgs, response: z.array(Template) },
@@ -356,13 +411,20 @@ export const channels = {
   'alerts.cancel': { request: z.object({ id: z.number().int() }).strict(), response: Alert },
   /** A CAP 1.2 document from elsewhere as a new draft (its areas become the target area). */
   'alerts.importCap': {
-    request: z.object({ xml: z.string().max(2 * 1024 * 1024) }).strict(),
+    request: z.object({ xml: z.string().max(1024 * 1024) }).strict(),
     response: z.object({ alert: Alert, warnings: z.array(z.string()) }),
   },
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
   'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
   /** Recent sends, newest first (the monitor shows several at once). */
-  'dispatch.list': { request: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), response: z.array(SendStatus) },
+  /**
+   * The newest sends. `answers`: true, only the one-SMS answers to citizens (`reply:` sends);
+   * false, everything else; left out, all of them.
+   */
+  'dispatch.list': {
+    request: z.object({ limit: z.number().int().min(1).max(100).default(20), answers: z.boolean().optional() }).strict(),
+    response: z.array(SendStatus),
+  },
   'dispatch.status': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
@@ -469,6 +531,19 @@ export const channels = {
     request: PeriodQuery.extend({ lang: z.enum(['da', 'en']).default('da') }).strict(),
     response: z.object({ fileName: z.string(), base64: z.string() }),
   },
+  // --- surveys ---
+  /** Every survey (newest first) and how many active members the citizen panel has. */
+  'surveys.list': { request: NoArgs, response: z.object({ surveys: z.array(SurveySummary), panel: z.number().int() }) },
+  /** A draft of 1–3 questions to the panel or a random sample of an area (operator or shift leader; audited). */
+  'surveys.create': { request: SurveyDraft, response: SurveySummary },
+  /** Four eyes: a shift leader who did not draft it approves (audited). */
+  'surveys.approve': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Freezes the recipients and sends through the outbox as the send `survey:<id>`, once (audited). */
+  'surveys.send': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Ends the survey: later answers are tips (audited). */
+  'surveys.close': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** The tally (live while open): per question, the count of each option. */
+  'surveys.results': { request: z.object({ id: z.number().int() }).strict(), response: SurveyResults },
   // --- test SMS to the signed-in officer's own phone ---
   /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */
   'alerts.sendTest': {
@@ -496,6 +571,8 @@ export const events = {
   'tips.changed': z.object({ total: z.number().int(), new: z.number().int() }),
   /** Posts or figures of these alerts changed (at most once a second). */
   'social.changed': z.object({ alertIds: z.array(z.number().int()) }),
+  /** --- surveys --- answers arrived or a survey changed state (at most a few times a second). */
+  'surveys.changed': z.object({}),
 } as const;
 
 export type Channels = typeof channels;
@@ -509,5 +586,15 @@ export type EventOf<E extends EventName> = z.output<Events[E]>;
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 
-/** Largest request a host accepts, in bytes of JSON; bigger ones are refused with `too_large`. */
-export const MAX_REQUEST_BYTES = 32 * 1024 * 1024 + 4096;
+/**
+ * Largest request a host accepts, in bytes of JSON; bigger ones are refused with `too_large`
+ * before they are parsed. The largest legitimate request is an area at the vertex limits
+ * (`target.count`, or `alerts.update` with its texts): 20,000 positions of two numbers of at
+ * most 24 characters each ("-1.2345678901234567e-300") with their brackets and commas,
+ * 20,000 × 52 = 1,040,000 bytes, plus 500 parts' wrappers (~40 KB) and an alert's texts and
+ * fields (~60 KB): about 1.1 MB. A CAP document is at most 1 MiB of characters, and an import
+ * piece IMPORT_PART_CHARS characters (6 bytes each at worst, as JSON escapes control
+ * characters). 2 MiB holds all of them; parsing a 2 MiB frame costs the main thread a few ms
+ * (32 MiB took ~115 ms).
+ */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024 + 4096;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import { createI18n } from '../../renderer/i18n';
 import type { TipDetail, TipSummary } from '../../shared/bridge/contract';
-import { demoHost, rig } from './fakes';
+import { deferred, demoHost, rig } from './fakes';
 
 afterEach(cleanup);
 
@@ -115,5 +115,85 @@ describe('Tips: the inbox', () => {
     expect((await screen.findByTestId('tips-alert-filter')).textContent).toContain('Varsel 7');
     await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(1));
     expect(host.calls.filter((c) => c.channel === 'tips.list').at(-1)?.payload).toMatchObject({ alertId: 7 });
+  });
+
+  it('draws the tips of one alert as cells from the host’s counts, and the one place of an opened tip', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.counts'] = () => ({ ok: true, value: { total: 2, new: 1, byAlert: [{ alertId: 7, total: 14, new: 1 }] } });
+    host.handlers['tips.cells'] = () => ({
+      ok: true,
+      value: {
+        alertId: 7,
+        cellSizeDeg: 0.044,
+        minCount: 5,
+        cells: [
+          { lon: 12.26, lat: 55.9, tips: 9, tipsters: 6 },
+          { lon: 12.3, lat: 55.9, tips: 5, tipsters: 5 },
+        ],
+        hiddenTips: 3,
+        unplacedTips: 1,
+      },
+    });
+    host.handlers['tips.open'] = (p) => ({
+      ok: true,
+      value: { ...tip((p as { id: number }).id), sender: '+4520123401', gateway: 'sim', replies: [], place: { lat: 55.9279, lon: 12.3005 } },
+    });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    await screen.findByTestId('screen-map');
+    act(() => r.store.getState().showTipsOf(7));
+    fireEvent.click(await screen.findByTestId('tips-map-toggle'));
+    const map = await screen.findByTestId('tip-map');
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(2));
+    expect(host.callsTo('tips.cells')[0]?.payload).toMatchObject({ alertId: 7 });
+    const note = within(map).getByTestId('tip-cells-note').textContent;
+    expect(note).toContain('14 tips vist som felter');
+    expect(note).toContain('Felter med færre end 5 tipgivere vises ikke (3 tips).');
+    expect(note).toContain('1 tip fra et nummer uden registreret sted i området.');
+    // The layer has no point of any tipster; opening a tip shows its one place.
+    expect(map.querySelector('path.tip-place__point')).toBeNull();
+    fireEvent.click((await screen.findAllByTestId('tip-row'))[0]!);
+    const detail = await screen.findByTestId('tip-detail');
+    expect(within(detail).getByTestId('tip-place').textContent).toBe('55.9279, 12.3005');
+    await waitFor(() => expect(within(detail).getByTestId('tip-place-map').querySelectorAll('path.tip-place__point')).toHaveLength(1));
+    // Hiding the map stops drawing it.
+    fireEvent.click(screen.getByTestId('tips-map-toggle'));
+    expect(screen.queryByTestId('tip-map')).toBeNull();
+  });
+
+  it('shows a chosen alert’s tips as cells on the Kort screen, and takes them away again', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.counts'] = () => ({ ok: true, value: { total: 14, new: 0, byAlert: [{ alertId: 7, total: 14, new: 0 }] } });
+    host.handlers['tips.cells'] = () => ({
+      ok: true,
+      value: { alertId: 7, cellSizeDeg: 0.044, minCount: 5, cells: [{ lon: 12.26, lat: 55.9, tips: 14, tipsters: 9 }], hiddenTips: 0, unplacedTips: 0 },
+    });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    const map = await screen.findByTestId('map');
+    const pick = screen.getByTestId('map-tips-alert') as HTMLSelectElement;
+    await waitFor(() => expect(within(pick).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ingen', 'Varsel 7 (14 tips til varslet)']));
+    fireEvent.change(pick, { target: { value: '7' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(1));
+    expect(screen.getByTestId('map-tips').textContent).toContain('14 tips vist som felter');
+    fireEvent.change(pick, { target: { value: '' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(0));
+  });
+
+  it('asks for an alert’s cells once at a time while tips pour in, and once more after', async () => {
+    const { host } = inboxHost();
+    const held = deferred<unknown>();
+    const cells = { alertId: 7, cellSizeDeg: 0.044, minCount: 5, cells: [], hiddenTips: 0, unplacedTips: 0 };
+    host.handlers['tips.cells'] = () => (host.callsTo('tips.cells').length === 1 ? held.promise : { ok: true, value: cells });
+    const r = rig({ host });
+    const s = r.store.getState();
+    const first = s.loadTipCells(7, 10);
+    void s.loadTipCells(7, 10);
+    void s.loadTipCells(7, 10);
+    expect(host.callsTo('tips.cells')).toHaveLength(1);
+    held.resolve({ ok: true, value: cells });
+    await first;
+    await waitFor(() => expect(r.store.getState().tipCells.status).toBe('ready'));
+    expect(host.callsTo('tips.cells')).toHaveLength(2);
   });
 });

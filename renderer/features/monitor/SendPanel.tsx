@@ -12,14 +12,19 @@ import { alertIdOf, selectSamples, selectSend, selectTitle } from './monitorSlic
 import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
 import { TipsOfAlert } from '../tips/TipsOfAlert';
+import { ThankTipsters } from '../tips/TipAnswers';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
   const { t } = useTranslation();
   const title = useAppStore(selectTitle(sendId));
-  const alertId = alertIdOf(useAppStore(selectSend(sendId))?.alertRef ?? null);
+  const alertRef = useAppStore(selectSend(sendId))?.alertRef ?? null;
+  const alertId = alertIdOf(alertRef);
   // An officer who may not read alerts (an administrator) still sees which alert it is.
   if (!title && alertId !== null) return <>{t('monitor.alertOnly', { alertId })}</>;
+  // --- surveys --- a survey's send (`survey:<id>`) is named as the survey.
+  const survey = /^survey:(\d+)$/.exec(alertRef ?? '');
+  if (!title && survey) return <>{t('monitor.surveyTitle', { id: Number(survey[1]) })}</>;
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>
@@ -127,7 +132,12 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
         </div>
       </header>
       <Funnel status={status} />
-      {/^alert:\d+$/.test(status.alertRef ?? '') && <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />}
+      {/^alert:\d+$/.test(status.alertRef ?? '') && (
+        <div className="send-panel__tips">
+          <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />
+          <ThankTipsters alertId={Number(status.alertRef!.slice(6))} />
+        </div>
+      )}
       {/^alert:\d+$/.test(status.alertRef ?? '') && <AlertTimelinePanel alertId={Number(status.alertRef!.slice(6))} sendVersion={status.counts.delivered} />}
       <dl className="send-facts">
         <div>
@@ -160,7 +170,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
       <SendControls status={status} />
       <FailureList failures={status.failures} />
       {detailed ? (
-        <CellsMap sendId={sendId} />
+        <CellsMap sendId={sendId} alertId={alertIdOf(status.alertRef ?? null)} />
       ) : (
         <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={() => open(sendId)}>
           {t('monitor.showDetails')}

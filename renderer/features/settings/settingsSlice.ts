@@ -18,6 +18,8 @@ export interface SettingsSlice {
   };
   /** Tries a tile server from the host (admin). */
   testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
+  /** Reads the inbox settings, or changes some of them (admin; the host audits it) and reads them back. */
+  tipSettings(set?: NonNullable<RequestOf<'tips.settings'>['set']>): Promise<Result<ResponseOf<'tips.settings'>>>;
   /** Saves the tile server's address (admin, audited); null: the offline map only. */
   setTileUrl(url: string | null): Promise<Result<ResponseOf<'map.setTileUrl'>>>;
 }
@@ -40,6 +42,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     remove: (name) => bridge.invoke('gateways.remove', { name }),
   },
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
+  tipSettings: (change) => bridge.invoke('tips.settings', change ? { set: change } : {}),
   setTileUrl: (url) => bridge.invoke('map.setTileUrl', { url }),
   language: storedLanguage(preferences),
   setLanguage(language) {

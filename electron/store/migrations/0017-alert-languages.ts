@@ -6,8 +6,8 @@ import type { Migration } from './types';
  * alert's own language; variant 1 the other) with each recipient's variant frozen on its outbox
  * row at release, so a restart or a resend sends everyone the text chosen for them then.
  */
-export const migration0016: Migration = {
-  version: 16,
+export const migration0017: Migration = {
+  version: 17,
   name: 'alert-languages',
   async up(tx) {
     await tx.run("ALTER TABLE alerts ADD COLUMN sms_text_other TEXT NOT NULL DEFAULT ''");
