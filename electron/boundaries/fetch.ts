@@ -34,9 +34,14 @@ export interface FetchLimits {
 }
 export const FETCH_LIMITS: FetchLimits = { timeoutMs: 15_000, maxBytes: FILE_LIMITS.boundaries };
 
-/** The one message a failed fetch gives, Danish first (the CLI and the console show it as it is). */
+/**
+ * The one message a failed fetch gives, Danish first (the CLI prints it as it is); the console
+ * shows its own translation with the reason from `details.reason`.
+ */
 export const fetchFailed = (why: string) =>
-  new TrykError('unavailable', `Kunne ikke hente grænser fra Dataforsyningen: ${why} / Could not fetch boundaries from Dataforsyningen: ${why}`);
+  new TrykError('unavailable', `Kunne ikke hente grænser fra Dataforsyningen: ${why} / Could not fetch boundaries from Dataforsyningen: ${why}`, {
+    reason: why,
+  });
 
 /** The base address checked: http(s), no credentials, no query; a trailing slash is added. */
 export function sourceBase(base: string): URL {

@@ -113,6 +113,7 @@ export const da = {
         fetch: 'Hent grænser fra Dataforsyningen',
         fetching: 'henter politikredse, kommuner og postnumre … (op til 15 s pr. liste)',
         done: 'Hentet og importeret: {{districts}} politikredse, {{municipalities}} kommuner, {{postcodes}} postnumre fra {{source}}. Kortet viser dem, næste gang det åbnes.',
+        failed: 'Kunne ikke hente grænser fra Dataforsyningen: {{reason}}. Intet er ændret.',
         howToSet: 'Også med tryk boundaries fetch --as ADMIN. Adressen er indstillingen boundaries.sourceUrl (tryk settings boundaries.sourceUrl ADRESSE --as ADMIN).',
       },
       tiles: {

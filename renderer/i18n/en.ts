@@ -113,6 +113,7 @@ export const en: Translation = {
         fetch: 'Fetch boundaries from Dataforsyningen',
         fetching: 'fetching police districts, municipalities and postcodes … (up to 15 s per list)',
         done: 'Fetched and imported: {{districts}} police districts, {{municipalities}} municipalities, {{postcodes}} postcodes from {{source}}. The map shows them the next time it opens.',
+        failed: 'Could not fetch boundaries from Dataforsyningen: {{reason}}. Nothing was changed.',
         howToSet: 'Also with tryk boundaries fetch --as ADMIN. The address is the setting boundaries.sourceUrl (tryk settings boundaries.sourceUrl ADDRESS --as ADMIN).',
       },
       tiles: {

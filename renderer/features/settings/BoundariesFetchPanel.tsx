@@ -5,6 +5,12 @@ import type { BridgeError } from '../../../shared/bridge/result';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 
+/** The host's reason a fetch failed (a network, size or format problem), shown as text. */
+const reasonOf = (error: BridgeError): string | null => {
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : null;
+};
+
 /**
  * For an administrator: fetch the current police districts, municipalities and postcodes from
  * Dataforsyningen (when the console is online), imported like `tryk boundaries import` and
@@ -53,7 +59,13 @@ export function BoundariesFetchPanel() {
           })}
         </p>
       )}
-      {error && <ErrorNote error={error} />}
+      {error && (reasonOf(error) ? (
+        <p className="error-note" role="alert" data-testid="boundaries-fetch-error">
+          {t('screens.settings.boundaries.failed', { reason: reasonOf(error) })}
+        </p>
+      ) : (
+        <ErrorNote error={error} />
+      ))}
       <p className="hint">{t('screens.settings.boundaries.howToSet')}</p>
     </section>
   );
