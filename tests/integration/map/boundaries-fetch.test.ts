@@ -124,7 +124,7 @@ describe('tryk boundaries fetch (a DAWA look-alike on loopback)', () => {
   const state = async () => {
     const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
     try {
-      const n = async (sql: string, args: unknown[] = []) => (await store.db.get<{ n: number }>(sql, args))?.n ?? 0;
+      const n = async (sql: string) => (await store.db.get<{ n: number }>(sql))?.n ?? 0;
       const byKind = Object.fromEntries(
         (await store.db.all<{ kind: string; n: number }>('SELECT kind, count(*) AS n FROM boundaries GROUP BY kind ORDER BY kind')).map((r) => [r.kind, r.n]),
       );
