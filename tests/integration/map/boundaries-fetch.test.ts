@@ -19,7 +19,11 @@ import { fetchAndImportBoundaries } from '../../../electron/boundaries/fetch';
 import { createServices } from '../../../electron/services';
 import { openStore } from '../../../electron/store/store';
 import { defaultSettings } from '../../../electron/config/settings';
-import { tempDir, TEST_PASSPHRASE } from '../../support/store';
+import { tempDir, testStore, TEST_PASSPHRASE } from '../../support/store';
+import { handlersFor } from '../../../electron/app';
+import { listAudit } from '../../../electron/audit/service';
+import { createDispatcher, newSession } from '../../../electron/bridge/dispatcher';
+import type { Caller } from '../../../electron/bridge/dispatcher';
 
 const topo = JSON.parse(readFileSync(resolve(__dirname, '../../../data/boundaries/denmark.topo.json'), 'utf8')) as Topology;
 
@@ -223,5 +227,36 @@ describe('tryk boundaries fetch (a DAWA look-alike on loopback)', () => {
     expect((await run(['boundaries', 'fetch', '--as', 'admin1'], withOfficer)).code).toBe(0);
     expect(asked).toHaveLength(3);
     expect((await state()).byKind.postcode).toBe(593);
+  });
+
+  it("the console's boundaries.fetch: admins only, from the setting's address, audited with the host; a failure gives the reason", async () => {
+    const store = await testStore();
+    const services = createServices({ store, host: 'headless', version: 'test' });
+    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: () => undefined });
+    const as = (roles: ('operator' | 'approver' | 'admin')[]): Caller => {
+      const session = newSession();
+      session.officer = { id: 1, username: roles.join('+'), displayName: 'X', roles };
+      session.lastActivity = Date.now();
+      return { session, host: 'headless' };
+    };
+    try {
+      await services.settings.set('boundaries.sourceUrl', `${base}/ok`);
+      asked.length = 0;
+      expect(await dispatch(as(['operator', 'approver']), 'boundaries.fetch', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(asked).toEqual([]);
+      const ok = await dispatch(as(['admin']), 'boundaries.fetch', {});
+      expect(ok).toMatchObject({ ok: true, value: { byKind: { district: 12, municipality: 99, postcode: 593 }, withoutShape: 1 } });
+      expect((await services.boundaries.list('district')).map((d) => d.code)).toEqual(['1', '10', '11', '12', '2', '3', '4', '5', '6', '7', '8', '9']);
+      const [entry] = await listAudit(store.db, { action: 'boundaries_imported' });
+      expect(entry).toMatchObject({ officer: 'admin', details: { via: 'console', host: 'headless', source: `${base}/ok/` } });
+      await services.settings.set('boundaries.sourceUrl', `${base}/fail`);
+      const failed = await dispatch(as(['admin']), 'boundaries.fetch', {});
+      expect(failed).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'politikredse: the server answered HTTP 500' } } });
+      expect(await services.boundaries.count()).toBe(12 + 99 + 593);
+    } finally {
+      await services.parse.close();
+      await services.liveTargeting.close();
+      await store.remove();
+    }
   });
 });
