@@ -21,11 +21,14 @@ import type { Services } from '../services';
 
 export const DATAFORSYNINGEN_URL = defaultSettings['boundaries.sourceUrl'];
 
-/** DAWA's lists as GeoJSON in WGS 84; `landpostnumre`: postcodes cut to the coastline, as in DAGI's files. */
+/**
+ * DAWA's lists as GeoJSON in WGS 84; `landpostnumre`: postcodes cut to the coastline, as in
+ * DAGI's files; `noformat`: without the indentation DAWA adds by default (a good part of the size).
+ */
 export const DAWA_SOURCES: readonly { kind: BoundaryKind; name: string; path: string }[] = [
-  { kind: 'district', name: 'politikredse', path: 'politikredse?format=geojson&srid=4326' },
-  { kind: 'municipality', name: 'kommuner', path: 'kommuner?format=geojson&srid=4326' },
-  { kind: 'postcode', name: 'postnumre', path: 'postnumre?format=geojson&srid=4326&landpostnumre' },
+  { kind: 'district', name: 'politikredse', path: 'politikredse?format=geojson&srid=4326&noformat' },
+  { kind: 'municipality', name: 'kommuner', path: 'kommuner?format=geojson&srid=4326&noformat' },
+  { kind: 'postcode', name: 'postnumre', path: 'postnumre?format=geojson&srid=4326&landpostnumre&noformat' },
 ];
 
 export interface FetchLimits {

@@ -163,9 +163,9 @@ describe('tryk boundaries fetch (a DAWA look-alike on loopback)', () => {
     expect(result).toMatchObject({ byKind: { district: 12, municipality: 99, postcode: 593 }, withoutShape: 1, source: `${base}/ok/` });
     // DAWA's own addresses and parameters, on the address given.
     expect(asked).toEqual([
-      '/ok/politikredse?format=geojson&srid=4326',
-      '/ok/kommuner?format=geojson&srid=4326',
-      '/ok/postnumre?format=geojson&srid=4326&landpostnumre',
+      '/ok/politikredse?format=geojson&srid=4326&noformat',
+      '/ok/kommuner?format=geojson&srid=4326&noformat',
+      '/ok/postnumre?format=geojson&srid=4326&landpostnumre&noformat',
     ]);
     // 1460–1471 became 1–12 (no second set of districts), the new postcode is there, the rename took.
     expect(await state()).toEqual({ byKind: { district: 12, municipality: 99, postcode: 593, region: 5 }, hillerod: 'Hillerød (hentet)', imports: 2 });
