@@ -28,8 +28,11 @@ export function defaultPdfWorkerPath(): string {
   return found;
 }
 
-/** A render that takes longer than this is stopped (the worker with it): two minutes is far beyond a capped report. */
-export const PDF_TIME_LIMIT_MS = 120_000;
+/**
+ * A render that takes longer than this is stopped (the worker with it): far beyond a capped
+ * report (seconds), and under the 60 s the screen waits for the answer.
+ */
+export const PDF_TIME_LIMIT_MS = 50_000;
 
 /** The worker's heap limit: dying of it is a clear error, not a host out of memory. */
 export const PDF_MAX_HEAP_MB = 512;
@@ -67,19 +70,20 @@ export class PdfClient {
     const died = (why: string) => {
       if (this.worker !== w) return;
       this.worker = null;
-      this.failAll(`The PDF maker stopped (${why}) before the report was finished; try again`);
+      this.failAll(`The PDF maker stopped (${why}) before the report was finished; try again`, 'stopped');
     };
     w.on('error', (e) => died(e.message));
     w.on('exit', (code) => died(`exit ${code}`));
     return (this.worker = w);
   }
 
-  private failAll(message: string) {
+  /** `pdf` in the error's details tells the screen which of its messages to show. */
+  private failAll(message: string, pdf: 'stopped' | 'time_limit' | 'closing') {
     const lost = [...this.pending.values()];
     this.pending.clear();
     for (const p of lost) {
       clearTimeout(p.timer);
-      p.reject(new TrykError('unavailable', message));
+      p.reject(new TrykError('unavailable', message, { pdf }));
     }
   }
 
@@ -91,7 +95,7 @@ export class PdfClient {
       const timer = setTimeout(() => {
         // Stop the worker (a fresh one serves the next request) and fail what it held.
         if (this.worker === w) this.worker = null;
-        this.failAll(`The PDF took longer than ${Math.round(limit / 1000)} s and was stopped; try a shorter period`);
+        this.failAll(`The PDF took longer than ${Math.round(limit / 1000)} s and was stopped; try a shorter period`, 'time_limit');
         void w.terminate();
       }, limit);
       timer.unref();
@@ -114,7 +118,7 @@ export class PdfClient {
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    this.failAll('The console is closing: the PDF was not made');
+    this.failAll('The console is closing: the PDF was not made', 'closing');
     if (w) await w.terminate();
   }
 }

@@ -124,7 +124,7 @@ describe('the PDF worker', () => {
     expect(w).not.toBeNull();
     await new Promise((r) => setTimeout(r, 100));
     void w.terminate();
-    await expect(first).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/PDF maker stopped .*try again/) });
+    await expect(first).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/PDF maker stopped .*try again/), details: { pdf: 'stopped' } });
     const again = await pdf.periodPdf(periodReport(3), 'da');
     expect(pdfText(again)).toContain('Evalueringsrapport 2026-01-01 – 2026-12-31');
     expect(pdf.starts).toBe(2);
@@ -133,7 +133,7 @@ describe('the PDF worker', () => {
 
   it('a render over its time or memory limit is stopped with a clear message; close() fails what is in flight', async () => {
     const slow = client({ timeLimitMs: 30 });
-    await expect(slow.periodPdf(periodReport(300), 'da')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/took longer than/) });
+    await expect(slow.periodPdf(periodReport(300), 'da')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/took longer than/), details: { pdf: 'time_limit' } });
     expect(workerOf(slow)).toBeNull();
 
     const small = client({ maxHeapMb: 4 });
