@@ -152,6 +152,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       surveys.close();
       await services.liveTargeting.close();
       await services.parse.close();
+      await services.pdf.close();
       await opts.store.close();
     },
   };

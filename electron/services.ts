@@ -19,6 +19,7 @@ import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
 import { ParseClient } from './parse/client';
+import { PdfClient } from './reports/pdfClient';
 import type { TargetingClient } from './targeting/client';
 import { liveTargeting } from './targeting/live';
 import type { LiveTargeting, LiveTargetingOptions } from './targeting/live';
@@ -35,6 +36,8 @@ export interface Services {
   alerts: AlertService;
   /** The parse worker: untrusted files (CAP, subscriber imports) read and checked off the main thread. */
   parse: ParseClient;
+  /** The PDF worker: the after-action and period PDFs rendered off the main thread. */
+  pdf: PdfClient;
   /** The place index in its worker, loaded on first use (seconds at national scale), then kept current. */
   targeting(): Promise<TargetingClient>;
   /** The worker, the registry changes it follows and its snapshot in the background. */
@@ -119,6 +122,7 @@ export function createServices(opts: ServiceOptions): Services {
     gateways,
     alerts,
     parse: new ParseClient(),
+    pdf: new PdfClient(),
     targeting,
     liveTargeting: live,
     emit,

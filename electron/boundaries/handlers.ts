@@ -7,10 +7,11 @@ import { TrykError } from '../../shared/bridge/result';
 import { testTileServer, tileRequestUrl } from '../map/tiles';
 import { appendAudit } from '../audit/service';
 import { putSetting } from '../config/settings';
+import { fetchAndImportBoundaries } from './fetch';
 
 export function boundaryHandlers(
   services: Services,
-): DomainHandlers<'boundaries.list' | 'boundaries.outlines' | 'boundaries.search' | 'boundaries.towns' | 'map.testTiles' | 'map.setTileUrl'> {
+): DomainHandlers<'boundaries.list' | 'boundaries.outlines' | 'boundaries.search' | 'boundaries.towns' | 'map.testTiles' | 'map.setTileUrl' | 'boundaries.fetch'> {
   return {
     'boundaries.list': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.list(kind) },
     'boundaries.outlines': { roles: ALL_ROLES, handle: ({ kind }) => services.boundaries.outlines(kind) },
@@ -43,6 +44,12 @@ export function boundaryHandlers(
         });
         return { tileUrl: url };
       },
+    },
+    // --- boundaries fetch: Settings' "Hent grænser fra Dataforsyningen", like `tryk boundaries fetch` ---
+    'boundaries.fetch': {
+      roles: ['admin'],
+      handle: (_req, caller) =>
+        fetchAndImportBoundaries(services, { by: { officer: caller.session.officer!.username, details: { via: 'console', host: caller.host } } }),
     },
   };
 }

@@ -15,7 +15,10 @@ export interface ParsedBoundary {
   bbox: [number, number, number, number];
 }
 
-/** Property names per kind: DAGI's upper-case ones first, then the live service's. */
+/**
+ * Property names per kind: DAGI's upper-case ones first, then the live service's (Dataforsyningen's
+ * DAWA API: `kode`/`navn` for districts, municipalities and regions, `nr`/`navn` for postcodes).
+ */
 const keys: Record<BoundaryKind, { code: string[]; name: string[] }> = {
   district: { code: ['POLKR_NR', 'politikredsnr', 'kode'], name: ['POLKR_NAVN', 'navn'] },
   municipality: { code: ['KOMKODE', 'kommunekode', 'kode'], name: ['KOMNAVN', 'navn'] },
@@ -53,6 +56,18 @@ const Feature = z.object({
   geometry: z.unknown(),
 });
 const Collection = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) });
+
+const officialNumbers = new Map(districtNumbers.map(([code, name]) => [name, code]));
+
+/**
+ * DAWA numbers the police districts 1460–1471 (its `kode`), DAGI 1–12 (POLKR_NR), and alerts
+ * and settings keep the district's code: a district from DAWA takes its official number by
+ * name, so fetching from Dataforsyningen replaces the districts instead of adding twelve more.
+ */
+function officialDistrictNumber(kind: BoundaryKind, props: Record<string, unknown>, name: string | null): string | null {
+  if (kind !== 'district' || 'POLKR_NR' in props || !name) return null;
+  return officialNumbers.get(name) ?? null;
+}
 
 const pick = (props: Record<string, unknown>, names: string[]) => {
   for (const n of names) {
@@ -101,7 +116,7 @@ export function parseBoundaryFile(json: unknown, fileName: string, kindHint?: Bo
       );
     }
     const name = pick(props, keys[kind].name);
-    const code = pick(props, keys[kind].code) ?? (name ? (codeByName.get(name) ?? null) : null);
+    const code = officialDistrictNumber(kind, props, name) ?? pick(props, keys[kind].code) ?? (name ? (codeByName.get(name) ?? null) : null);
     if (!code || !name) throw new TrykError('bad_request', `${fileName}: feature ${i + 1} has no ${kind} code or name`);
     const g = Geometry.safeParse(f.data.geometry);
     if (!g.success) {

@@ -3,6 +3,7 @@ import type { Db } from '../store/db';
 import { appendAudit } from '../audit/service';
 import type { AuditBy } from '../audit/service';
 import type { ParsedBoundary } from './parse';
+import type { BoundaryRecord } from '../parse/protocol';
 import { simplifyMultiPolygon } from './simplify';
 
 /** Drawing tolerance in degrees per kind: about 100 m for districts, 30 m for postcodes. */
@@ -27,7 +28,8 @@ interface Row {
 export interface BoundaryService {
   /** Stores all of them or none; a re-import of a code replaces its shape. */
   /** With `by`, audited (boundaries_imported) in the same transaction. */
-  importAll(boundaries: readonly ParsedBoundary[], by?: AuditBy): Promise<{ imported: number; byKind: Partial<Record<BoundaryKind, number>> }>;
+  /** A boundary from the parse worker carries its shape as JSON text already (geometryJson). */
+  importAll(boundaries: readonly (ParsedBoundary | BoundaryRecord)[], by?: AuditBy): Promise<{ imported: number; byKind: Partial<Record<BoundaryKind, number>> }>;
   list(kind: BoundaryKind): Promise<BoundarySummary[]>;
   outlines(kind: BoundaryKind): Promise<BoundaryOutline[]>;
   /** The full, unsimplified shape (for counting and CAP). */
@@ -62,7 +64,7 @@ export function boundaryService(db: Db, now: () => Date = () => new Date()): Bou
              ON CONFLICT (kind, code) DO UPDATE SET name = excluded.name, geometry = excluded.geometry,
                min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
                max_lat = excluded.max_lat, imported_at = excluded.imported_at`,
-            [b.kind, b.code, b.name, JSON.stringify(b.geometry), ...b.bbox, at],
+            [b.kind, b.code, b.name, 'geometryJson' in b ? b.geometryJson : JSON.stringify(b.geometry), ...b.bbox, at],
           );
         }
       });

@@ -30,7 +30,7 @@ import {
   subscribersImportCommand,
   subscribersShowCommand,
 } from './subscriber-commands';
-import { boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
+import { boundariesFetchCommand, boundariesImportCommand, gatewayAddCommand, initCommand, statusCommand } from './store-commands';
 import { VERSION } from './version';
 // --- tips ---
 import { gatewayShowCommand, tipsCommands } from './tips-commands';
@@ -45,6 +45,7 @@ export const commands: Command[] = [
   demoCommand,
   serveCommand,
   boundariesImportCommand,
+  boundariesFetchCommand,
   gatewayAddCommand,
   gatewayListCommand,
   gatewayTestCommand,

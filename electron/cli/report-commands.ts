@@ -11,7 +11,7 @@ import { alertReport } from '../reports/alert';
 import { reportDeps } from '../reports/deps';
 import { evaluation } from '../reports/figures';
 import { recordOutcome } from '../reports/outcomes';
-import { alertPdf, periodPdf } from '../reports/pdf';
+import { PdfClient } from '../reports/pdfClient';
 import type { ReportLang } from '../../shared/reports/format';
 import type { Store } from '../store/store';
 import type { Command, CommandContext } from './command';
@@ -35,6 +35,16 @@ function outFile(ctx: CommandContext): string | null {
   const out = ctx.values.out as string | undefined;
   if (!out && !ctx.json) throw new UsageError('give --out FILE.pdf for the PDF, or --json for the figures');
   return out ?? null;
+}
+
+/** The PDF from the worker (the console's path too), the worker closed after the command. */
+async function makePdf(make: (pdf: PdfClient) => Promise<Buffer>): Promise<Buffer> {
+  const client = new PdfClient();
+  try {
+    return await make(client);
+  } finally {
+    await client.close();
+  }
 }
 
 function writePdf(file: string, pdf: Buffer) {
@@ -63,7 +73,7 @@ export const reportAlertCommand: Command = {
     const l = lang(ctx);
     return withStore(ctx, async (store) => {
       const report = await alertReport(await reportDeps(hostOf(store)), id);
-      if (out) writePdf(out, await alertPdf(report, l));
+      if (out) writePdf(out, await makePdf((pdf) => pdf.alertPdf(report, l)));
       const d = report.alert.delivery;
       return {
         text: `${out ? `Wrote ${out}: ` : ''}alert ${id}, ${d.recipients} recipients, ${d.delivered} delivered, ${report.alert.tips} tips.`,
@@ -102,7 +112,7 @@ export const reportPeriodCommand: Command = {
         ...(district ? { district } : {}),
         ...(category ? { category: Category.parse(category) } : {}),
       });
-      if (out) writePdf(out, await periodPdf(report, l));
+      if (out) writePdf(out, await makePdf((pdf) => pdf.periodPdf(report, l)));
       const s = report.subscribers;
       return {
         text: [

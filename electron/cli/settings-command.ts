@@ -10,6 +10,7 @@ import { signInWithRole } from './sign-in';
 import { putSetting } from '../config/settings';
 import { checkKeywords } from '../tips/keywords';
 import { tileRequestUrl } from '../map/tiles';
+import { sourceBase } from '../boundaries/fetch';
 
 /** The settings an administrator sets from the command line, each with what it accepts. */
 const editable = {
@@ -51,12 +52,20 @@ const editable = {
       const problem = checkKeywords(k);
       if (problem) c.addIssue({ code: 'custom', message: problem });
     }),
+  // --- boundaries fetch ---
+  'boundaries.sourceUrl': z.url({ protocol: /^https?$/ }).max(500).superRefine((url, c) => {
+    try {
+      sourceBase(url);
+    } catch (e) {
+      c.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
 } as const;
 type Editable = keyof typeof editable;
 
 export const settingsCommand: Command = {
   name: 'settings',
-  summary: 'show the settings, or set one (admin): security.idleLockMinutes, sms.pricePerPartOre, map.tileUrl, cap.senderName, tips.windowHours, tips.retentionDays, tips.floodPerMinute, tips.keywords',
+  summary: 'show the settings, or set one (admin): security.idleLockMinutes, sms.pricePerPartOre, map.tileUrl, cap.senderName, tips.windowHours, tips.retentionDays, tips.floodPerMinute, tips.keywords, boundaries.sourceUrl',
   usage: 'tryk settings [KEY VALUE --as ADMIN] [--data-dir DIR] [--json]',
   options: { as: { type: 'string' } },
   async run(ctx) {

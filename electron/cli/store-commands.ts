@@ -4,6 +4,7 @@ import type { BoundaryKind } from '../../shared/bridge/contract';
 import { boundaryKinds } from '../../shared/bridge/contract';
 import { createServices } from '../services';
 import { parseBoundaryJson } from '../boundaries/bundled';
+import { fetchAndImportBoundaries, sourceBase } from '../boundaries/fetch';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { createStore, openStore } from '../store/store';
 import type { Store } from '../store/store';
@@ -115,6 +116,32 @@ export const boundariesImportCommand: Command = {
       const result = await services.boundaries.importAll(parsed, audit);
       const parts = Object.entries(result.byKind).map(([k, n]) => `${n} ${k}`);
       return { text: `Imported ${parts.join(', ')} boundaries.`, json: result };
+    });
+  },
+};
+
+export const boundariesFetchCommand: Command = {
+  name: 'boundaries fetch',
+  summary: "download the current police districts, municipalities and postcodes from Dataforsyningen and import them",
+  usage:
+    'tryk boundaries fetch [--base URL] [--as ADMIN] [--data-dir DIR]\n' +
+    '  --base: the API address (default: the setting boundaries.sourceUrl, https://api.dataforsyningen.dk)',
+  options: { base: { type: 'string' }, as: { type: 'string' } },
+  async run(ctx) {
+    if (ctx.positionals.length) throw new UsageError('takes no files: `tryk boundaries import FILE...` imports files');
+    const base = ctx.values.base as string | undefined;
+    if (base !== undefined) sourceBase(base); // a wrong address is refused before the passphrase is asked
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      try {
+        const { audit } = await actorOrStorePassphrase(ctx, services.officers, ['admin'], 'fetch boundaries');
+        const result = await fetchAndImportBoundaries(services, { ...(base ? { base } : {}), by: audit });
+        const parts = Object.entries(result.byKind).map(([k, n]) => `${n} ${k}`);
+        const skipped = result.withoutShape ? ` (${result.withoutShape} without a shape left out)` : '';
+        return { text: `Fetched and imported ${parts.join(', ')} boundaries from ${result.source}${skipped}.`, json: result };
+      } finally {
+        await services.parse.close();
+      }
     });
   },
 };

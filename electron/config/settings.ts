@@ -30,6 +30,9 @@ export interface Settings {
   'tips.floodPerMinute': number;
   /** The words the keyword router acts on (first word, case- and accent-insensitive). */
   'tips.keywords': Keywords;
+  // --- boundaries fetch ---
+  /** Where `tryk boundaries fetch` and Settings' "Hent grænser" download the current boundaries (DAWA's API). */
+  'boundaries.sourceUrl': string;
 }
 
 export const defaultSettings: Settings = {
@@ -45,6 +48,8 @@ export const defaultSettings: Settings = {
   'tips.retentionDays': 90,
   'tips.floodPerMinute': 10,
   'tips.keywords': defaultKeywords,
+  // --- boundaries fetch ---
+  'boundaries.sourceUrl': 'https://api.dataforsyningen.dk',
 };
 
 export interface SettingsService {

@@ -14,6 +14,7 @@ import type { ErrorCode } from '../../shared/bridge/result';
 import type { ValidationSummary } from '../../shared/registry/import';
 import type { SubscriberInput } from '../../shared/registry/subscriber';
 import type { ImportFormat } from '../registry/reader';
+import type { BoundaryKind } from '../../shared/bridge/contract';
 import type { CapRead, DistrictText, Envelope, ParseRequest, ParseResults, Reply } from './protocol';
 
 /** Where the bundled worker is: beside the bundle that runs (dist/main, dist/cli), or the repository's dist/ from source (tests). */
@@ -67,19 +68,25 @@ export class ParseClient {
     return (this.worker = w);
   }
 
-  private request<K extends ParseRequest['type']>(req: Extract<ParseRequest, { type: K }>): Promise<ParseResults[K]> {
+  private request<K extends ParseRequest['type']>(req: Extract<ParseRequest, { type: K }>, transfer: ArrayBuffer[] = []): Promise<ParseResults[K]> {
     const w = this.worker ?? this.spawn();
     const id = this.nextId++;
     return new Promise<ParseResults[K]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       w.ref();
-      w.postMessage({ id, ...req } as Envelope);
+      w.postMessage({ id, ...req } as Envelope, transfer);
     });
   }
 
   /** Our CAP reader and the area checks, off this thread. */
   readCap(xml: string): Promise<CapRead> {
     return this.request({ type: 'cap', xml });
+  }
+
+  /** A downloaded boundary file (its bytes are moved to the worker, not copied), parsed there. */
+  readBoundaries(bytes: Uint8Array, name: string, kind: BoundaryKind): Promise<ParseResults['boundaries']> {
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+    return this.request({ type: 'boundaries', bytes: own, name, kind }, [own]);
   }
 
   async beginImport(opts: { format: ImportFormat; name: string; groups: string[]; district: DistrictText | null }): Promise<ImportJob> {

@@ -4,6 +4,11 @@ import type { ValidationSummary } from '../../shared/registry/import';
 import type { SubscriberInput } from '../../shared/registry/subscriber';
 import type { TargetArea } from '../../shared/targeting/area';
 import type { ImportFormat } from '../registry/reader';
+import type { BoundaryKind } from '../../shared/bridge/contract';
+import type { ParsedBoundary } from '../boundaries/parse';
+
+/** A boundary as the worker hands it back: its shape as JSON text (a string crosses threads as one copy). */
+export type BoundaryRecord = Omit<ParsedBoundary, 'geometry'> & { geometryJson: string };
 
 /** A police district with its geometry as the store keeps it (JSON text, parsed in the worker). */
 export interface DistrictText {
@@ -19,7 +24,9 @@ export type ParseRequest =
   | { type: 'import.part'; job: number; text: string }
   | { type: 'import.end'; job: number }
   | { type: 'import.page'; job: number; from: number; count: number }
-  | { type: 'import.drop'; job: number };
+  | { type: 'import.drop'; job: number }
+  /** A downloaded boundary file's bytes (UTF-8 GeoJSON), read by the same parser as `tryk boundaries import`. */
+  | { type: 'boundaries'; bytes: ArrayBuffer; name: string; kind: BoundaryKind };
 
 /** The reader's verdict; `unsafe` means the document must not reach libxml2 at all. */
 export type CapRead =
@@ -33,6 +40,8 @@ export interface ParseResults {
   'import.end': ValidationSummary;
   'import.page': SubscriberInput[];
   'import.drop': null;
+  /** withoutShape: features with a null geometry (DAWA lists a few), left out rather than refused. */
+  boundaries: { records: BoundaryRecord[]; withoutShape: number };
 }
 
 export type Envelope = ParseRequest & { id: number };

@@ -17,7 +17,8 @@ import { DistrictBounds } from '../../shared/registry/district';
 import type { DistrictOutline } from '../../shared/registry/district';
 import { ImportValidator } from '../../shared/registry/import';
 import { SubscriberFileReader } from '../registry/reader';
-import type { CapRead, Envelope, ParseResults, Reply } from './protocol';
+import { parseBoundaryFile } from '../boundaries/parse';
+import type { BoundaryRecord, CapRead, Envelope, ParseResults, Reply } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('electron/parse/worker.ts runs only as a worker thread');
@@ -42,6 +43,33 @@ function readCapDocument(xml: string): CapRead {
     warnings: read.warnings,
     area: area.ok ? { ok: true, value: area.value, warnings: area.warnings } : { ok: false, code: area.code, message: area.message },
   };
+}
+
+/** A downloaded boundary file: UTF-8 (a BOM dropped), JSON, then the boundary parser; shapes go back as JSON text. */
+function readBoundaries(bytes: ArrayBuffer, name: string, kind: Parameters<typeof parseBoundaryFile>[2]): { records: BoundaryRecord[]; withoutShape: number } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new TrykError('bad_request', `${name}: not UTF-8 text`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new TrykError('bad_request', `${name}: not valid JSON (${(e as Error).message})`);
+  }
+  // A feature with no shape at all (geometry null) cannot be drawn or counted: it is left out
+  // and counted; every other feature goes through the parser's checks unchanged.
+  let withoutShape = 0;
+  if (typeof json === 'object' && json !== null && Array.isArray((json as { features?: unknown }).features)) {
+    const fc = json as { features: unknown[] };
+    const kept = fc.features.filter((f) => !(typeof f === 'object' && f !== null && (f as { geometry?: unknown }).geometry === null));
+    withoutShape = fc.features.length - kept.length;
+    fc.features = kept;
+  }
+  const records = parseBoundaryFile(json, name, kind).map(({ geometry, ...b }) => ({ ...b, geometryJson: JSON.stringify(geometry) }));
+  return { records, withoutShape };
 }
 
 function job(id: number): Job {
@@ -75,6 +103,8 @@ function handle(msg: Envelope): ParseResults[keyof ParseResults] {
     case 'import.drop':
       jobs.delete(msg.job);
       return null;
+    case 'boundaries':
+      return readBoundaries(msg.bytes, msg.name, msg.kind);
   }
 }
 

@@ -6,7 +6,6 @@ import { alertReport } from './alert';
 import { reportDeps } from './deps';
 import { evaluation, figuresForAlert } from './figures';
 import { recordOutcome } from './outcomes';
-import { alertPdf, periodPdf } from './pdf';
 
 type ReportChannel = 'reports.evaluation' | 'reports.setOutcome' | 'reports.alertPdf' | 'reports.periodPdf';
 
@@ -24,14 +23,14 @@ export function reportHandlers(services: Services): DomainHandlers<ReportChannel
     'reports.alertPdf': {
       roles: ALL_ROLES,
       handle: async ({ id, lang }) => {
-        const pdf = await alertPdf(await alertReport(await deps(), id), lang);
+        const pdf = await services.pdf.alertPdf(await alertReport(await deps(), id), lang);
         return { fileName: `efterrapport-varsel-${id}.pdf`, base64: pdf.toString('base64') };
       },
     },
     'reports.periodPdf': {
       roles: ALL_ROLES,
       handle: async ({ lang, ...query }) => {
-        const pdf = await periodPdf(await evaluation(await deps(), query), lang);
+        const pdf = await services.pdf.periodPdf(await evaluation(await deps(), query), lang);
         return { fileName: `evaluering-${query.from}-${query.to}.pdf`, base64: pdf.toString('base64') };
       },
     },

@@ -3,8 +3,11 @@
  * screen and `--json` show. DejaVu Sans is embedded (subset by pdfkit) so æ, ø and å render
  * everywhere; the map is drawn as vector paths (area outline, delivery cells), so no image
  * library is needed and it stays sharp when printed.
+ *
+ * Runs only in the PDF worker (pdfWorker.ts): a PDF takes 0.9–2.9 s of CPU, which the main
+ * thread must not spend (issue 9). Callers use pdfClient.ts; the lists arrive capped
+ * (pdfProtocol.ts) with the totals, and each capped table or map says what was left out.
  */
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { AlertReport, EvaluationReport } from '../../shared/reports/schema';
 import { categories } from '../../shared/registry/subscriber';
@@ -12,10 +15,13 @@ import { fmtDec, fmtInt, fmtOre, fmtPct, fmtSeconds } from '../../shared/reports
 import type { ReportLang } from '../../shared/reports/format';
 import { categoryName, labels } from './labels';
 import { localTime } from './period';
+import type { Totals } from './pdfProtocol';
 
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+/** DejaVu Sans, regular and bold: file paths the worker was given. */
+export interface PdfFonts {
+  regular: string;
+  bold: string;
+}
 
 const M = 50; // margin
 const W = 595.28 - 2 * M; // A4 content width
@@ -23,10 +29,11 @@ const BOTTOM = 841.89 - M;
 
 type Doc = PDFKit.PDFDocument;
 
-function newDoc(title: string): Doc {
-  const doc = new PDFDocument({ size: 'A4', margin: M, info: { Title: title, Author: 'Tryk Console' } });
-  doc.registerFont('body', FONT);
-  doc.registerFont('bold', FONT_BOLD);
+function newDoc(title: string, fonts: PdfFonts): Doc {
+  // `font` from the start: pdfkit would otherwise load Helvetica's metrics from its own folder.
+  const doc = new PDFDocument({ size: 'A4', margin: M, font: fonts.regular, info: { Title: title, Author: 'Tryk Console' } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
   doc.font('body').fontSize(10);
   return doc;
 }
@@ -70,7 +77,7 @@ function pairs(doc: Doc, rows: [string, string][]) {
 }
 
 /** A table with a bold header row, repeated after a page break. */
-function table(doc: Doc, head: string[], rows: string[][], widths?: number[], size = 8.5) {
+function table(doc: Doc, lang: ReportLang, head: string[], rows: string[][], widths?: number[], size = 8.5, total?: number) {
   const cols = head.length;
   const w = widths ?? head.map(() => W / cols);
   const line = (cells: string[], bold: boolean) => {
@@ -95,6 +102,13 @@ function table(doc: Doc, head: string[], rows: string[][], widths?: number[], si
   for (const r of rows) line(r, false);
   doc.font('body').fontSize(10);
   doc.x = M;
+  doc.moveDown(0.3);
+  if (total !== undefined && total > rows.length) capped(doc, lang, rows.length, total);
+}
+
+/** The note under a list that was cut at its bound (pdfProtocol.ts). */
+function capped(doc: Doc, lang: ReportLang, shown: number, total: number, text = labels(lang).rowsCapped) {
+  para(doc, text.replace('{shown}', fmtInt(shown, lang)).replace('{total}', fmtInt(total, lang)), 8);
   doc.moveDown(0.3);
 }
 
@@ -185,11 +199,11 @@ function header(doc: Doc, title: string, sub: string, generatedAt: string, lang:
   doc.fillColor('black').fontSize(10).moveDown(0.5);
 }
 
-export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Promise<Buffer> {
+export async function renderAlertPdf(report: AlertReport, lang: ReportLang, fonts: PdfFonts, totals: Totals = {}): Promise<Buffer> {
   const L = labels(lang);
   const a = report.alert;
   const title = `${L.afterAction}: ${L.alert} #${a.id}`;
-  const doc = newDoc(title);
+  const doc = newDoc(title, fonts);
   header(doc, title, `${categoryName(a.category, lang)} · ${L.kind[a.kind]} · ${L.released} ${localTime(a.releasedAt)}`, report.generatedAt, lang);
   pairs(doc, [
     [L.createdBy, a.createdBy ?? '–'],
@@ -200,6 +214,7 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
   heading(doc, L.timeline);
   table(
     doc,
+    lang,
     [L.date, L.timeline, ''],
     report.timeline.map((e) => [
       localTime(e.at),
@@ -207,6 +222,8 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
       e.event === 'outcome' && e.detail ? (L.outcomes[e.detail as keyof typeof L.outcomes] ?? e.detail) : e.event === 'released' && e.detail ? `${fmtInt(Number(e.detail), lang)} ${L.recipients.toLowerCase()}` : (e.detail ?? ''),
     ]),
     [W * 0.25, W * 0.4, W * 0.35],
+    8.5,
+    totals.timeline,
   );
 
   heading(doc, L.funnel);
@@ -229,7 +246,7 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
 
   heading(doc, L.failures);
   if (report.failures.length === 0) para(doc, L.noFailures);
-  else table(doc, [L.reason, L.count], report.failures.map((f) => [f.reason, fmtInt(f.count, lang)]), [W * 0.7, W * 0.3]);
+  else table(doc, lang, [L.reason, L.count], report.failures.map((f) => [f.reason, fmtInt(f.count, lang)]), [W * 0.7, W * 0.3], 8.5, totals.failures);
 
   heading(doc, L.tips);
   pairs(doc, [
@@ -237,11 +254,11 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
     [L.firstTip, fmtSeconds(a.firstTipSeconds, lang)],
   ]);
   if (report.tipsByHour.length === 0) para(doc, L.noTips);
-  else table(doc, [L.hourAfter, L.count], report.tipsByHour.map((t) => [`${t.hour}–${t.hour + 1}`, fmtInt(t.count, lang)]), [W * 0.7, W * 0.3]);
+  else table(doc, lang, [L.hourAfter, L.count], report.tipsByHour.map((t) => [`${t.hour}–${t.hour + 1}`, fmtInt(t.count, lang)]), [W * 0.7, W * 0.3], 8.5, totals.tipsByHour);
 
   heading(doc, L.reach);
   if (report.reach.channels.length === 0) para(doc, L.noSocial);
-  else table(doc, [L.channel, L.posts, L.reachCol], report.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
+  else table(doc, lang, [L.channel, L.posts, L.reachCol], report.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]), undefined, 8.5, totals.channels);
 
   heading(doc, L.outcome);
   if (!a.outcome) para(doc, L.noOutcome);
@@ -256,13 +273,15 @@ export async function alertPdf(report: AlertReport, lang: ReportLang = 'da'): Pr
 
   heading(doc, L.map);
   map(doc, report, lang);
+  if (totals.cells !== undefined) capped(doc, lang, report.cells.cells.length, totals.cells, L.cellsCapped);
+  if (totals.outline !== undefined) capped(doc, lang, report.outline.flat().reduce((n, ring) => n + ring.length, 0), totals.outline, L.outlineCapped);
   return finish(doc);
 }
 
-export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): Promise<Buffer> {
+export async function renderPeriodPdf(r: EvaluationReport, lang: ReportLang, fonts: PdfFonts, totals: Totals = {}): Promise<Buffer> {
   const L = labels(lang);
   const title = `${L.periodReport} ${r.query.from} – ${r.query.to}`;
-  const doc = newDoc(title);
+  const doc = newDoc(title, fonts);
   header(
     doc,
     title,
@@ -282,12 +301,14 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
   if (s.signups + s.leaves > 0) bars(doc, `${L.net} / ${L.month.toLowerCase()}`, s.byMonth.map((m) => ({ label: m.month, value: m.net })));
   table(
     doc,
+    lang,
     [L.month, L.signups, L.leaves, L.net, L.total],
     s.byMonth.map((m) => [m.month, fmtInt(m.signups, lang), fmtInt(m.leaves, lang), fmtInt(m.net, lang), fmtInt(m.total, lang)]),
   );
   heading(doc, L.byGroup);
   table(
     doc,
+    lang,
     [L.group, L.signups, L.leaves],
     [...s.byGroup.map((g) => [L.groups[g.group] ?? g.group, fmtInt(g.signups, lang), fmtInt(g.leaves, lang)]), [L.unknownGroup, '', fmtInt(s.unknownGroup, lang)]],
     [W * 0.5, W * 0.25, W * 0.25],
@@ -302,6 +323,7 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
     const w = W / (used.length + 2);
     table(
       doc,
+      lang,
       [L.month, ...used.map((c) => categoryName(c, lang)), L.total],
       r.alerts.byMonth.map((m) => [m.month, ...used.map((c) => fmtInt(m.byCategory[c] ?? 0, lang)), fmtInt(m.total, lang)]),
       [w, ...used.map(() => w), w],
@@ -334,7 +356,7 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
   ]);
   heading(doc, L.reach);
   if (r.reach.channels.length === 0) para(doc, L.noSocial);
-  else table(doc, [L.channel, L.posts, L.reachCol], r.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]));
+  else table(doc, lang, [L.channel, L.posts, L.reachCol], r.reach.channels.map((c) => [c.channel, fmtInt(c.posts, lang), fmtInt(c.reach, lang)]), undefined, 8.5, totals.channels);
 
   heading(doc, L.outcomesHeading);
   pairs(doc, [
@@ -349,6 +371,7 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
   else {
     table(
       doc,
+      lang,
       ['#', L.date, L.category, L.recipients, L.rate, 't50', 't90', L.tips, L.outcome],
       r.perAlert.map((a) => [
         String(a.id),
@@ -363,6 +386,7 @@ export async function periodPdf(r: EvaluationReport, lang: ReportLang = 'da'): P
       ]),
       [W * 0.06, W * 0.12, W * 0.17, W * 0.11, W * 0.1, W * 0.1, W * 0.1, W * 0.08, W * 0.16],
       7.5,
+      totals.perAlert,
     );
   }
   return finish(doc);

@@ -106,6 +106,16 @@ export const da = {
         save: 'Gem indstillingerne',
         saved: 'Gemt. Ændringen gælder for nye beskeder med det samme og er skrevet i revisionssporet.',
       },
+      // --- boundaries fetch ---
+      boundaries: {
+        title: 'Grænser (politikredse, kommuner, postnumre)',
+        explain: 'Konsollen har sine egne grænser med. Når konsollen er online, kan du hente de gældende fra Dataforsyningen; de importeres som med tryk boundaries import og skrives i revisionssporet. Går noget galt, ændres intet.',
+        fetch: 'Hent grænser fra Dataforsyningen',
+        fetching: 'henter politikredse, kommuner og postnumre … (op til 15 s pr. liste)',
+        done: 'Hentet og importeret: {{districts}} politikredse, {{municipalities}} kommuner, {{postcodes}} postnumre fra {{source}}. Kortet viser dem, næste gang det åbnes.',
+        failed: 'Kunne ikke hente grænser fra Dataforsyningen: {{reason}}. Intet er ændret.',
+        howToSet: 'Også med tryk boundaries fetch --as ADMIN. Adressen er indstillingen boundaries.sourceUrl (tryk settings boundaries.sourceUrl ADRESSE --as ADMIN).',
+      },
       tiles: {
         title: 'Kortserver',
         current: 'Kortadresse',

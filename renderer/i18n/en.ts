@@ -106,6 +106,16 @@ export const en: Translation = {
         save: 'Save the settings',
         saved: 'Saved. The change applies to new messages at once and is in the audit trail.',
       },
+      // --- boundaries fetch ---
+      boundaries: {
+        title: 'Boundaries (police districts, municipalities, postcodes)',
+        explain: 'The console carries its own boundaries. When the console is online you can fetch the current ones from Dataforsyningen; they are imported as by tryk boundaries import and written to the audit trail. If anything fails, nothing changes.',
+        fetch: 'Fetch boundaries from Dataforsyningen',
+        fetching: 'fetching police districts, municipalities and postcodes … (up to 15 s per list)',
+        done: 'Fetched and imported: {{districts}} police districts, {{municipalities}} municipalities, {{postcodes}} postcodes from {{source}}. The map shows them the next time it opens.',
+        failed: 'Could not fetch boundaries from Dataforsyningen: {{reason}}. Nothing was changed.',
+        howToSet: 'Also with tryk boundaries fetch --as ADMIN. The address is the setting boundaries.sourceUrl (tryk settings boundaries.sourceUrl ADDRESS --as ADMIN).',
+      },
       tiles: {
         title: 'Tile server',
         current: 'Tile address',

@@ -70,6 +70,8 @@ export const evaluationDa = {
     pdf: 'Efterrapport (PDF)',
     pdfBusy: 'Laver PDF …',
     pdfFailed: 'PDF’en kunne ikke laves.',
+    pdfStopped: 'PDF’en blev ikke færdig: programmet, der laver den, stoppede. Prøv igen.',
+    pdfTooLong: 'PDF’en tog for lang tid og blev stoppet. Vælg en kortere periode.',
     outcomeFor: 'Resultat for varsel {{id}}',
     tipsHelped: 'Hjalp tips?',
     helpedYes: 'Ja',

@@ -72,6 +72,8 @@ export const evaluationEn: typeof evaluationDa = {
     pdf: 'After-action report (PDF)',
     pdfBusy: 'Making PDF …',
     pdfFailed: 'The PDF could not be made.',
+    pdfStopped: 'The PDF was not finished: the part that makes it stopped. Try again.',
+    pdfTooLong: 'The PDF took too long and was stopped. Choose a shorter period.',
     outcomeFor: 'Outcome of alert {{id}}',
     tipsHelped: 'Did tips help?',
     helpedYes: 'Yes',

@@ -293,6 +293,16 @@ export const channels = {
   },
   // --- offline map ---
   'boundaries.towns': { request: NoArgs, response: z.array(Town).max(5000) },
+  // --- boundaries fetch: the current set from Dataforsyningen, imported like a file (admin, audited) ---
+  'boundaries.fetch': {
+    request: NoArgs,
+    response: z.object({
+      imported: z.number().int(),
+      byKind: z.partialRecord(BoundaryKind, z.number().int()),
+      source: z.string(),
+      withoutShape: z.number().int(),
+    }),
+  },
   /** Fetches one tile over Denmark from a tile address (or the configured one) and reports (admin). */
   'map.testTiles': {
     request: z.object({ url: z.string().trim().min(1).max(500).optional() }).strict(),

@@ -3,7 +3,14 @@
  * here in a temporary directory, or --data-dir of an existing one), then the Evaluering
  * screen's data for the whole year, by district and for one category, an after-action report
  * and both PDFs, timed. Prints one line per case; run with `npm run bench:evaluation`.
+ *
+ * The PDFs are timed twice: rendered in this thread as they were before issue 9 (the whole
+ * render is main-thread time), and through the PDF worker as the console and CLI make them
+ * now, with this thread's busy time (event-loop utilisation) and its longest event-loop stall
+ * while the worker renders (on a loaded machine the stall includes waiting for a core).
  */
+import { createRequire } from 'node:module';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +19,8 @@ import { DEFAULT_DEMO_DISTRICT, makeDemoStore, pickDistrict } from '../../electr
 import { alertReport } from '../../electron/reports/alert';
 import { reportDeps } from '../../electron/reports/deps';
 import { evaluation } from '../../electron/reports/figures';
-import { alertPdf, periodPdf } from '../../electron/reports/pdf';
+import { renderAlertPdf, renderPeriodPdf } from '../../electron/reports/pdf';
+import { PdfClient } from '../../electron/reports/pdfClient';
 import { createServices } from '../../electron/services';
 import { openStore } from '../../electron/store/store';
 import type { Store } from '../../electron/store/store';
@@ -73,8 +81,34 @@ try {
   await time('screen data, a year, burglary only', async () => evaluation(await reportDeps(host), { ...year, category: 'burglary' }));
   const last = (await s.db.get<{ id: number }>("SELECT max(id) AS id FROM alerts WHERE kind = 'alert' AND released_at IS NOT NULL"))!.id;
   await time(`after-action report data, alert ${last}`, async () => alertReport(await reportDeps(host), last));
-  await time('after-action PDF', async () => alertPdf(await alertReport(await reportDeps(host), last)), 3);
-  await time('period PDF, a year', async () => periodPdf(await evaluation(await reportDeps(host), year)), 3);
+  const require = createRequire(import.meta.url);
+  const fonts = { regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf') };
+  const alertData = await alertReport(await reportDeps(host), last);
+  const yearData = await evaluation(await reportDeps(host), year);
+  await time('after-action PDF, in the main thread (before)', async () => renderAlertPdf(alertData, 'da', fonts), 3);
+  await time('period PDF, a year, in the main thread (before)', async () => renderPeriodPdf(yearData, 'da', fonts), 3);
+  const pdf = new PdfClient();
+  try {
+    const inWorker = async (label: string, fn: () => Promise<unknown>, runs = 3) => {
+      const rows: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const loop = monitorEventLoopDelay({ resolution: 5 });
+        loop.enable();
+        const elu = performance.eventLoopUtilization();
+        const t = performance.now();
+        await fn();
+        const wall = performance.now() - t;
+        const busy = performance.eventLoopUtilization(elu).active;
+        loop.disable();
+        rows.push(`${wall.toFixed(0)} ms (main thread busy ${busy.toFixed(0)} ms, longest stall ${(loop.max / 1e6).toFixed(0)} ms)`);
+      }
+      console.log(`${label.padEnd(52)} ${rows.join(' · ')}`);
+    };
+    await inWorker('after-action PDF, in the worker (1st starts it)', async () => pdf.alertPdf(alertData, 'da'));
+    await inWorker('period PDF, a year, in the worker', async () => pdf.periodPdf(yearData, 'da'));
+  } finally {
+    await pdf.close();
+  }
   console.log(`(load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 } finally {
   await s.close();

@@ -226,6 +226,9 @@ describe('an alert in Danish and English', () => {
     fireEvent.click(within(other).getByTestId('add-other-text'));
     const textarea = (await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement;
     expect(textarea.value).toBe('Police: Burglary in Hillerød i nat. Call 114.');
+    // Untouched, it follows the fields like the Danish text.
+    type(screen.getByTestId('field-area'), 'Helsinge');
+    expect(((await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement).value).toBe('Police: Burglary in Helsinge i nat. Call 114.');
     // Its own facts and phone, with the English exercise prefix; a curly quote forces UCS-2 there alone.
     const facts = within(screen.getByTestId('sms-other'));
     expect(facts.getByTestId('sms-encoding').textContent).toBe('GSM-7');

@@ -57,7 +57,7 @@ const report = (over: Partial<EvaluationReport> = {}): EvaluationReport => ({
   ...over,
 });
 
-async function open(answer: () => EvaluationReport) {
+async function open(answer: () => EvaluationReport, more: Parameters<typeof demoHost>[0] = {}) {
   const host = demoHost({
     'reports.evaluation': () => ({ ok: true, value: answer() }),
     'reports.setOutcome': (p) => {
@@ -65,6 +65,7 @@ async function open(answer: () => EvaluationReport) {
       return { ok: true, value: alert(alertId, { outcome: { outcome, tipsHelped, note, recordedBy: 'vagtchef', recordedAt: '2026-04-01T00:00:00.000Z' } }) };
     },
     'reports.alertPdf': () => ({ ok: true, value: { fileName: 'efterrapport-varsel-41.pdf', base64: btoa('%PDF-1.3 test') } }),
+    ...more,
   });
   const r = rig({ host });
   render(<App store={r.store} i18n={createI18n(r.store.getState().language)} />);
@@ -126,6 +127,18 @@ describe('Evaluering', () => {
     expect((click.mock.contexts[0] as HTMLAnchorElement).download).toBe('efterrapport-varsel-41.pdf');
     expect(created[0]!.type).toBe('application/pdf');
     expect(created[0]!.size).toBe('%PDF-1.3 test'.length);
+  });
+
+  it('says in Danish when the PDF worker stopped or ran out of time, not "no connection"', async () => {
+    let details = { pdf: 'stopped' };
+    await open(() => report(), {
+      'reports.periodPdf': () => ({ ok: false, error: { code: 'unavailable', message: 'The PDF maker stopped (exit 1) before the report was finished; try again', details } }),
+    });
+    fireEvent.click(screen.getByTestId('evaluation-period-pdf'));
+    expect((await screen.findByTestId('error-note')).textContent).toBe('PDF’en blev ikke færdig: programmet, der laver den, stoppede. Prøv igen.');
+    details = { pdf: 'time_limit' };
+    fireEvent.click(screen.getByTestId('evaluation-period-pdf'));
+    await waitFor(() => expect(screen.getByTestId('error-note').textContent).toBe('PDF’en tog for lang tid og blev stoppet. Vælg en kortere periode.'));
   });
 
   it('writes CSV that spreadsheets read back: quotes where needed', () => {

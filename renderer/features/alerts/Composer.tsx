@@ -31,6 +31,7 @@ function refill(text: string, template: Template | null, which: 'sms' | 'social'
 function Fields({ template, editor, alert }: { template: Template | null; editor: DraftEditor; alert: Alert }) {
   const { t } = useTranslation();
   const editDraft = useAppStore((s) => s.editDraft);
+  const templates = useAppStore((s) => s.templates.value);
   const fields = template?.fields ?? Object.keys(editor.content.fields).map((key) => ({ key, label: key, required: false }));
   if (fields.length === 0) return null;
   const setField = (key: string, value: string) => {
@@ -39,6 +40,9 @@ function Fields({ template, editor, alert }: { template: Template | null; editor
     const change: Partial<DraftContent> = { fields: after };
     change.smsText = refill(editor.content.smsText, template, 'sms', before, after);
     change.socialText = refill(editor.content.socialText, template, 'social', before, after);
+    // The other language's text follows the fields too while untouched (never added by a field).
+    const counterpart = template ? (counterpartOf(template, templates) ?? null) : null;
+    if (editor.content.smsTextOther.trim()) change.smsTextOther = refill(editor.content.smsTextOther, counterpart, 'sms', before, after);
     editDraft(change);
   };
   return (

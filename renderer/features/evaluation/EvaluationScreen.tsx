@@ -11,6 +11,13 @@ import { ChartPanel } from './ChartPanel';
 import type { PanelSeries } from './ChartPanel';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
+import type { BridgeError } from '../../../shared/bridge/result';
+
+/** The PDF worker's own failures (electron/reports/pdfClient.ts) have their own words. */
+function pdfProblem(error: BridgeError): 'pdfStopped' | 'pdfTooLong' | null {
+  const pdf = (error.details as { pdf?: string } | undefined)?.pdf;
+  return pdf === 'time_limit' ? 'pdfTooLong' : pdf === 'stopped' || pdf === 'closing' ? 'pdfStopped' : null;
+}
 
 type Lang = 'da' | 'en';
 
@@ -96,11 +103,17 @@ function Filters() {
       <button type="button" className="button" onClick={() => void downloadPeriod()} disabled={pdf.busy !== null} data-testid="evaluation-period-pdf">
         {pdf.busy === 'period' ? t('evaluation.pdfBusy') : t('evaluation.periodPdf')}
       </button>
-      {pdf.error && (
-        <ErrorNote error={pdf.error}>
-          {' '}
-          {t('evaluation.pdfFailed')}
-        </ErrorNote>
+      {pdf.error && pdfProblem(pdf.error) ? (
+        <p className="error-note" role="alert" title={pdf.error.message} data-testid="error-note" data-code={pdf.error.code}>
+          {t(`evaluation.${pdfProblem(pdf.error)!}`)}
+        </p>
+      ) : (
+        pdf.error && (
+          <ErrorNote error={pdf.error}>
+            {' '}
+            {t('evaluation.pdfFailed')}
+          </ErrorNote>
+        )
       )}
     </form>
   );

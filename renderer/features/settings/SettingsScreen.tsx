@@ -3,6 +3,7 @@ import { languages } from '../../i18n/types';
 import { useAppStore } from '../../store';
 import { GatewaysPanel } from './GatewaysPanel';
 import { MapTilesPanel } from './MapTilesPanel';
+import { BoundariesFetchPanel } from './BoundariesFetchPanel';
 import { InboxSettingsPanel } from './InboxSettingsPanel';
 import { SocialChannelsPanel } from '../social/SocialChannelsPanel';
 
@@ -50,6 +51,7 @@ export function SettingsScreen() {
 
       <GatewaysPanel />
       <MapTilesPanel />
+      <BoundariesFetchPanel />
       <InboxSettingsPanel />
       <SocialChannelsPanel />
     </div>

@@ -1,6 +1,9 @@
 import { isLanguage } from '../../i18n/types';
 import type { Language } from '../../i18n/types';
 import type { SliceCreator } from '../../store';
+import { outlineKinds } from '../map/outlines';
+import type { OutlineKind } from '../map/outlines';
+import type { OutlineLayer } from '../map/mapSlice';
 import type { RequestOf, ResponseOf } from '../../../shared/bridge/contract';
 import type { Result } from '../../../shared/bridge/result';
 
@@ -22,6 +25,9 @@ export interface SettingsSlice {
   tipSettings(set?: NonNullable<RequestOf<'tips.settings'>['set']>): Promise<Result<ResponseOf<'tips.settings'>>>;
   /** Saves the tile server's address (admin, audited); null: the offline map only. */
   setTileUrl(url: string | null): Promise<Result<ResponseOf<'map.setTileUrl'>>>;
+  // --- boundaries fetch ---
+  /** Fetches the current boundaries from Dataforsyningen into the store (admin, audited); the map reloads its outlines. */
+  fetchBoundaries(): Promise<Result<ResponseOf<'boundaries.fetch'>>>;
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -44,6 +50,15 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
   tipSettings: (change) => bridge.invoke('tips.settings', change ? { set: change } : {}),
   setTileUrl: (url) => bridge.invoke('map.setTileUrl', { url }),
+  // --- boundaries fetch: three downloads of up to 15 s each, then the import ---
+  async fetchBoundaries() {
+    const result = await bridge.invoke('boundaries.fetch', {}, { timeoutMs: 90_000 });
+    if (result.ok) {
+      const idle: OutlineLayer = { status: 'idle', outlines: [], error: null };
+      set({ outlineLayers: Object.fromEntries(outlineKinds.map((k) => [k, idle])) as Record<OutlineKind, OutlineLayer> });
+    }
+    return result;
+  },
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });

@@ -18,7 +18,7 @@ import { alertReport } from '../../../electron/reports/alert';
 import { reportDeps } from '../../../electron/reports/deps';
 import { evaluation, figuresForAlert } from '../../../electron/reports/figures';
 import { recordOutcome } from '../../../electron/reports/outcomes';
-import { alertPdf } from '../../../electron/reports/pdf';
+import { PdfClient } from '../../../electron/reports/pdfClient';
 import { createServices } from '../../../electron/services';
 import type { Services } from '../../../electron/services';
 import { testStore, TEST_PASSPHRASE } from '../../support/store';
@@ -319,7 +319,8 @@ describe('evaluation figures from raw rows', () => {
     const r = await alertReport(await deps(), noReceipts);
     expect(r.alert.delivery).toMatchObject({ recipients: 3, delivered: 0, pending: 3 });
     expect(r.timeline.map((e) => e.event)).toEqual(['drafted', 'released']);
-    const text = pdfText(await alertPdf(r));
+    const pdf = new PdfClient();
+    const text = pdfText(await pdf.alertPdf(r).finally(() => pdf.close()));
     expect(text).toContain('Undervejs');
     expect(text).toMatch(/Tid til 50 % leveret\s+–/);
   });

@@ -35,6 +35,24 @@ describe('parseBoundaryFile', () => {
     expect(bornholm.bbox).toEqual([14.7, 55.0, 15.7, 56.0]);
   });
 
+  it("reads Dataforsyningen's (DAWA's) property names, and gives its districts (1460–1471) their official numbers", () => {
+    const d = parseBoundaryFile(
+      fc(feature({ kode: '1470', navn: 'Københavns Politi', dagi_id: '403222' }, square(12.5, 55.6)), feature({ kode: 1471, navn: 'Bornholms Politi' }, square(14.7, 55.0))),
+      'politikredse',
+      'district',
+    );
+    expect(d.map((b) => [b.code, b.name])).toEqual([
+      ['11', 'Københavns Politi'],
+      ['12', 'Bornholms Politi'],
+    ]);
+    // A district name the table does not know keeps the service's own code.
+    expect(parseBoundaryFile(fc(feature({ kode: '1499', navn: 'Ny Politikreds' }, square(9, 56))), 'politikredse', 'district')[0]!.code).toBe('1499');
+    const m = parseBoundaryFile(fc(feature({ kode: '0101', navn: 'København', regionskode: '1084' }, square(12.5, 55.6))), 'kommuner', 'municipality');
+    expect(m[0]).toMatchObject({ kind: 'municipality', code: '0101', name: 'København' });
+    const p = parseBoundaryFile(fc(feature({ nr: '2800', navn: 'Kongens Lyngby' }, [square(12.5, 55.7)], 'MultiPolygon')), 'postnumre', 'postcode');
+    expect(p[0]).toMatchObject({ kind: 'postcode', code: '2800', name: 'Kongens Lyngby' });
+  });
+
   it('closes open rings and drops the third coordinate', () => {
     const ring = [
       [12, 55, -999],

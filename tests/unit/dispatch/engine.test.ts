@@ -450,6 +450,43 @@ describe('dispatch engine', () => {
     expect(log.find((e) => e.kind === 'possible_duplicates')).toMatchObject({ count: 5, detail: { cause: 'restart' } });
   });
 
+  it('submits each recipient the text in their language with its own encoding, also after a restart', async () => {
+    const gw = new FakeGateway({ window: 2, auto: null });
+    const db = await memoryDbAt(latestVersion);
+    cleanups.push(() => db.close());
+    const first = createDispatchEngine({ db, gateways: new Map([['gw', gw]]), tuning: { maintenanceIntervalMs: 20, drainMs: 10 } });
+    await first.start();
+    const people = recipients(6).map((r, i) => ({ ...r, language: i % 3 === 0 ? 'en' : i % 3 === 1 ? 'da' : null }));
+    const r = await first.release(
+      request({ text: 'Politiet: Indbrud.', languageTexts: [{ language: 'en', text: 'Police: “Burglary”.' }], recipients: people }),
+    );
+    await until(() => gw.held.length === 2);
+    gw.answerAll();
+    await until(async () => (await first.status(r.sendId)).counts.accepted === 2);
+    await first.close(); // the rest goes out from a new engine, which reads the texts from the store
+    const gw2 = new FakeGateway({ window: 5 });
+    const second = createDispatchEngine({ db, gateways: new Map([['gw', gw2]]), tuning: { maintenanceIntervalMs: 20 } });
+    cleanups.push(() => second.close());
+    await second.start();
+    await until(async () => (await second.status(r.sendId)).counts.accepted === 6);
+    const sent = new Map([...gw.submitted, ...gw2.submitted].map((m) => [m.to, m]));
+    expect(sent.size).toBe(6);
+    for (const [i, p] of people.entries()) {
+      const m = sent.get(p.phone)!;
+      if (i % 3 === 0) expect([m.text, m.encoding]).toEqual(['Police: “Burglary”.', 'UCS-2']);
+      else expect([m.text, m.encoding]).toEqual(['Politiet: Indbrud.', 'GSM-7']);
+    }
+  });
+
+  it('refuses two texts for one language, or an empty one, before writing anything', async () => {
+    const { db, engine } = await setup({ gw: new FakeGateway() });
+    await expect(engine.release(request({ languageTexts: [{ language: 'en', text: '' }] }))).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(
+      engine.release(request({ languageTexts: [{ language: 'en', text: 'a' }, { language: 'en', text: 'b' }] })),
+    ).rejects.toMatchObject({ code: 'bad_request', message: 'Two texts for language en' });
+    expect(await db.get('SELECT count(*) AS n FROM sends')).toEqual({ n: 0 });
+  });
+
   it('cancels a send whose release was interrupted, sending nothing', async () => {
     const db = await memoryDbAt(latestVersion);
     cleanups.push(() => db.close());
