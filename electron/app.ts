@@ -7,9 +7,10 @@ import type { EventName } from '../shared/bridge/contract';
 import { alertHandlers } from './alerts/handlers';
 import { appendAudit } from './audit/service';
 import { boundaryHandlers } from './boundaries/handlers';
-import { createDispatcher, consoleLog } from './bridge/dispatcher';
-import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
+import { createDispatcher } from './bridge/dispatcher';
+import type { Dispatch, Handlers } from './bridge/dispatcher';
 import { gatewayHandlers } from './gateways/handlers';
+import type { Log } from './log';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
 import { reportHandlers } from './reports/handlers';
@@ -48,7 +49,8 @@ export interface App {
 }
 
 export interface AppOptions extends ServiceOptions {
-  log?: DispatchLog;
+  /** The bridge's log (refused calls, failures); the process's logger by default. */
+  log?: Log;
   /** false: no gateways are connected and nothing is sent (tests of other parts). */
   sending?: boolean;
 }
@@ -111,7 +113,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
         });
   return {
     tips,
-    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log ?? consoleLog, {
+    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log, {
       idleLockMs: () => idleLockMs,
       // --- harden: the idle lock is a sign-out the officer did not ask for: audited ---
       onIdleLock: (officer, caller) =>

@@ -14,6 +14,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
+import { logFor } from '../log';
 import type { Db, Queryable } from '../store/db';
 import {
   FINAL_STATES,
@@ -82,14 +83,13 @@ export interface DispatchEngine {
   close(): Promise<void>;
 }
 
-const silentLog: DispatchLogger = { info: () => undefined, warn: (m) => console.warn(`dispatch: ${m}`) };
 
 const pendingOf = (c: OutboxCounts) => c.queued + c.deferred + c.submitting + c.accepted;
 
 export function createDispatchEngine(options: DispatchEngineOptions): DispatchEngine {
   const { db } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? silentLog;
+  const log = options.log ?? logFor('dispatch');
   const tuning: DispatchTuning = { ...defaultTuning, ...options.tuning };
 
   const sends = new Map<number, SendRuntime>();

@@ -11,6 +11,8 @@ import type { DispatchEngine, SendStatus } from '../dispatch/engine';
 import type { Gateway, InboundSms, SubmitOutcome } from '../gateways/gateway';
 import { createIntake } from '../tips/intake';
 import { createGateway } from '../gateways/registry';
+import { logFor } from '../log';
+import type { Log } from '../log';
 import type { Services } from '../services';
 
 export interface Sender {
@@ -40,7 +42,7 @@ export interface SenderOptions {
   primary?: string;
   /** Release only these alerts (a CLI send must not release other approved alerts). */
   only?: readonly number[];
-  log?: { info(m: string): void; warn(m: string): void };
+  log?: Log;
   /**
    * Takes every inbound message; the gateway acknowledges it once this resolves (committed).
    * Default: the tip intake over the same store, without events.
@@ -54,7 +56,7 @@ export const ALERT_VALIDITY_MINUTES = 240;
 export async function startSender(opts: SenderOptions): Promise<Sender> {
   const { services } = opts;
   const { emit } = services;
-  const log = opts.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
+  const log = opts.log ?? logFor('sending');
   const configured = (await services.gateways.list()).filter((g) => g.enabled);
   const gateways = new Map<string, Gateway>();
   const states = new Map<string, GatewaySummary['state']>();

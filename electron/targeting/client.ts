@@ -23,6 +23,7 @@ import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area'
 import type { AreaResult } from '../../shared/targeting/compile';
 import type { BBox } from '../../shared/geo/types';
 import { countVertices, MAX_AREA_VERTICES, tooManyVertices } from '../../shared/geo/validate';
+import type { Log } from '../log';
 import type { CountResult, DensityResult, IndexArrays, IndexGrid, SubscriberRecord } from './placeIndex';
 import type { BoundaryRow, Envelope, IndexSource, LoadInfo, Reply, WorkerOptions, WorkerRequest, WorkerResults } from './protocol';
 
@@ -61,7 +62,7 @@ export interface TargetingClientOptions {
   workerPath?: string;
   workerOptions?: WorkerOptions;
   /** One line per worker start, stop and refused snapshot; never personal data. */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 interface Pending {
@@ -110,7 +111,7 @@ export class TargetingClient {
   constructor(private readonly opts: TargetingClientOptions) {}
 
   private log(line: string): void {
-    this.opts.log?.(line);
+    this.opts.log?.warn(line);
   }
 
   /** Starts the worker and loads the index, if not running; resolves when it can answer. */

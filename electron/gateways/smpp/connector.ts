@@ -14,6 +14,7 @@ import type {
   SubmitOutcome,
 } from '../gateway';
 import { GatewayError, GatewayEvents } from '../gateway';
+import { logFor } from '../../log';
 import type { SmppConfig } from './config';
 import { encodeSubmitParts } from './encode';
 import type { SubmitPart } from './encode';
@@ -445,7 +446,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     } catch (error) {
       // Never let one bad PDU take the link down: it has been answered, drop it and go on.
       const why = error instanceof PduFormatError ? error.message : String(error);
-      console.warn(`smpp: malformed deliver_sm dropped: ${why}`);
+      logFor('smpp').warn(`smpp: malformed deliver_sm dropped: ${why}`);
       return;
     }
     switch (delivery.kind) {
@@ -453,7 +454,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
         this.receipts.emit(delivery.receipt);
         return;
       case 'ignored':
-        console.warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
+        logFor('smpp').warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
         return;
       case 'message':
         await this.deliverInbound({

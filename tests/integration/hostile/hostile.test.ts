@@ -58,7 +58,7 @@ describe('hostile inputs: bounded work, clear refusals', () => {
     quiet.mockRestore();
     quietErr.mockRestore();
     const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, sending: false, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, sending: false });
   }, 300_000);
 
   afterAll(async () => {
