@@ -13,6 +13,8 @@ import { UsageError } from './command';
 import { readPassphrase } from './passphrase';
 import { VERSION } from './version';
 import { actorOrStorePassphrase } from './sign-in';
+import { registryVersion, snapshotState } from '../targeting/snapshot';
+import { refreshStaleSnapshot } from '../targeting/live';
 
 /** Test runs may ask for the cheap KDF; a real store always gets the default cost. */
 export const kdfFromEnv = (env: NodeJS.ProcessEnv): KdfCost => (env.TRYK_KDF_COST === 'fast' ? 'fast' : 'default');
@@ -22,10 +24,23 @@ export async function openWithPassphrase(ctx: CommandContext): Promise<Store> {
   return openStore({ dataDir: ctx.dataDir, key: { kind: 'passphrase', passphrase } });
 }
 
+/**
+ * Opens the store for one command and closes it after. A command that changed the registry
+ * (an import, an erase, a keyword) leaves the console's index snapshot stale: it is brought up
+ * to date before the store closes, so the console's next start stays warm (issue 14).
+ */
 export async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openWithPassphrase(ctx);
   try {
-    return await fn(store);
+    const before = await registryVersion(store.db);
+    const result = await fn(store);
+    if ((await registryVersion(store.db)) !== before && (await snapshotState(store.db)) === 'stale') {
+      // On stderr: the command's own output (text or --json) stays as it was.
+      process.stderr.write("Updating the map index for the console's next start…\n");
+      const r = await refreshStaleSnapshot(store.db);
+      process.stderr.write(r.outcome === 'written' ? `Map index updated in ${(r.ms / 1000).toFixed(1)} s.\n` : `The map index was not updated (${r.detail ?? r.outcome}); the console builds it on its next start.\n`);
+    }
+    return result;
   } finally {
     await store.close();
   }

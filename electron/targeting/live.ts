@@ -26,7 +26,7 @@ import { TargetingClient, layoutInWorker } from './client';
 import type { LoadInput, TargetingClientOptions } from './client';
 import { readIndexArrays } from './fromStore';
 import type { BoundaryRow } from './protocol';
-import { readRawSnapshot, registryVersion, writeSnapshot } from './snapshot';
+import { readRawSnapshot, registryVersion, snapshotState, writeSnapshot } from './snapshot';
 import type { SnapshotWrite } from './snapshot';
 
 export interface LiveTargetingOptions {
@@ -191,4 +191,24 @@ export function liveTargeting(db: Db, opts: LiveTargetingOptions = {}): LiveTarg
       await client.close();
     },
   };
+}
+
+/**
+ * For a process that changed the registry without a running index (a CLI import, erase or
+ * sign-up): when the store has a snapshot (a console has run on it) that the change made
+ * stale, rebuild and write it now, so the console's next start loads it instead of building
+ * from the store. The previous snapshot stays whole if this is interrupted.
+ */
+export async function refreshStaleSnapshot(db: Db, opts: Pick<LiveTargetingOptions, 'workerPath' | 'log'> = {}): Promise<SnapshotRefresh & { ms: number }> {
+  const t0 = performance.now();
+  if ((await snapshotState(db)) !== 'stale') return { outcome: 'skipped', detail: 'no stale snapshot', ms: 0 };
+  const live = liveTargeting(db, { ...opts, snapshotDelayMs: 0 });
+  try {
+    // The load finds the snapshot stale, builds from the store and marks the snapshot dirty.
+    await live.client.start();
+    const outcome = await live.refreshSnapshot();
+    return { ...outcome, ms: performance.now() - t0 };
+  } finally {
+    await live.close();
+  }
 }

@@ -318,6 +318,21 @@ export interface RawSnapshot {
   bytes: number;
 }
 
+/**
+ * Whether a snapshot exists and matches the registry, read from the header alone (cheap: no
+ * column is read). A header that cannot be parsed counts as stale: the next write replaces it.
+ */
+export async function snapshotState(db: Db): Promise<'none' | 'current' | 'stale'> {
+  const raw = await db.get<{ data: Buffer }>('SELECT data FROM index_snapshot WHERE part = ?', [HEADER]);
+  if (!raw || !Buffer.isBuffer(raw.data)) return 'none';
+  try {
+    return parseHeader(raw.data).version === (await registryVersion(db)) ? 'current' : 'stale';
+  } catch (e) {
+    if (e instanceof Invalid) return 'stale';
+    throw e;
+  }
+}
+
 export type RawSnapshotRead = { ok: true; raw: RawSnapshot; ms: number } | { ok: false; reason: 'none' | 'stale' | 'invalid'; detail: string };
 
 /** Reads the stored snapshot if it matches the registry's current version; never throws for a bad snapshot. */

@@ -142,6 +142,46 @@ describe('tryk (in process)', () => {
     expect(err[0]).toBe('tryk: No subscriber with that phone number');
   });
 
+  it("keeps the console's index snapshot current after a CLI import and erase, so its next start stays warm", async () => {
+    expect(await tryk('demo', '--subscribers', '300', '--seed', '3')).toBe(0);
+    const { openStore } = await import('../../../electron/store/store');
+    const { loadOrBuildIndex, snapshotState } = await import('../../../electron/targeting/snapshot');
+    const state = async (work?: (s: Awaited<ReturnType<typeof openStore>>) => Promise<void>) => {
+      const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
+      try {
+        await work?.(store);
+        return await snapshotState(store.db);
+      } finally {
+        await store.close();
+      }
+    };
+    // A console ran on the store: its snapshot is written and current.
+    expect(await state(async (s) => void (await (await loadOrBuildIndex(s.db)).snapshot))).toBe('current');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { writeFileSync } = await import('node:fs');
+    const csv = join(tmp.dir, 'more.csv');
+    writeFileSync(csv, 'phone;home_lat;home_lon\n26 55 44 33;55,93;12,31\n');
+    expect(await tryk('subscribers', 'import', csv, '--json')).toBe(0);
+    expect(JSON.parse(out[0]!).value).toMatchObject({ imported: true, created: 1 });
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/Map index updated in/);
+    expect(await state()).toBe('current');
+    // The next start loads that snapshot and counts the new subscriber.
+    const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
+    try {
+      const start = await loadOrBuildIndex(store.db);
+      expect(start.source).toBe('snapshot');
+      expect(start.index.subscriberCount).toBe(301);
+    } finally {
+      await store.close();
+    }
+    expect(await tryk('subscribers', 'erase', '+4526554433', '--yes')).toBe(0);
+    expect(await state()).toBe('current');
+    // A read-only command changes nothing and says nothing.
+    stderr.mockClear();
+    expect(await tryk('subscribers', 'count', '--json')).toBe(0);
+    expect(stderr).not.toHaveBeenCalled();
+  });
+
   it('counts an area from GeoJSON, and explains a bad one', async () => {
     expect(await tryk('demo', '--subscribers', '800', '--seed', '5')).toBe(0);
     const { writeFileSync } = await import('node:fs');
