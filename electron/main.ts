@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { app as electron, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
-import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
+import type { Session, WebContents } from 'electron';
 import { MAX_REQUEST_BYTES } from '../shared/bridge/contract';
 import { fail } from '../shared/bridge/result';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/bridge/wire';
@@ -177,7 +177,7 @@ async function start() {
   });
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, devTools }) as MenuItemConstructorOptions[]),
+    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, devTools })),
   );
   mainWindow = createWindow(app);
 }

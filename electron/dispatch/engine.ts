@@ -326,7 +326,10 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         if (wake !== null) wakeUpAt(wake);
         outcomes.push({ row, outcome });
         kick();
-      });
+      })
+      // Only a bug can land here (the submit's own failures became an outcome above); say so
+      // rather than let an unhandled rejection end the process mid-send.
+      .catch((e: unknown) => log.error({ err: e }, `send ${row.sendId}: recording a submit outcome failed`));
   }
 
   // ---- finishing ----------------------------------------------------------------------

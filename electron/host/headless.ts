@@ -323,6 +323,6 @@ function toBuffers(data: RawData): Buffer[] {
 
 function idOf(json: unknown): number | undefined {
   if (typeof json !== 'object' || json === null || !('id' in json)) return undefined;
-  const id = (json as { id: unknown }).id;
+  const id = json.id;
   return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : undefined;
 }

@@ -152,9 +152,10 @@ export class TargetingClient {
     if (this.worker !== w) return Promise.reject(new WorkerDied('replaced'));
     const id = this.nextId++;
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve, reject });
       w.ref();
-      w.postMessage({ id, ...req } as Envelope, transfer);
+      const envelope: Envelope = { id, ...req };
+      w.postMessage(envelope, transfer);
     });
   }
 
@@ -220,7 +221,7 @@ export class TargetingClient {
     if (n > MAX_AREA_VERTICES) return { ok: false, error: tooManyVertices('the area', n, MAX_AREA_VERTICES, 'an area') };
     const parsed = TargetAreaSchema.safeParse(area);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_area', message: `not a target area: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
-    return { ok: true, value: parsed.data as TargetArea };
+    return { ok: true, value: parsed.data };
   }
 
   /**
@@ -327,7 +328,8 @@ export async function layoutInWorker(arrays: IndexArrays, workerPath?: string): 
       w.once('message', (reply: Reply) => (reply.ok ? resolve(reply.value as { arrays: IndexArrays; grid: IndexGrid }) : reject(new Error(`${reply.code}: ${reply.message}`))));
       w.once('error', reject);
       w.once('exit', (code) => reject(new Error(`the layout worker stopped (exit ${code})`)));
-      w.postMessage({ id: 1, type: 'layout', arrays } as Envelope, transferOf({ kind: 'arrays', arrays }));
+      const envelope: Envelope = { id: 1, type: 'layout', arrays };
+      w.postMessage(envelope, transferOf({ kind: 'arrays', arrays }));
     });
   } finally {
     await w.terminate();

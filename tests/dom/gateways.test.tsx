@@ -47,7 +47,7 @@ describe('the gateways in settings', () => {
     refuse = false;
     fireEvent.change(screen.getByTestId('gateway-url'), { target: { value: 'smpp://a:b@127.0.0.1:2775' } });
     fireEvent.click(screen.getByTestId('gateway-add'));
-    await waitFor(() => expect((screen.getByTestId('gateway-url') as HTMLInputElement).value).toBe(''));
+    await waitFor(() => expect(screen.getByTestId<HTMLInputElement>('gateway-url').value).toBe(''));
     expect(r.host.callsTo('gateways.add').map((c) => c.payload)).toEqual([
       { name: 'backup', url: 'ftp://x', primary: false },
       { name: 'backup', url: 'smpp://a:b@127.0.0.1:2775', primary: false },

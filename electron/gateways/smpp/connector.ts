@@ -318,7 +318,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
       bind.session = session;
       bind.closeReason = undefined;
       let settled = false;
-      let lastError: Error | undefined;
+      let lastError: NodeJS.ErrnoException | undefined;
       const settle = (error?: GatewayError) => {
         if (settled) return;
         settled = true;
@@ -355,12 +355,12 @@ export class SmppGateway extends GatewayEvents implements Gateway {
           this.pump();
         });
       });
-      session.on('error', (error: Error) => {
+      session.on('error', (error: NodeJS.ErrnoException) => {
         // Kept for the close that follows; node emits 'close' after every socket error.
         lastError = error;
       });
       session.on('close', () => {
-        const code = (lastError as NodeJS.ErrnoException | undefined)?.code ?? 'SMPP_CONNECTION_LOST';
+        const code = lastError?.code ?? 'SMPP_CONNECTION_LOST';
         const detail = bind.session === session && bind.closeReason ? bind.closeReason : lastError ? lastError.message : 'the SMSC closed the connection';
         settle(new GatewayError(code, `Could not bind to ${this.config.host}:${this.config.port}: ${detail}`));
         this.onClosed(bind, session, detail);

@@ -86,14 +86,16 @@ export function GatewaysPanel() {
                     type="button"
                     className="button"
                     data-testid={`gateway-test-${g.name}`}
-                    onClick={async () => {
-                      setTested((x) => ({ ...x, [g.name]: t('screens.settings.gateways.testing') }));
-                      const r = await calls.test(g.name);
-                      setTested((x) => ({
-                        ...x,
-                        [g.name]: r.ok ? t('screens.settings.gateways.testOk', { ms: r.value.ms }) : t('screens.settings.gateways.testFailed', { reason: r.error.message }),
-                      }));
-                    }}
+                    onClick={() =>
+                      void (async () => {
+                        setTested((x) => ({ ...x, [g.name]: t('screens.settings.gateways.testing') }));
+                        const r = await calls.test(g.name);
+                        setTested((x) => ({
+                          ...x,
+                          [g.name]: r.ok ? t('screens.settings.gateways.testOk', { ms: r.value.ms }) : t('screens.settings.gateways.testFailed', { reason: r.error.message }),
+                        }));
+                      })()
+                    }
                   >
                     {t('screens.settings.gateways.test')}
                   </button>
@@ -129,18 +131,20 @@ export function GatewaysPanel() {
       {isAdmin ? (
         <form
           className="gateway-add"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setBusy(true);
-            setError(null);
-            const r = await calls.add({ name, url, primary });
-            setBusy(false);
-            if (!r.ok) return setError(r.error);
-            setName('');
-            setUrl('');
-            setPrimary(false);
-            void load();
-          }}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              setBusy(true);
+              setError(null);
+              const r = await calls.add({ name, url, primary });
+              setBusy(false);
+              if (!r.ok) return setError(r.error);
+              setName('');
+              setUrl('');
+              setPrimary(false);
+              void load();
+            })()
+          }
         >
           <label className="field">
             <span className="field__label">{t('screens.settings.gateways.name')}</span>

@@ -131,7 +131,7 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, { bridge 
 
     addPart(part) {
       const id = `shape-${nextId++}`;
-      change([...get().targetParts, { ...part, id } as AreaPart]);
+      change([...get().targetParts, { ...part, id }]);
       return id;
     },
     editPart(id, shape) {
