@@ -30,45 +30,18 @@ export const da = {
     evaluation: 'Evaluering',
     settings: 'Indstillinger',
   },
-  notBuilt: {
-    badge: 'Ikke bygget endnu',
-    lead: 'Denne skærm er ikke bygget endnu. Intet her virker, og intet bliver sendt.',
-    willDo: 'Når den er bygget, kan du her:',
-  },
   screens: {
     alerts: {
       title: 'Varsler',
-      plans: [
-        'skrive et varsel ud fra en skabelon (indbrud, savnet person, efterlyst køretøj, svindel, trafik, forebyggelse, "sagen er opklaret – tak")',
-        'se SMS-længde, antal dele og pris, mens du skriver, og se en forhåndsvisning',
-        'gemme kladder, også uden netværk',
-        'sende til godkendelse hos vagtchefen og derefter sende som SMS og på Facebook og X',
-      ],
     },
     monitor: {
       title: 'Overvågning',
-      plans: [
-        'følge hvert varsel live: i kø, sendt, leveret og fejlet',
-        'se gennemløb og forventet resttid',
-        'se på kortet, hvor leveringen fejlede',
-        'følge rækkevidden på sociale medier time for time',
-      ],
     },
     tips: {
       title: 'Tips',
-      plans: [
-        'læse borgernes svar på et varsel i en indbakke knyttet til varslet',
-        'se at STOP og START håndteres automatisk',
-        'sende en opfølgning til de samme modtagere, når sagen lukkes',
-      ],
     },
     subscribers: {
       title: 'Abonnenter',
-      plans: [
-        'tilmelde, rette og framelde abonnenter med samtykke, steder, grupper og stille timer',
-        'importere og eksportere abonnenter',
-        'vise, udlevere og slette en persons egne data',
-      ],
     },
     settings: {
       title: 'Indstillinger',

@@ -30,45 +30,18 @@ export const en: Translation = {
     evaluation: 'Evaluation',
     settings: 'Settings',
   },
-  notBuilt: {
-    badge: 'Not built yet',
-    lead: 'This screen is not built yet. Nothing here works, and nothing is sent.',
-    willDo: 'Once it is built, this is where you will:',
-  },
   screens: {
     alerts: {
       title: 'Alerts',
-      plans: [
-        'compose an alert from a template (burglary, missing person, wanted vehicle, fraud, traffic, prevention, "case closed – thank you")',
-        'see the SMS length, segment count and cost as you type, and a preview',
-        'save drafts, also without a network',
-        'send it for the shift leader’s approval, then send it by SMS and to Facebook and X',
-      ],
     },
     monitor: {
       title: 'Monitor',
-      plans: [
-        'follow each alert live: queued, sent, delivered and failed',
-        'see throughput and the time left',
-        'see on the map where delivery failed',
-        'follow social media reach hour by hour',
-      ],
     },
     tips: {
       title: 'Tips',
-      plans: [
-        'read citizens’ replies to an alert in an inbox tied to that alert',
-        'see STOP and START handled automatically',
-        'send a follow-up to the same recipients when the case is closed',
-      ],
     },
     subscribers: {
       title: 'Subscribers',
-      plans: [
-        'sign up, edit and opt out subscribers with consent, places, groups and quiet hours',
-        'import and export subscribers',
-        'show, hand over and erase a person’s own data',
-      ],
     },
     settings: {
       title: 'Settings',

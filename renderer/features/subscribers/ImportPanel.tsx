@@ -7,7 +7,7 @@ import { useAppStore } from '../../store';
 /** Enough rows to read and correct a file by; the rest are counted, not drawn. */
 export const REPORT_ROWS_SHOWN = 200;
 
-const reasonCodes = new Set([
+const reasonCodes = [
   'phone_missing',
   'phone_invalid',
   'duplicate_phone',
@@ -20,7 +20,9 @@ const reasonCodes = new Set([
   'bad_consent_time',
   'too_long',
   'bad_row',
-]);
+] as const;
+/** A refused row's code if it has a sentence of its own (subscribers.import.reasons/fixes), else 'unknown'. */
+const reasonOf = (code: string): (typeof reasonCodes)[number] | 'unknown' => (reasonCodes as readonly string[]).includes(code) ? (code as (typeof reasonCodes)[number]) : 'unknown';
 
 /** Import of a CSV or JSON file: checked all-or-nothing first; with bad rows the officer chooses. */
 export function ImportPanel() {
@@ -99,14 +101,14 @@ export function ImportPanel() {
                 <tr key={`${r.row}-${i}`} data-testid={`import-rejected-${r.row}`} data-code={r.code}>
                   <th scope="row">{r.row}</th>
                   <td>{r.field}</td>
-                  <td>{t(`subscribers.import.reasons.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}</td>
+                  <td>{t(`subscribers.import.reasons.${reasonOf(r.code)}`)}</td>
                   {/* The host's detail is English (it names values and columns exactly); a Danish
                       officer reads what to correct, with the detail in the tooltip. */}
                   {i18n.language === 'en' ? (
                     <td className="hint">{r.message}</td>
                   ) : (
                     <td className="hint" title={r.message} data-testid="import-fix">
-                      {t(`subscribers.import.fixes.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}
+                      {t(`subscribers.import.fixes.${reasonOf(r.code)}`)}
                     </td>
                   )}
                 </tr>
@@ -142,10 +144,10 @@ export function ImportPanel() {
           <p>{t('subscribers.import.done', { file })}</p>
           <dl className="facts">
             {[
-              { id: 'created', count: report.created },
-              { id: 'updated', count: report.updated },
-              { id: 'keptOptedOut', count: report.keptOptedOut },
-              ...(report.rejected.length > 0 ? [{ id: 'skipped', count: report.rejected.length }] : []),
+              { id: 'created' as const, count: report.created },
+              { id: 'updated' as const, count: report.updated },
+              { id: 'keptOptedOut' as const, count: report.keptOptedOut },
+              ...(report.rejected.length > 0 ? [{ id: 'skipped' as const, count: report.rejected.length }] : []),
             ].map((row) => (
               <div key={row.id} className="facts__row">
                 <dt>{t(`subscribers.import.${row.id}`)}</dt>
