@@ -17,7 +17,6 @@ import type { Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gatewa
 import { logFor } from '../log';
 import type { Db, Queryable } from '../store/db';
 import {
-  FINAL_STATES,
   appendLog,
   cancelInStore,
   countsFor,
@@ -45,7 +44,7 @@ import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Rec
 import { promoteAndExpire } from './validity';
 
 export type { DispatchLogger, DispatchTuning } from './runtime';
-export type { RecipientInput, ReleaseRequest, ReleaseResult } from './release';
+export type { ReleaseRequest, ReleaseResult } from './release';
 
 export interface DispatchEngineOptions {
   db: Db;
@@ -542,5 +541,4 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
   };
 }
 
-export type { SendStatus, OutboxCounts, OutboxState, SendState, SendPriority } from './outbox';
-export { FINAL_STATES };
+export type { SendStatus } from './outbox';

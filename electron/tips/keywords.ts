@@ -4,8 +4,6 @@
  * administrator's setting; everything that is not a keyword is a tip.
  */
 
-export type KeywordKind = 'stop' | 'start' | 'confirm' | 'help';
-
 export interface Keywords {
   stop: string[];
   start: string[];

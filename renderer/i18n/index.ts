@@ -6,8 +6,7 @@ import { da } from './da';
 import { en } from './en';
 import type { Language, TranslationKey } from './types';
 
-export { languages, isLanguage } from './types';
-export type { Language, Translation, TranslationKey } from './types';
+export type { Language, TranslationKey } from './types';
 
 export const resources = { da: { translation: da }, en: { translation: en } } as const;
 

@@ -148,8 +148,6 @@ export type CapAlert = z.output<typeof CapAlertInputSchema>;
 export type CapInfo = z.output<typeof CapInfoSchema>;
 export type CapArea = z.output<typeof CapAreaSchema>;
 export type CapAreaInput = z.input<typeof CapAreaSchema>;
-export type CapCircle = z.output<typeof CapCircleSchema>;
-export type CapReference = z.output<typeof CapReferenceSchema>;
 
 /** An imported alert: times kept exactly as the document wrote them, ready to become a draft. */
 export type CapDraft = Omit<CapAlert, 'sentAt' | 'expiresAt' | 'references'> & {

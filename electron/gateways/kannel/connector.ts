@@ -269,5 +269,4 @@ export class KannelGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseKannelUrl } from './config';
 export type { KannelConfig } from './config';

@@ -307,5 +307,4 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseSimulatorUrl, SIMULATOR_DEFAULTS } from './config';
 export type { SimulatorConfig } from './config';

@@ -512,5 +512,4 @@ export class SmppGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseSmppUrl } from './config';
 export type { SmppConfig } from './config';
