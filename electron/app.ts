@@ -32,6 +32,10 @@ import { socialHandlers } from './social/handlers';
 import { areaPictureFor } from './social/picture';
 import { startSocialRunner } from './social/service';
 import type { SocialRunner } from './social/service';
+// --- surveys ---
+import { surveyHandlers } from './surveys/handlers';
+import { createSurveys } from './surveys/runtime';
+import type { Surveys } from './surveys/runtime';
 
 export interface App {
   dispatch: Dispatch;
@@ -42,6 +46,8 @@ export interface App {
   tips: Tips;
   /** Facebook and X posting and reach polling, when this console sends. */
   social: SocialRunner | null;
+  /** Surveys of the citizen panel: service, pump to the engine, live tally events. */
+  surveys: Surveys;
   /** Every bridge event; returns the function that stops listening. */
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   emit: EventListener;
@@ -56,8 +62,14 @@ export interface AppOptions extends ServiceOptions {
 }
 
 /** Every bridge channel's handler, each domain's from its own folder. */
-export function handlersFor(services: Services, sender: () => Sender | null = () => null, tips: () => Tips | null = () => null): Handlers {
+export function handlersFor(
+  services: Services,
+  sender: () => Sender | null = () => null,
+  tips: () => Tips | null = () => null,
+  surveys: () => Surveys | null = () => null,
+): Handlers {
   const plainTips = tipService(services.store.db, services.now);
+  const plainSurveys = createSurveys(services);
   return {
     'app.status': { passive: true, handle: () => services.status() },
     ...sessionHandlers(services),
@@ -73,6 +85,8 @@ export function handlersFor(services: Services, sender: () => Sender | null = ()
     ...reportHandlers(services),
     // --- social ---
     ...socialHandlers(services.store.db, services.now),
+    // --- surveys ---
+    ...surveyHandlers(services, () => surveys() ?? plainSurveys),
   };
 }
 
@@ -89,13 +103,15 @@ export async function startApp(opts: AppOptions): Promise<App> {
       .then((c) => services.emit('subscribers.changed', { total: c.total }));
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
-  const tips = createTips(services);
+  const surveys = createSurveys(services);
+  const tips = createTips(services, { surveys: () => surveys.changed() });
   const sender = opts.sending === false ? null : await startSender({ services, inbound: tips.inbound });
   if (sender) {
     services.liveGatewayStates = sender.gatewayStates;
     services.liveGatewayProblems = sender.gatewayProblems;
   }
   tips.attach(sender);
+  surveys.attach(sender);
   // --- evaluation --- finished sends' figures kept ahead of the first report (seconds at most, in steps).
   void warmSendFigures(services.store.db).catch(() => undefined);
   // --- social ---
@@ -113,7 +129,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
         });
   return {
     tips,
-    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips), opts.log, {
+    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips, () => surveys), opts.log, {
       idleLockMs: () => idleLockMs,
       // --- harden: the idle lock is a sign-out the officer did not ask for: audited ---
       onIdleLock: (officer, caller) =>
@@ -124,12 +140,14 @@ export async function startApp(opts: AppOptions): Promise<App> {
     services,
     sender,
     social,
+    surveys,
     subscribe: services.subscribe,
     emit: services.emit,
     async close() {
       await social?.close();
       await sender?.close();
       await tips.close();
+      surveys.close();
       await services.liveTargeting.close();
       await opts.store.close();
     },

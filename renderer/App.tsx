@@ -14,6 +14,7 @@ import type { Screen as ScreenName } from './features/navigation/navigationSlice
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { StatusBar } from './features/status/StatusBar';
 import { SubscribersScreen } from './features/subscribers/SubscribersScreen';
+import { SurveysScreen } from './features/surveys/SurveysScreen';
 import { TipsScreen } from './features/tips/TipsScreen';
 import { StoreContext, useAppStore } from './store';
 import type { AppStore } from './store';
@@ -25,6 +26,7 @@ const screenComponents: Record<ScreenName, ComponentType> = {
   tips: TipsScreen,
   subscribers: SubscribersScreen,
   evaluation: EvaluationScreen,
+  surveys: SurveysScreen,
   settings: SettingsScreen,
 };
 

@@ -41,6 +41,9 @@ import type { EvaluationSlice } from './features/evaluation/evaluationSlice';
 // --- social ---
 import { createSocialSlice } from './features/social/socialSlice';
 import type { SocialSlice } from './features/social/socialSlice';
+// --- surveys ---
+import { createSurveysSlice } from './features/surveys/surveysSlice';
+import type { SurveysSlice } from './features/surveys/surveysSlice';
 
 export interface StoreDeps {
   bridge: BridgeClient;
@@ -52,7 +55,7 @@ export interface StoreDeps {
 }
 
 export type AppState = NavigationSlice & StatusSlice & MapSlice & SettingsSlice & TargetSlice & DensitySlice &
-  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice & EvaluationSlice;
+  SessionSlice & AlertsSlice & AuditSlice & MonitorSlice & SubscribersSlice & DeliverySlice & SocialSlice & TestSmsSlice & TipsSlice & EvaluationSlice & SurveysSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice sees the whole state (to read other slices) but sets only through `set`. */
@@ -79,6 +82,7 @@ export function createAppStore(rawDeps: StoreDeps): AppStore {
     ...createDeliverySlice(set, get, deps),
     ...createTestSmsSlice(set, get, deps),
     ...createSocialSlice(set, get, deps),
+    ...createSurveysSlice(set, get, deps),
   }));
   return store;
 }

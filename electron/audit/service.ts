@@ -58,6 +58,13 @@ export const auditActions = [
   'officer_phone_set',
   'test_sms',
   'send_resent',
+  // --- surveys ---
+  'survey_created',
+  'survey_approved',
+  'survey_sent',
+  'survey_closed',
+  'panel_joined',
+  'panel_added',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

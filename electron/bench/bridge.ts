@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { WS_PATH } from '../../shared/bridge/wire';
 import { startApp } from '../app';
 import { createServices } from '../services';
 import { startHeadlessHost } from '../host/headless';
@@ -34,6 +35,8 @@ export interface BridgeBenchOptions {
   expected: number[];
   runs: number;
   sendRecipients: number;
+  /** How long counts are measured while the send runs (15 s; a test shortens it). */
+  sendWindowMs?: number;
   print: (line: string) => void;
 }
 
@@ -51,32 +54,46 @@ interface Conn {
   close(): void;
 }
 
+/**
+ * A bridge connection as the console page makes one: the token goes in the first frame (the
+ * hello), never the URL, and calls wait for the host's welcome. A closed socket fails every
+ * waiting call, so a refused connection ends the bench with its reason instead of hanging.
+ */
 function connect(port: number, token: string): Promise<Conn> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/bridge?token=${encodeURIComponent(token)}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
   let next = 1;
-  const waiting = new Map<number, (r: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void>();
+  const waiting = new Map<number, { resolve: (r: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void; reject: (e: Error) => void }>();
+  let welcomed: (() => void) | null = null;
   socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as { id?: number; result?: { ok: boolean } };
+    const frame = JSON.parse(String(data)) as { id?: number; result?: { ok: boolean }; welcome?: unknown };
+    if (frame.welcome !== undefined) welcomed?.();
     if (frame.id !== undefined && frame.result) {
-      waiting.get(frame.id)?.(frame.result);
+      waiting.get(frame.id)?.resolve(frame.result);
       waiting.delete(frame.id);
     }
   });
+  socket.on('close', (code, reason) => {
+    const error = new Error(`the bridge closed the connection (${code}${reason.length ? `: ${reason.toString()}` : ''})`);
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
-    socket.once('open', () =>
+    socket.once('close', (code) => reject(new Error(`the bridge refused the connection (${code})`)));
+    welcomed = () =>
       resolve({
         call(channel, payload) {
           const id = next++;
           const t0 = performance.now();
-          return new Promise((res) => {
-            waiting.set(id, (r) => res({ ...r, ms: performance.now() - t0 }));
+          return new Promise((res, rej) => {
+            if (socket.readyState !== socket.OPEN) return rej(new Error('the bridge connection is closed'));
+            waiting.set(id, { resolve: (r) => res({ ...r, ms: performance.now() - t0 }), reject: rej });
             socket.send(JSON.stringify({ id, channel, payload }));
           });
         },
         close: () => socket.close(),
-      }),
-    );
+      });
+    socket.once('open', () => socket.send(JSON.stringify({ hello: { token } })));
   });
 }
 
@@ -134,11 +151,12 @@ export async function runBridgeBench(opts: BridgeBenchOptions): Promise<Store> {
       await setup.liveTargeting.close();
     }
     let { app, host, startMs } = await startConsole(store, rendererDir);
-    stopConsole = async () => {
-      await host.close().catch(() => undefined);
-      await app.sender?.close().catch(() => undefined);
-      await app.services.liveTargeting.close().catch(() => undefined);
+    // The whole console: sender, social and tips timers, the index worker and the store.
+    const stopBoth = (h: typeof host, a: typeof app) => async () => {
+      await h.close().catch(() => undefined);
+      await a.close().catch(() => undefined);
     };
+    stopConsole = stopBoth(host, app);
     const loaded = app.services.liveTargeting.client.lastLoad;
     print(`bridge: console start ${(startMs / 1000).toFixed(2)} s (index from the ${loaded?.source}, worker ${((loaded?.ms ?? 0) / 1000).toFixed(2)} s); RSS ${mib(process.memoryUsage().rss)}`);
 
@@ -146,6 +164,8 @@ export async function runBridgeBench(opts: BridgeBenchOptions): Promise<Store> {
     const b = await signedIn(host.port, host.token, OPERATOR);
     const header = `${'bridge round trip'.padEnd(28)}${'idle p50'.padStart(10)}${'p95'.padStart(8)}${'sending p50'.padStart(13)}${'p95'.padStart(8)}  same`;
 
+    // Idle means idle: the start's own background work (a snapshot refresh) is over first.
+    await app.services.liveTargeting.snapshotSettled();
     const idle = await countRuns(a, opts, opts.runs, true);
     print(`bridge idle counts done (${load()})`);
 
@@ -194,11 +214,11 @@ export async function runBridgeBench(opts: BridgeBenchOptions): Promise<Store> {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
     // Let the send reach its pace, then count for at least 15 s of it.
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, Math.min(2000, opts.sendWindowMs ?? 2000)));
     const before = await sender.engine.status(released.sendId);
     const tSend = performance.now();
     let sending = await countRuns(a, opts, opts.runs, true);
-    while (performance.now() - tSend < 15_000) {
+    while (performance.now() - tSend < (opts.sendWindowMs ?? 15_000)) {
       const more = await countRuns(a, opts, opts.runs, true);
       sending = sending.map((x, i) => ({ ...x, times: [...x.times, ...more[i]!.times], same: x.same && more[i]!.same }));
     }
@@ -211,7 +231,8 @@ export async function runBridgeBench(opts: BridgeBenchOptions): Promise<Store> {
       `bridge counts during a ${opts.sendRecipients.toLocaleString('en')}-recipient send: frozen in ${(frozeMs / 1000).toFixed(1)} s, ${Math.round(during).toLocaleString('en')} delivered/s while counting` +
         `${stillSending ? '' : ' (the send FINISHED before the counts did)'}; peak RSS ${mib(peakRss)} (${load()})`,
     );
-    await sender.engine.cancel(released.sendId);
+    // A send that finished meanwhile has nothing left to cancel.
+    if (stillSending) await sender.engine.cancel(released.sendId).catch(() => undefined);
     print(header);
     for (const [i, r] of idle.entries()) {
       const s = sending[i]!;
@@ -234,10 +255,11 @@ export async function runBridgeBench(opts: BridgeBenchOptions): Promise<Store> {
     await app.services.liveTargeting.applied();
     await app.services.liveTargeting.snapshotSettled();
     print(`bridge import updating ${(report.created + report.updated).toLocaleString('en')} subscribers: ${(imported.ms / 1000).toFixed(2)} s; snapshot up to date ${((performance.now() - tImport) / 1000).toFixed(1)} s later (in the background)`);
-    await host.close();
-    await app.close();
+    await stopConsole();
+    stopConsole = null;
     store = await openStore({ dataDir: store.dataDir, key: opts.key });
     ({ app, host, startMs } = await startConsole(store, rendererDir));
+    stopConsole = stopBoth(host, app);
     const again = app.services.liveTargeting.client.lastLoad;
     print(
       `console start after the import: ${(startMs / 1000).toFixed(2)} s (index from the ${again?.source}${again?.source === 'snapshot' ? '' : ' — the snapshot was NOT current'}); RSS ${mib(process.memoryUsage().rss)} (${load()})`,

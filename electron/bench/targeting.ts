@@ -34,6 +34,8 @@ export interface TargetingBenchOptions {
   bridge?: boolean;
   /** Recipients of the send the bridge counts are measured under (default 500,000). */
   sendRecipients?: number;
+  /** How long bridge counts are measured during the send (15 s). */
+  sendWindowMs?: number;
   print: (line: string) => void;
 }
 
@@ -162,6 +164,7 @@ export async function runTargetingBench(opts: TargetingBenchOptions): Promise<vo
             expected,
             runs: opts.runs,
             sendRecipients: opts.sendRecipients ?? 500_000,
+            ...(opts.sendWindowMs !== undefined ? { sendWindowMs: opts.sendWindowMs } : {}),
             print,
           });
         }

@@ -36,6 +36,8 @@ import { VERSION } from './version';
 import { gatewayShowCommand, tipsCommands } from './tips-commands';
 // --- social ---
 import { socialCommands } from './social-commands';
+// --- surveys ---
+import { surveyCommands } from './survey-commands';
 
 export const commands: Command[] = [
   initCommand,
@@ -78,6 +80,8 @@ export const commands: Command[] = [
   // --- tips ---
   gatewayShowCommand,
   ...tipsCommands,
+  // --- surveys ---
+  ...surveyCommands,
   benchInboundCommand,
   // --- evaluation ---
   ...reportCommands,

@@ -21,7 +21,7 @@ const editable = {
   'tips.windowHours': z.coerce.number().int().min(1).max(24 * 14),
   'tips.retentionDays': z.coerce.number().int().min(1).max(3650),
   'tips.floodPerMinute': z.coerce.number().int().min(1).max(1000),
-  /** JSON: {"stop":[…],"start":[…],"confirm":[…],"help":[…]}, checked like the console checks it. */
+  /** JSON: {"stop":[…],"start":[…],"confirm":[…],"help":[…],"panel":[…]} (panel optional), checked like the console checks it. */
   'tips.keywords': z
     .string()
     .transform((text, c) => {
@@ -32,7 +32,7 @@ const editable = {
         return z.NEVER;
       }
     })
-    .pipe(z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }).strict())
+    .pipe(z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()), panel: z.array(z.string()).optional() }).strict())
     .superRefine((k, c) => {
       const problem = checkKeywords(k);
       if (problem) c.addIssue({ code: 'custom', message: problem });

@@ -14,6 +14,8 @@ import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { withStore } from './store-commands';
 import { actorOrStorePassphrase } from './sign-in';
+import { settingsService } from '../config/settings';
+import { pendingSignup } from '../tips/signups';
 
 /**
  * Who acts: with --as an administrator (README: subscriber import and a person's data are the
@@ -180,7 +182,18 @@ export const subscribersShowCommand: Command = {
   run: (ctx) =>
     withStore(ctx, async (store) => {
       const phone = phoneArg(ctx.positionals[0]);
-      const s = requirePhone(await registryService(store.db).lookup(phone, await actor(ctx, store, "see a person's data")));
+      const found = await registryService(store.db).lookup(phone, await actor(ctx, store, "see a person's data"));
+      // A sign-up by SMS waiting for "JA" is no subscriber yet, but it is this number's status.
+      const pending = await pendingSignup(store.db, settingsService(store.db), phone);
+      if (!found && pending) {
+        const text = [
+          `Phone:       ${phone}`,
+          `Status:      pending (signed up by SMS at ${pending.requestedAt}, postcode ${pending.postcode ?? '—'})`,
+          `Active only after the answer JA, before ${pending.expiresAt}.`,
+        ].join('\n');
+        return { text, json: { phone, status: 'pending', signup: pending } };
+      }
+      const s = requirePhone(found);
       const { id: _id, ...person } = s;
       const text = [
         `Phone:       ${s.phone}`,
@@ -192,8 +205,9 @@ export const subscribersShowCommand: Command = {
         `Places:`,
         ...s.places.map((p) => `  ${p.kind}: ${p.address ?? ''} (${p.lat.toFixed(5)}, ${p.lon.toFixed(5)})`),
         `Created ${s.createdAt}, updated ${s.updatedAt}`,
+        ...(pending ? [`Pending:     signed up again by SMS at ${pending.requestedAt}; active after JA, before ${pending.expiresAt}`] : []),
       ].join('\n');
-      return { text, json: person };
+      return { text, json: pending ? { ...person, pendingSignup: pending } : person };
     }),
 };
 

@@ -167,6 +167,9 @@ export function* synthesizeSubscribers(opts: SynthesizeOptions): Generator<Synth
     else if (g < 0.03) groups.push('shop');
     else if (g < 0.045) groups.splice(0, 1, 'home_care');
     else if (g < 0.1) groups.push('neighbourhood_watch');
+    // About 1 % of plain citizens are on the citizen panel (surveys), from the same draw so
+    // every other synthetic figure stays as it was.
+    else if (g < 0.11) groups.push('borgerpanel');
     const categories = CATEGORIES.filter(() => rnd() < 0.6);
     if (categories.length === 0) categories.push('burglary');
     const s = rnd();

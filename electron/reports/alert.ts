@@ -12,7 +12,7 @@ import { failuresFor, sortedFailures } from '../dispatch/outbox';
 import { deliveryCells } from '../sending/cells';
 import { figuresForAlert } from './figures';
 import type { ReportDeps } from './figures';
-import { reachByChannel, socialPostTimes, tipTimes } from './sources';
+import { firstTipAt, reachByChannel, socialPostTimes, tipTimes } from './sources';
 
 type Ring = [number, number][];
 
@@ -102,7 +102,7 @@ export async function alertReport(deps: ReportDeps & { db: Db }, alertId: number
   add(meta.released_at, 'released', `${figures.delivery.recipients}`);
   add(plus(figures.delivery.t50), 'delivered50');
   add(plus(figures.delivery.t90), 'delivered90');
-  add(tips[0] ?? null, 'first_tip');
+  add(await firstTipAt(db, alertId), 'first_tip');
   for (const p of await socialPostTimes(db, alertId)) add(p.at, 'social_post', p.channel);
   add(meta.finished_at, 'finished');
   for (const f of await db.all<{ id: number; kind: string; released_at: string }>(

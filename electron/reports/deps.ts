@@ -1,6 +1,7 @@
 import { subscriberStatuses } from '../../shared/targeting/area';
 import type { SettingsService } from '../config/settings';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
+import type { BoundaryResolver } from '../../shared/targeting/compile';
 import type { TargetingClient } from '../targeting/client';
 import type { AreaGeometry } from '../../shared/geo/types';
 import type { BoundaryKind } from '../../shared/targeting/area';
@@ -26,6 +27,14 @@ function boundaryKeys(areaJson: string | null): string[] {
   }
 }
 
+/** A resolver for the boundaries these areas (JSON TargetAreas) name, and only those. */
+export async function boundariesFor(db: Queryable, areas: readonly (string | null)[]): Promise<BoundaryResolver> {
+  const keys = [...new Set(areas.flatMap(boundaryKeys))];
+  const rows = await selectWhereIn<{ kind: string; code: string; geometry: string }>(db, 'SELECT kind, code, geometry FROM boundaries WHERE', [], "kind || ':' || code", keys);
+  const map = new Map(rows.map((r) => [`${r.kind}:${r.code}`, JSON.parse(r.geometry) as AreaGeometry]));
+  return (kind: BoundaryKind, code: string) => map.get(`${kind}:${code}`);
+}
+
 /**
  * The reports' inputs for one request: only the boundaries the areas name are read (all of
  * Denmark's would take half a second to parse), district members come from the targeting index.
@@ -33,12 +42,7 @@ function boundaryKeys(areaJson: string | null): string[] {
 export async function reportDeps(host: ReportHost): Promise<ReportDeps & { db: Db }> {
   return {
     db: host.db,
-    async boundariesFor(areas) {
-      const keys = [...new Set(areas.flatMap(boundaryKeys))];
-      const rows = await selectWhereIn<{ kind: string; code: string; geometry: string }>(host.db, 'SELECT kind, code, geometry FROM boundaries WHERE', [], "kind || ':' || code", keys);
-      const map = new Map(rows.map((r) => [`${r.kind}:${r.code}`, JSON.parse(r.geometry) as AreaGeometry]));
-      return (kind: BoundaryKind, code: string) => map.get(`${kind}:${code}`);
-    },
+    boundariesFor: (areas) => boundariesFor(host.db, areas),
     async districtMembers(code) {
       const engine = await host.targeting();
       const ids = await engine.selectRecipients(

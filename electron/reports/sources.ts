@@ -4,7 +4,8 @@
  * of the same text counts once, as the inbox shows it); social
  * reach from the social domain's posts and their polled metrics (migration 0010): per channel,
  * the alerts' own posts (not comments or replies) that went out, each counted at its latest
- * reach figure (Facebook's views, X's impressions).
+ * reach figure (Facebook's views, X's impressions). Tips deleted after the retention still
+ * count: the sweep keeps each alert's counts in alert_tip_counts before deleting them.
  */
 import type { Queryable } from '../store/db';
 import { selectWhereIn } from '../dispatch/outbox';
@@ -27,7 +28,20 @@ export async function tipsByAlert(q: Queryable, alertIds: readonly number[]): Pr
     alertIds,
     'GROUP BY alert_id',
   );
-  return new Map(rows.map((r) => [r.alert_id, { count: r.n, first: r.first }]));
+  const out = new Map<number, TipFigures>(rows.map((r) => [r.alert_id, { count: r.n, first: r.first }]));
+  // Tips past the retention are deleted; their counts were kept per alert first (migration 0016).
+  const kept = await selectWhereIn<{ alert_id: number; tips: number; first_tip_at: string | null }>(q, 'SELECT alert_id, tips, first_tip_at FROM alert_tip_counts WHERE', [], 'alert_id', alertIds);
+  for (const k of kept) {
+    const t = out.get(k.alert_id);
+    const first = [t?.first ?? null, k.first_tip_at].filter((x): x is string => x !== null).sort()[0] ?? null;
+    out.set(k.alert_id, { count: (t?.count ?? 0) + k.tips, first });
+  }
+  return out;
+}
+
+/** When the first tip for an alert came (ISO UTC), also when it has been deleted after the retention. */
+export async function firstTipAt(q: Queryable, alertId: number): Promise<string | null> {
+  return (await tipsByAlert(q, [alertId])).get(alertId)?.first ?? null;
 }
 
 /** The times the tips for one alert arrived (ISO UTC, ascending). */

@@ -9,6 +9,10 @@ import type { Sender } from './sender';
 
 /** Recent sends for the monitor. */
 const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
+// Answers to citizens are sends of their own ('reply:<id>', one SMS each): listed apart so a
+// flood of them never pushes the alerts out of the monitor's list.
+const RECENT_ANSWERS = "SELECT id FROM sends WHERE alert_ref LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
+const RECENT_OTHERS = "SELECT id FROM sends WHERE alert_ref IS NULL OR alert_ref NOT LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
 
 type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
 
@@ -34,9 +38,9 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     'dispatch.list': {
       roles: ALL_ROLES,
       passive: true,
-      handle: async ({ limit }) => {
+      handle: async ({ limit, answers }) => {
         const e = engine();
-        const ids = await services.store.db.all<{ id: number }>(RECENT_SENDS, [limit]);
+        const ids = await services.store.db.all<{ id: number }>(answers === undefined ? RECENT_SENDS : answers ? RECENT_ANSWERS : RECENT_OTHERS, [limit]);
         return Promise.all(ids.map((r) => e.status(r.id)));
       },
     },

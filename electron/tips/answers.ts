@@ -13,7 +13,10 @@ export type AnswerKind =
   | 'help'
   | 'tip_reply'
   | 'tip_ack'
-  | 'tip_thanks';
+  | 'tip_thanks'
+  | 'panel_joined'
+  | 'panel_already'
+  | 'panel_needs_signup';
 
 const TEXTS: Record<'da' | 'en', Partial<Record<AnswerKind, string>>> = {
   da: {
@@ -24,6 +27,9 @@ const TEXTS: Record<'da' | 'en', Partial<Record<AnswerKind, string>>> = {
     signup_unknown_postcode: 'Politiet: Postnummer {postcode} findes ikke. Send TILMELD og dit postnummer, fx TILMELD 3400.',
     already_active: 'Politiet: Du er allerede tilmeldt SMS-varsler. Send STOP for at afmelde.',
     help: 'Politiet: SMS-varsler om hændelser nær dig. Svar på et varsel med dit tip. STOP afmelder, TILMELD 3400 tilmelder. Ring 114, i nødstilfælde 112.',
+    panel_joined: 'Politiet: Tak, du er nu med i borgerpanelet og får af og til korte spørgsmål pr. SMS. Send STOP for at afmelde.',
+    panel_already: 'Politiet: Du er allerede med i borgerpanelet. Send STOP for at afmelde.',
+    panel_needs_signup: 'Politiet: Tilmeld dig SMS-varsler først: send TILMELD og dit postnummer, fx TILMELD 3400. Send derefter PANEL.',
   },
   en: {
     stop_confirm: 'Police: You are unsubscribed and will get no more SMS alerts. Send START and your postcode to subscribe again.',
@@ -33,6 +39,9 @@ const TEXTS: Record<'da' | 'en', Partial<Record<AnswerKind, string>>> = {
     signup_unknown_postcode: 'Police: Postcode {postcode} does not exist. Send START and your postcode, e.g. START 3400.',
     already_active: 'Police: You are already subscribed to SMS alerts. Send STOP to unsubscribe.',
     help: 'Police: SMS alerts about incidents near you. Reply to an alert with your tip. STOP unsubscribes. Call 114, in an emergency 112.',
+    panel_joined: 'Police: Thank you, you are now on the citizen panel and will now and then get short questions by SMS. Send STOP to unsubscribe.',
+    panel_already: 'Police: You are already on the citizen panel. Send STOP to unsubscribe.',
+    panel_needs_signup: 'Police: Subscribe to SMS alerts first: send START and your postcode, e.g. START 3400. Then send PANEL.',
   },
 };
 

@@ -4,13 +4,16 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
+import { putSetting } from '../config/settings';
+import { selectWhereIn } from '../dispatch/outbox';
 import type { Services } from '../services';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, Handlers } from '../bridge/dispatcher';
 import { checkKeywords } from './keywords';
+import { tipCells } from './map';
 import type { TipService } from './service';
 
-type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings';
+type TipChannel = 'tips.list' | 'tips.open' | 'tips.mark' | 'tips.reply' | 'tips.counts' | 'tips.acknowledgement' | 'tips.thank' | 'tips.settings' | 'tips.cells' | 'tips.answerSends';
 
 function officerOf(caller: Caller) {
   const o = caller.session.officer;
@@ -53,6 +56,21 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
     },
     'tips.thank': { roles: ['operator', 'approver'], handle: ({ alertId, text }, caller) => tips().thankTipsters(alertId, text, officerOf(caller)) },
     'tips.counts': { roles: ALL_ROLES, passive: true, handle: () => tips().counts() },
+    'tips.answerSends': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async ({ replyIds }) => {
+        const rows = await selectWhereIn<{ id: number; kind: string; tip_id: number | null; alert_id: number | null }>(
+          services.store.db,
+          'SELECT r.id, r.kind, r.tip_id, t.alert_id FROM sms_replies r LEFT JOIN tips t ON t.id = r.tip_id WHERE',
+          [],
+          'r.id',
+          [...new Set(replyIds)],
+        );
+        return rows.map((r) => ({ replyId: r.id, kind: r.kind, tipId: r.tip_id, alertId: r.alert_id }));
+      },
+    },
+    'tips.cells': { roles: ALL_ROLES, passive: true, handle: ({ alertId, zoom }) => tipCells(services.store.db, alertId, zoom) },
     'tips.acknowledgement': {
       roles: ALL_ROLES,
       handle: async ({ alertId, set }, caller) => {
@@ -73,8 +91,7 @@ export function tipHandlers(services: Services, tips: () => TipService): Pick<Ha
             if (problem) throw new TrykError('bad_request', `Keywords: ${problem}`);
           }
           await services.store.db.transaction(async (tx) => {
-            const put = (key: string, value: unknown) =>
-              tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+            const put = (key: string, value: unknown) => putSetting(tx, key, value);
             if (set.windowHours !== undefined) await put('tips.windowHours', set.windowHours);
             if (set.retentionDays !== undefined) await put('tips.retentionDays', set.retentionDays);
             if (set.floodPerMinute !== undefined) await put('tips.floodPerMinute', set.floodPerMinute);

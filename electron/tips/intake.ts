@@ -22,6 +22,9 @@ import type { Keywords } from './keywords';
 import { answerText } from './answers';
 import type { AnswerKind } from './answers';
 import { cleanText } from './text';
+// --- surveys ---
+import { joinPanel } from '../surveys/panel';
+import { takeSurveyAnswer } from '../surveys/service';
 
 export type TipChannel = 'sms' | 'facebook' | 'x';
 
@@ -32,6 +35,8 @@ export interface IntakeEffects {
   subscribers: number[];
   /** Answers recorded: the reply pump should look. */
   answers: number;
+  /** --- surveys --- messages read as survey answers (or not) while a survey was open. */
+  surveys?: number;
 }
 
 export interface IntakeOptions {
@@ -154,6 +159,7 @@ export function createIntake(opts: IntakeOptions): Intake {
           await db.transaction((tx) => intakeOne(tx, item.gateway, item.message, s, mine));
           effects.tips += mine.tips;
           effects.answers += mine.answers;
+          effects.surveys = (effects.surveys ?? 0) + (mine.surveys ?? 0);
           effects.subscribers.push(...mine.subscribers);
         } catch (e) {
           failed.set(item, e);
@@ -165,7 +171,7 @@ export function createIntake(opts: IntakeOptions): Intake {
       else item.resolve();
     }
     if (failed.size > 0) logFor('inbound').warn(`inbound: ${failed.size} message(s) could not be stored and were left for the SMSC to deliver again`);
-    if (effects.tips + effects.subscribers.length + effects.answers > 0) opts.onCommitted?.(effects);
+    if (effects.tips + effects.subscribers.length + effects.answers + (effects.surveys ?? 0) > 0) opts.onCommitted?.(effects);
   }
 
   async function intakeOne(tx: Queryable, gateway: string, m: InboundSms, s: TipSettings, effects: IntakeEffects): Promise<void> {
@@ -227,7 +233,14 @@ export function createIntake(opts: IntakeOptions): Intake {
       return repeat.id;
     }
     const routed = m.binary || partial ? ({ kind: 'tip' } as const) : routeMessage(text, s.keywords);
-    if (routed.kind === 'tip') return storeTip(tx, gateway, m, text, partial, s, effects, null);
+    if (routed.kind === 'tip') {
+      // --- surveys --- a recipient of an open survey answers it; what is not an answer stays a tip.
+      if (!m.binary && !partial) {
+        const answered = await surveyAnswer(tx, gateway, m, text, effects);
+        if (answered !== null) return answered;
+      }
+      return storeTip(tx, gateway, m, text, partial, s, effects, null);
+    }
     const kind = routed.kind;
     const { lastID: inboundId } = await tx.run(
       `INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, smsc_id, binary, kind, handled)
@@ -319,10 +332,43 @@ export function createIntake(opts: IntakeOptions): Intake {
       case 'help':
         if (subscriber?.status !== 'opted_out') await answer('help');
         return inboundId;
+      // --- surveys --- PANEL: an active subscriber joins the citizen panel.
+      case 'panel': {
+        if (!subscriber || subscriber.status === 'opted_out') {
+          if (!subscriber) await answer('panel_needs_signup');
+          return inboundId;
+        }
+        const joined = await joinPanel(tx, subscriber.id);
+        if (joined) {
+          await appendAudit(tx, { at: now(), officer: null, action: 'panel_joined', subject: `subscriber:${subscriber.id}`, details: { via: 'sms' } });
+          effects.subscribers.push(subscriber.id);
+        }
+        await answer(joined ? 'panel_joined' : 'panel_already');
+        return inboundId;
+      }
     }
-    // "JA" with no sign-up waiting is an answer to an alert: a tip.
+    // "JA" with no sign-up waiting is an answer to an open survey, or to an alert: a tip.
+    const survey = await takeSurveyAnswer(tx, m.from, text, at);
+    if (survey) effects.surveys = (effects.surveys ?? 0) + 1;
+    if (survey?.kind === 'answered') {
+      await tx.run("UPDATE inbound_messages SET kind = 'survey' WHERE id = ?", [inboundId]);
+      return inboundId;
+    }
     await tx.run("UPDATE inbound_messages SET kind = 'tip' WHERE id = ?", [inboundId]);
     return storeTip(tx, gateway, m, text, partial, s, effects, inboundId);
+  }
+
+  /** --- surveys --- A survey answer stored as an inbound message of kind 'survey'; null: not one. */
+  async function surveyAnswer(tx: Queryable, gateway: string, m: InboundSms, text: string, effects: IntakeEffects): Promise<number | null> {
+    const taken = await takeSurveyAnswer(tx, m.from, text, m.receivedAt);
+    if (!taken) return null;
+    effects.surveys = (effects.surveys ?? 0) + 1;
+    if (taken.kind === 'invalid') return null;
+    const { lastID } = await tx.run(
+      `INSERT INTO inbound_messages (gateway, from_phone, to_address, text, received_at, smsc_id, binary, kind, handled) VALUES (?, ?, ?, ?, ?, ?, 0, 'survey', 1)`,
+      [gateway, m.from, m.to, text, iso(m.receivedAt), m.smscId ?? null],
+    );
+    return lastID;
   }
 
   /** A tip, tied to the most recent alert that reached this number within the window. */
@@ -441,6 +487,15 @@ export function createIntake(opts: IntakeOptions): Intake {
     const oldTips = await db.get<{ n: number }>('SELECT count(*) AS n FROM tips WHERE received_at < ?', [cutoff]);
     if ((old?.n ?? 0) + (oldTips?.n ?? 0) > 0) {
       await db.transaction(async (tx) => {
+        // Each alert keeps its tip counts (tips, useful, the first tip's time) for the reports.
+        await tx.run(
+          `INSERT INTO alert_tip_counts (alert_id, tips, useful, first_tip_at)
+             SELECT t.alert_id, count(*), sum(t.state = 'useful'), min(t.received_at) FROM tips t JOIN alerts a ON a.id = t.alert_id
+              WHERE t.received_at < ? GROUP BY t.alert_id
+           ON CONFLICT (alert_id) DO UPDATE SET tips = tips + excluded.tips, useful = useful + excluded.useful,
+             first_tip_at = min(coalesce(first_tip_at, excluded.first_tip_at), coalesce(excluded.first_tip_at, first_tip_at))`,
+          [cutoff],
+        );
         await tx.run('DELETE FROM tips WHERE received_at < ?', [cutoff]);
         await tx.run('DELETE FROM inbound_messages WHERE received_at < ?', [cutoff]);
         await tx.run('DELETE FROM inbound_parts WHERE received_at < ?', [cutoff]);
@@ -526,7 +581,13 @@ function storedKind(kind: AnswerKind): string {
   switch (kind) {
     case 'already_active':
     case 'help':
+    case 'panel_already':
       return 'help';
+    // --- surveys --- stored under the kinds migration 0013 allows.
+    case 'panel_joined':
+      return 'signup_done';
+    case 'panel_needs_signup':
+      return 'signup_refused';
     case 'signup_needs_postcode':
     case 'signup_unknown_postcode':
       return 'signup_refused';

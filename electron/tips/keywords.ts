@@ -4,37 +4,17 @@
  * administrator's setting; everything that is not a keyword is a tip.
  */
 
-export interface Keywords {
-  stop: string[];
-  start: string[];
-  /** The answer that makes a pending SMS sign-up active ("Svar JA"). */
-  confirm: string[];
-  help: string[];
-}
+import { defaultKeywords, foldWord, keywordProblem } from '../../shared/tips/keywords';
+import type { KeywordProblem, Keywords } from '../../shared/tips/keywords';
 
-export const defaultKeywords: Keywords = {
-  stop: ['STOP', 'STOPP', 'AFMELD', 'UNSUBSCRIBE'],
-  start: ['START', 'TILMELD', 'SUBSCRIBE'],
-  confirm: ['JA', 'YES'],
-  help: ['HJÆLP', 'HELP', 'INFO'],
-};
+export { defaultKeywords, foldWord };
+export type { Keywords } from '../../shared/tips/keywords';
 
 export type Routed =
-  | { kind: 'stop' | 'confirm' | 'help'; word: string }
+  | { kind: 'stop' | 'confirm' | 'help' | 'panel'; word: string }
   /** `postcode` is the second word when it looks like one (four digits); `rest` is what followed. */
   | { kind: 'start'; word: string; postcode: string | null; rest: string }
   | { kind: 'tip' };
-
-/** One spelling for comparing: lower case, accents dropped, æ/ø/å written out. */
-export function foldWord(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
-}
 
 // Citizens write "Stop!", "STOP." or "stop 🙏": trailing punctuation and symbols are not part of the word.
 const EDGE = /^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu;
@@ -61,21 +41,25 @@ export function routeMessage(text: string, keywords: Keywords = defaultKeywords)
   if (is(keywords.stop)) return { kind: 'stop', word: first };
   if (is(keywords.confirm)) return { kind: 'confirm', word: first };
   if (is(keywords.help)) return { kind: 'help', word: first };
+  if (is(keywords.panel ?? defaultKeywords.panel!)) return { kind: 'panel', word: first };
   return { kind: 'tip' };
 }
 
-/** An administrator's keyword lists, checked: words of letters only, none in two lists. */
+/** An administrator's keyword lists, checked: words of letters only, none in two lists (a developer's sentence). */
 export function checkKeywords(k: Keywords): string | null {
-  const seen = new Map<string, string>();
-  for (const kind of ['stop', 'start', 'confirm', 'help'] as const) {
-    if (!Array.isArray(k[kind]) || k[kind].length === 0) return `${kind}: at least one word`;
-    for (const w of k[kind]) {
-      if (typeof w !== 'string' || !/^\p{L}{1,20}$/u.test(w)) return `${kind}: "${String(w).slice(0, 20)}" is not one word of letters`;
-      const f = foldWord(w);
-      const other = seen.get(f);
-      if (other && other !== kind) return `"${w}" is in both ${other} and ${kind}`;
-      seen.set(f, kind);
-    }
+  const p = keywordProblem(k);
+  return p === null ? null : describe(p);
+}
+
+function describe(p: KeywordProblem): string {
+  switch (p.code) {
+    case 'empty':
+      return `${p.kind}: at least one word`;
+    case 'too_many':
+      return `${p.kind}: at most 20 words`;
+    case 'not_a_word':
+      return `${p.kind}: "${p.word}" is not one word of letters`;
+    case 'in_two_lists':
+      return `"${p.word}" is in both ${p.other} and ${p.kind}`;
   }
-  return null;
 }

@@ -27,7 +27,7 @@ export interface Tips {
 
 export const TIPS_EVENT_INTERVAL_MS = 250;
 
-export function createTips(services: Services): Tips {
+export function createTips(services: Services, hooks: { surveys?: () => void } = {}): Tips {
   const { emit } = services;
   const now = () => services.now();
   let dirty = false;
@@ -60,6 +60,8 @@ export function createTips(services: Services): Tips {
       if (e.subscribers.length > 0) services.registry.notifyChanged(e.subscribers);
       if (e.tips > 0) changed();
       if (e.answers > 0) void pump();
+      // --- surveys --- answers (and non-answers) of an open survey: its tally moved.
+      if ((e.surveys ?? 0) > 0) hooks.surveys?.();
     },
   });
   let replies: ReplyPump | null = null;

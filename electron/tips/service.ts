@@ -9,6 +9,7 @@ import { analyzeSms } from '../../shared/sms';
 import { appendAudit, maskPhone } from '../audit/service';
 import type { Db } from '../store/db';
 import { recordAnswer } from './intake';
+import { tipPlace } from './map';
 
 export const tipStates = ['new', 'read', 'useful', 'not_useful', 'forwarded', 'closed'] as const;
 export type TipState = (typeof tipStates)[number];
@@ -192,16 +193,8 @@ export function tipService(db: Db, now: () => Date = () => new Date(), onChange:
         'SELECT created_at, kind, text, state, officer FROM sms_replies WHERE tip_id = ? OR (phone = ? AND ? = \'sms\' AND tip_id IS NULL AND created_at >= ?) ORDER BY id',
         [id, row.sender, row.channel, row.received_at],
       );
-      let place: TipDetail['place'] = null;
-      if (row.channel === 'sms' && row.alert_id !== null) {
-        // The tipster's registered place that is nearest the alert's area is not known here;
-        // the home place (or the first one) is what put them inside it in almost every case.
-        place =
-          (await db.get<{ lat: number; lon: number }>(
-            "SELECT p.lat, p.lon FROM places p JOIN subscribers s ON s.id = p.subscriber_id WHERE s.phone = ? ORDER BY p.kind = 'home' DESC, p.id LIMIT 1",
-            [row.sender],
-          )) ?? null;
-      }
+      // The place that put the tipster inside the alert's area: the tip map's one definition.
+      const place: TipDetail['place'] = row.channel === 'sms' && row.alert_id !== null ? await tipPlace(db, row.sender, row.alert_id) : null;
       return {
         ...summary({ ...row, state: row.state === 'new' ? 'read' : row.state }),
         sender: row.sender,

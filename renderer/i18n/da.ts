@@ -6,6 +6,8 @@ import { subscribersDa } from './subscribers.da';
 // --- tips ---
 import { tipsDa } from './tips.da';
 import { evaluationDa } from './evaluation.da';
+// --- surveys ---
+import { surveysDa } from './surveys.da';
 
 /** Danish: the console's first language. Every key here must exist in en.ts (the type checks it, a test too). */
 export const da = {
@@ -15,6 +17,7 @@ export const da = {
   ...subscribersDa,
   ...tipsDa,
   ...evaluationDa,
+  ...surveysDa,
   app: {
     name: 'Tryk',
     subtitle: 'Borgervarsling · Kontrolrum',
@@ -28,6 +31,7 @@ export const da = {
     tips: 'Tips',
     subscribers: 'Abonnenter',
     evaluation: 'Evaluering',
+    surveys: 'Undersøgelser',
     settings: 'Indstillinger',
   },
   screens: {
@@ -53,6 +57,28 @@ export const da = {
       hostElectron: 'skrivebordsprogram',
       hostHeadless: 'browser mod lokal vært',
       unknown: 'ukendt',
+      inbox: {
+        title: 'Tipindbakke',
+        loading: 'Henter indstillingerne …',
+        windowHours: 'Vindue for at knytte et tip til et varsel (timer)',
+        windowHoursHint: 'Et tip knyttes til det seneste varsel, afsenderen fik inden for så mange timer. Standard 48.',
+        retentionDays: 'Opbevaring af tips (dage)',
+        retentionDaysHint: 'Ældre tips slettes af den løbende oprydning (hvert halve minut, logget i revisionssporet). Standard 90.',
+        floodPerMinute: 'Grænse for oversvømmelse (beskeder pr. minut fra ét nummer)',
+        floodPerMinuteHint: 'Flere beskeder end dette samles og får aldrig automatiske svar. Standard 10.',
+        outOfRange: 'Skriv et helt tal fra {{min}} til {{max}}.',
+        keywords: 'Nøgleord (det første ord i en SMS; store og små bogstaver og accenter er lige gode)',
+        kw: { stop: 'STOP (afmeld)', start: 'START (tilmeld, evt. med postnummer)', confirm: 'JA (bekræft tilmelding)', help: 'HJÆLP (informations-SMS)', panel: 'PANEL (meld dig til borgerpanelet)' },
+        keywordsHint: 'Skriv ordene adskilt af komma eller mellemrum. Hvert ord må kun stå i én liste.',
+        problem: {
+          empty: 'Listen {{list}} skal have mindst ét ord.',
+          tooMany: 'Listen {{list}} må højst have {{max}} ord.',
+          notAWord: '"{{word}}" i {{list}} er ikke ét ord af bogstaver (højst 20).',
+          twoLists: '"{{word}}" står både i {{other}} og {{list}}.',
+        },
+        save: 'Gem indstillingerne',
+        saved: 'Gemt. Ændringen gælder for nye beskeder med det samme og er skrevet i revisionssporet.',
+      },
       tiles: {
         title: 'Kortserver',
         current: 'Kortadresse',
@@ -209,6 +235,7 @@ export const da = {
       shop: 'Butikker',
       home_care: 'Hjemmepleje',
       neighbourhood_watch: 'Nabohjælp',
+      borgerpanel: 'Borgerpanel',
     },
     search: {
       label: 'Søg postnummer eller stednavn',

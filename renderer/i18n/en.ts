@@ -6,6 +6,8 @@ import { subscribersEn } from './subscribers.en';
 // --- tips ---
 import { tipsEn } from './tips.en';
 import { evaluationEn } from './evaluation.en';
+// --- surveys ---
+import { surveysEn } from './surveys.en';
 
 /** English: the console's second language, key for key the same as da.ts. */
 export const en: Translation = {
@@ -15,6 +17,7 @@ export const en: Translation = {
   ...subscribersEn,
   ...tipsEn,
   ...evaluationEn,
+  ...surveysEn,
   app: {
     name: 'Tryk',
     subtitle: 'Citizen alerts · Control room',
@@ -28,6 +31,7 @@ export const en: Translation = {
     tips: 'Tips',
     subscribers: 'Subscribers',
     evaluation: 'Evaluation',
+    surveys: 'Surveys',
     settings: 'Settings',
   },
   screens: {
@@ -53,6 +57,28 @@ export const en: Translation = {
       hostElectron: 'desktop application',
       hostHeadless: 'browser on a local host',
       unknown: 'unknown',
+      inbox: {
+        title: 'Tip inbox',
+        loading: 'Loading the settings …',
+        windowHours: 'Window for tying a tip to an alert (hours)',
+        windowHoursHint: 'A tip is tied to the latest alert its sender got within this many hours. Default 48.',
+        retentionDays: 'Keep tips for (days)',
+        retentionDaysHint: 'Older tips are deleted by the running clean-up (every half minute, recorded in the audit trail). Default 90.',
+        floodPerMinute: 'Flood limit (messages a minute from one number)',
+        floodPerMinuteHint: 'More messages than this are grouped and never get automatic answers. Default 10.',
+        outOfRange: 'Enter a whole number from {{min}} to {{max}}.',
+        keywords: 'Keywords (the first word of an SMS; case and accents do not matter)',
+        kw: { stop: 'STOP (opt out)', start: 'START (sign up, optionally with a postcode)', confirm: 'YES (confirm a sign-up)', help: 'HELP (information SMS)', panel: 'PANEL (join the citizen panel)' },
+        keywordsHint: 'Separate the words with commas or spaces. Each word may be in one list only.',
+        problem: {
+          empty: 'The list {{list}} needs at least one word.',
+          tooMany: 'The list {{list}} may have at most {{max}} words.',
+          notAWord: '"{{word}}" in {{list}} is not one word of letters (at most 20).',
+          twoLists: '"{{word}}" is in both {{other}} and {{list}}.',
+        },
+        save: 'Save the settings',
+        saved: 'Saved. The change applies to new messages at once and is in the audit trail.',
+      },
       tiles: {
         title: 'Tile server',
         current: 'Tile address',
@@ -209,6 +235,7 @@ export const en: Translation = {
       shop: 'Shops',
       home_care: 'Home care',
       neighbourhood_watch: 'Neighbourhood watch',
+      borgerpanel: 'Citizen panel',
     },
     search: {
       label: 'Search postcode or place name',

@@ -82,6 +82,6 @@ export const evaluationDa = {
     saveFailed: 'Resultatet kunne ikke gemmes.',
     notRecorded: '–',
     outcomes: { found: 'Fundet', arrested: 'Anholdt', solved: 'Opklaret', no_result: 'Intet resultat', unknown: 'Ukendt', other: 'Andet' },
-    groups: { citizen: 'Borgere', taxi: 'Taxa', shop: 'Butikker', home_care: 'Hjemmepleje', neighbourhood_watch: 'Nabohjælp' },
+    groups: { citizen: 'Borgere', taxi: 'Taxa', shop: 'Butikker', home_care: 'Hjemmepleje', neighbourhood_watch: 'Nabohjælp', borgerpanel: 'Borgerpanel' },
   },
 };

@@ -84,6 +84,6 @@ export const evaluationEn: typeof evaluationDa = {
     saveFailed: 'The outcome could not be saved.',
     notRecorded: '–',
     outcomes: { found: 'Found', arrested: 'Arrested', solved: 'Solved', no_result: 'No result', unknown: 'Unknown', other: 'Other' },
-    groups: { citizen: 'Citizens', taxi: 'Taxi firms', shop: 'Shops', home_care: 'Home care', neighbourhood_watch: 'Neighbourhood watch' },
+    groups: { citizen: 'Citizens', taxi: 'Taxi firms', shop: 'Shops', home_care: 'Home care', neighbourhood_watch: 'Neighbourhood watch', borgerpanel: 'Citizen panel' },
   },
 };

@@ -10,6 +10,7 @@ import { SendStatus } from '../dispatch/schema';
 import { AlertTimeline, SocialChannelSummary, SocialComment } from '../social/schema';
 import { Alert, AlertKind, AlertPatch, AlertPreview, AlertStatus, ApprovalRule, Category, Template } from '../alerts/schema';
 import { AlertFigures, EvaluationReport, Outcome, PeriodQuery } from '../reports/schema';
+import { SurveyDraft, SurveyResults, SurveySummary } from '../surveys/schema';
 
 export const boundaryKinds = ['district', 'municipality', 'postcode', 'region'] as const;
 export const BoundaryKind = z.enum(boundaryKinds);
@@ -155,6 +156,21 @@ export const TipCounts = z.object({
   byAlert: z.array(z.object({ alertId: z.number().int(), total: z.number().int(), new: z.number().int() })),
 });
 export type TipCounts = z.infer<typeof TipCounts>;
+/** The bounds of the inbox settings: the settings screen shows them, the bridge enforces them. */
+export const tipSettingLimits = {
+  windowHours: { min: 1, max: 24 * 14 },
+  retentionDays: { min: 1, max: 3650 },
+  floodPerMinute: { min: 1, max: 1000 },
+} as const;
+export const TipCells = z.object({
+  alertId: z.number().int(),
+  cellSizeDeg: z.number(),
+  minCount: z.number().int(),
+  cells: z.array(z.object({ lon: z.number(), lat: z.number(), tips: z.number().int(), tipsters: z.number().int() })),
+  hiddenTips: z.number().int(),
+  unplacedTips: z.number().int(),
+});
+export type TipCells = z.infer<typeof TipCells>;
 const TipId = z.object({ id: z.number().int() }).strict();
 const tipChannels = {
   'tips.list': {
@@ -199,17 +215,36 @@ const tipChannels = {
     request: z.object({ alertId: z.number().int(), text: z.string().trim().min(1).max(500) }).strict(),
     response: z.object({ queued: z.number().int(), skipped: z.number().int() }),
   },
+  /** What answers to citizens were (by their `reply:<id>` sends): the kind and the tip and alert they answer, never a number. */
+  'tips.answerSends': {
+    request: z.object({ replyIds: z.array(z.number().int()).max(100) }).strict(),
+    response: z.array(z.object({ replyId: z.number().int(), kind: z.string(), tipId: z.number().int().nullable(), alertId: z.number().int().nullable() })),
+  },
+  /**
+   * The tip map of one alert: SMS tips by cell at the tipsters' registered places inside the
+   * area, counts only (cells with fewer tipsters than `minCount` left out); never a number or a place.
+   */
+  'tips.cells': {
+    request: z.object({ alertId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
+    response: TipCells,
+  },
   /** The inbox settings an administrator may change (window, retention, flood limit, keywords). */
   'tips.settings': {
     request: z
       .object({
         set: z
           .object({
-            windowHours: z.number().int().min(1).max(24 * 14).optional(),
-            retentionDays: z.number().int().min(1).max(3650).optional(),
-            floodPerMinute: z.number().int().min(1).max(1000).optional(),
+            windowHours: z.number().int().min(tipSettingLimits.windowHours.min).max(tipSettingLimits.windowHours.max).optional(),
+            retentionDays: z.number().int().min(tipSettingLimits.retentionDays.min).max(tipSettingLimits.retentionDays.max).optional(),
+            floodPerMinute: z.number().int().min(tipSettingLimits.floodPerMinute.min).max(tipSettingLimits.floodPerMinute.max).optional(),
             keywords: z
-              .object({ stop: z.array(z.string().max(20)).max(20), start: z.array(z.string().max(20)).max(20), confirm: z.array(z.string().max(20)).max(20), help: z.array(z.string().max(20)).max(20) })
+              .object({
+                stop: z.array(z.string().max(20)).max(20),
+                start: z.array(z.string().max(20)).max(20),
+                confirm: z.array(z.string().max(20)).max(20),
+                help: z.array(z.string().max(20)).max(20),
+                panel: z.array(z.string().max(20)).max(20).optional(),
+              })
               .optional(),
           })
           .strict()
@@ -220,7 +255,7 @@ const tipChannels = {
       windowHours: z.number(),
       retentionDays: z.number(),
       floodPerMinute: z.number(),
-      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()) }),
+      keywords: z.object({ stop: z.array(z.string()), start: z.array(z.string()), confirm: z.array(z.string()), help: z.array(z.string()), panel: z.array(z.string()).optional() }),
     }),
   },
 } as const;
@@ -357,7 +392,14 @@ export const channels = {
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
   'alerts.cap': { request: z.object({ id: z.number().int() }).strict(), response: z.object({ xml: z.string() }) },
   /** Recent sends, newest first (the monitor shows several at once). */
-  'dispatch.list': { request: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), response: z.array(SendStatus) },
+  /**
+   * The newest sends. `answers`: true, only the one-SMS answers to citizens (`reply:` sends);
+   * false, everything else; left out, all of them.
+   */
+  'dispatch.list': {
+    request: z.object({ limit: z.number().int().min(1).max(100).default(20), answers: z.boolean().optional() }).strict(),
+    response: z.array(SendStatus),
+  },
   'dispatch.status': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.pause': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   'dispatch.resume': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
@@ -457,6 +499,19 @@ export const channels = {
     request: PeriodQuery.extend({ lang: z.enum(['da', 'en']).default('da') }).strict(),
     response: z.object({ fileName: z.string(), base64: z.string() }),
   },
+  // --- surveys ---
+  /** Every survey (newest first) and how many active members the citizen panel has. */
+  'surveys.list': { request: NoArgs, response: z.object({ surveys: z.array(SurveySummary), panel: z.number().int() }) },
+  /** A draft of 1–3 questions to the panel or a random sample of an area (operator or shift leader; audited). */
+  'surveys.create': { request: SurveyDraft, response: SurveySummary },
+  /** Four eyes: a shift leader who did not draft it approves (audited). */
+  'surveys.approve': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Freezes the recipients and sends through the outbox as the send `survey:<id>`, once (audited). */
+  'surveys.send': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** Ends the survey: later answers are tips (audited). */
+  'surveys.close': { request: z.object({ id: z.number().int() }).strict(), response: SurveySummary },
+  /** The tally (live while open): per question, the count of each option. */
+  'surveys.results': { request: z.object({ id: z.number().int() }).strict(), response: SurveyResults },
   // --- test SMS to the signed-in officer's own phone ---
   /** One SMS marked as a test, to the caller's own number, before approval; in no send's count. */
   'alerts.sendTest': {
@@ -484,6 +539,8 @@ export const events = {
   'tips.changed': z.object({ total: z.number().int(), new: z.number().int() }),
   /** Posts or figures of these alerts changed (at most once a second). */
   'social.changed': z.object({ alertIds: z.array(z.number().int()) }),
+  /** --- surveys --- answers arrived or a survey changed state (at most a few times a second). */
+  'surveys.changed': z.object({}),
 } as const;
 
 export type Channels = typeof channels;

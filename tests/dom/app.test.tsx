@@ -16,7 +16,7 @@ async function renderApp(r: Rig = rig()) {
   return r;
 }
 
-const navIds = ['nav-map', 'nav-alerts', 'nav-monitor', 'nav-tips', 'nav-subscribers', 'nav-evaluation', 'nav-settings'];
+const navIds = ['nav-map', 'nav-alerts', 'nav-monitor', 'nav-tips', 'nav-subscribers', 'nav-evaluation', 'nav-surveys', 'nav-settings'];
 
 describe('the app frame', () => {
   it('shows the navigation in Danish, as a list of buttons, the map current', async () => {
@@ -31,9 +31,10 @@ describe('the app frame', () => {
       'Tips',
       'Abonnenter',
       'Evaluering',
+      'Undersøgelser',
       'Indstillinger',
     ]);
-    expect(within(nav).getAllByRole('listitem')).toHaveLength(7);
+    expect(within(nav).getAllByRole('listitem')).toHaveLength(8);
     expect(screen.getByTestId('nav-map').getAttribute('aria-current')).toBe('page');
     expect(buttons.filter((b) => b.hasAttribute('aria-current'))).toHaveLength(1);
     await screen.findByTestId('outline-district');

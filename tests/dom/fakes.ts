@@ -89,6 +89,7 @@ export class FakeHost implements Transport {
 }
 
 export function demoHost(overrides: Partial<Record<ChannelName, Answer>> = {}): FakeHost {
+  const acks = new Map<number, string | null>();
   return new FakeHost({
     'app.status': () => ({ ok: true, value: demoStatus }),
     // Signed in by default: the console shows nothing before sign-in (tests/dom/session.test.tsx covers that).
@@ -99,6 +100,12 @@ export function demoHost(overrides: Partial<Record<ChannelName, Answer>> = {}): 
     'target.density': () => ({ ok: true, value: { cellSizeDeg: 0.01, minCount: 5, cells: [], hiddenCells: 0 } }),
     'tips.counts': () => ({ ok: true, value: { total: 0, new: 0, byAlert: [] } }),
     'tips.list': () => ({ ok: true, value: { tips: [], total: 0 } }),
+    // The composer asks for each alert's automatic acknowledgement; none unless a test sets one.
+    'tips.acknowledgement': (p) => {
+      const { alertId, set } = p as { alertId: number; set?: string | null };
+      if (set !== undefined) acks.set(alertId, set);
+      return { ok: true, value: { alertId, text: acks.get(alertId) ?? null } };
+    },
     ...overrides,
   });
 }

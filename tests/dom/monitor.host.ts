@@ -57,7 +57,11 @@ export function dispatchHost(
     return ok(next);
   };
   const host = demoHost({
-    'dispatch.list': (p) => ok([...table.values()].sort((a, b) => b.sendId - a.sendId).slice(0, (p as { limit?: number }).limit ?? 20)),
+    'dispatch.list': (p) => {
+      const { limit = 20, answers } = p as { limit?: number; answers?: boolean };
+      const listed = [...table.values()].filter((s) => answers === undefined || /^reply:/.test(s.alertRef ?? '') === answers);
+      return ok(listed.sort((a, b) => b.sendId - a.sendId).slice(0, limit));
+    },
     'dispatch.status': (p) => (byId(p) ? ok(byId(p)) : refuse('not_found')),
     'dispatch.pause': move(['queued', 'sending'], 'paused'),
     'dispatch.resume': move(['paused'], 'sending'),

@@ -234,8 +234,9 @@ describe('the delivery monitor', () => {
   });
 
   it('opens one send with its map of delivery cells, legend and table, and goes back to all', async () => {
-    const d = dispatchHost([makeSend({ sendId: 2 }), makeSend({ sendId: 1 })], {
+    const d = dispatchHost([makeSend({ sendId: 2 }), makeSend({ sendId: 1, alertRef: 'alert:40' })], {
       overrides: {
+        'tips.cells': () => ({ ok: true, value: { alertId: 40, cellSizeDeg: 0.02, minCount: 5, cells: [{ lon: 12.28, lat: 55.92, tips: 6, tipsters: 5 }], hiddenTips: 2, unplacedTips: 0 } }),
         'dispatch.cells': () => ({
           ok: true,
           value: {
@@ -261,6 +262,12 @@ describe('the delivery monitor', () => {
     // Worst first: the cell with 60 % failed leads.
     expect(rows[1]!.textContent).toContain('60');
     expect(within(c).getByRole('region', { name: 'Kort over levering pr. område' })).toBeTruthy();
+    // The alert's tips on the same map, as cells, when the officer asks for them.
+    expect(c.querySelectorAll('path.tip-cell')).toHaveLength(0);
+    fireEvent.click(within(c).getByTestId('cells-tips-toggle'));
+    await waitFor(() => expect(c.querySelectorAll('path.tip-cell')).toHaveLength(1));
+    expect(d.host.callsTo('tips.cells')[0]?.payload).toMatchObject({ alertId: 40 });
+    expect(within(c).getByTestId('tip-cells-note').textContent).toContain('6 tips vist som felter');
 
     fireEvent.click(screen.getByTestId('monitor-back'));
     expect(await card(2)).toBeTruthy();
@@ -270,6 +277,40 @@ describe('the delivery monitor', () => {
     await waitFor(() => expect(screen.queryByTestId('monitor-send-1')).toBeNull());
     expect(within(await card(2)).getByTestId('cells')).toBeTruthy();
     await waitFor(() => expect(d.host.callsTo('dispatch.cells').some((c) => (c.payload as { sendId: number }).sendId === 2)).toBe(true));
+  });
+
+  it('gathers answers to citizens in one collapsed card below the alerts, each named by what it answers', async () => {
+    const one = { queued: 0, deferred: 0, submitting: 0, accepted: 0, delivered: 1, failed: 0, expired: 0, cancelled: 0 };
+    const d = dispatchHost(
+      [
+        makeSend({ sendId: 1, alertRef: 'alert:40' }),
+        makeSend({ sendId: 2, alertRef: 'reply:7', state: 'done', recipients: 1, counts: one, finished: 1 }),
+        makeSend({ sendId: 3, alertRef: 'reply:8', state: 'done', recipients: 1, counts: { ...one, delivered: 0, failed: 1 }, finished: 1 }),
+      ],
+      {
+        overrides: {
+          'tips.answerSends': () => ({
+            ok: true,
+            value: [
+              { replyId: 7, kind: 'tip_reply', tipId: 17, alertId: 40 },
+              { replyId: 8, kind: 'stop_confirm', tipId: null, alertId: null },
+            ],
+          }),
+        },
+      },
+    );
+    await openMonitor(d);
+    await card(1);
+    // No card of its own for an answer: the alerts' cards stay where they are.
+    expect(screen.queryByTestId('monitor-send-2')).toBeNull();
+    expect(screen.queryByTestId('monitor-item-2')).toBeNull();
+    const group = screen.getByTestId('monitor-answers');
+    expect(group.hasAttribute('open')).toBe(false);
+    expect(screen.getByTestId('monitor-cards').lastElementChild).toBe(group);
+    expect(text(group, 'monitor-answers-summary')).toBe('2 SMS-svar: 1 leveret, 0 på vej, 1 fejlet');
+    await waitFor(() => expect(text(group, 'monitor-answer-2')).toContain('Svar fra politiet · tip 17 · varsel 40'));
+    expect(text(group, 'monitor-answer-3')).toContain('Bekræftelse af afmelding');
+    expect(d.host.callsTo('tips.answerSends').map((c) => c.payload)).toEqual([{ replyIds: [8, 7] }]);
   });
 
   it('says so when there are no sends, and when the list cannot be loaded', async () => {

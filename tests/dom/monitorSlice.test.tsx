@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CELLS_EVERY_MS, MAX_SENDS, THROUGHPUT_SAMPLES, alertIdOf, allowedActions, excerptOf } from '../../renderer/features/monitor/monitorSlice';
+import { CELLS_EVERY_MS, MAX_ANSWER_SENDS, MAX_SENDS, THROUGHPUT_SAMPLES, alertIdOf, allowedActions, excerptOf } from '../../renderer/features/monitor/monitorSlice';
 import { makeAlert } from './alerts.host';
 import { deferred, flush, rig } from './fakes';
 import { dispatchHost, makeSend } from './monitor.host';
@@ -17,6 +17,9 @@ const counts = (delivered: number, queued = 34000 - delivered) => ({
   cancelled: 0,
 });
 
+/** The list requests for the alerts' sends (each comes with one for the answers to citizens). */
+const alertLists = (host: { callsTo(channel: 'dispatch.list'): { payload: unknown }[] }) => host.callsTo('dispatch.list').filter((c) => !(c.payload as { answers?: boolean }).answers);
+
 describe('the monitor slice', () => {
   it('loads the recent sends newest first and names alert sends by their alert', async () => {
     const d = dispatchHost([makeSend({ sendId: 1, alertRef: 'alert:40' }), makeSend({ sendId: 3 }), makeSend({ sendId: 2 })], {
@@ -28,7 +31,10 @@ describe('the monitor slice', () => {
     const s = store.getState();
     expect(s.monitorOrder).toEqual([3, 2, 1]);
     expect(s.monitorList.status).toBe('ready');
-    expect(host.callsTo('dispatch.list')[0]?.payload).toEqual({ limit: 20 });
+    expect(host.callsTo('dispatch.list').map((c) => c.payload)).toEqual([
+      { limit: 20, answers: false },
+      { limit: 20, answers: true },
+    ]);
     expect(host.callsTo('alerts.get').map((c) => c.payload)).toEqual([{ id: 40 }]);
     expect(s.monitorTitles[1]).toEqual({ alertId: 40, category: 'missing_person', excerpt: 'Politiet: Savnet dreng, 9 år, sidst set ved …', exercise: false });
     // One sample to start each sparkline from.
@@ -49,7 +55,7 @@ describe('the monitor slice', () => {
     expect(after.monitorSends[1]?.counts.delivered).toBe(9000);
     expect(after.monitorSamples[2]).toEqual([200, 310, 320]);
     expect(after.monitorSamples[1]).toEqual([200, 120]);
-    expect(host.callsTo('dispatch.list')).toHaveLength(1);
+    expect(alertLists(host)).toHaveLength(1);
 
     // An event for send 2 only: send 1's objects stay the same objects.
     const mid = store.getState();
@@ -75,7 +81,7 @@ describe('the monitor slice', () => {
     expect(store.getState().monitorSends[3]?.throughput).toBe(50);
     await flush();
     await flush();
-    expect(host.callsTo('dispatch.list')).toHaveLength(2);
+    expect(alertLists(host)).toHaveLength(2);
     expect(store.getState().monitorOrder).toEqual([3, 2, 1]);
     stop();
   });
@@ -85,7 +91,8 @@ describe('the monitor slice', () => {
     const held = deferred<unknown>();
     const listed = makeSend({ sendId: 1, counts: counts(100), finished: 100 });
     let first = true;
-    d.host.handlers['dispatch.list'] = () => {
+    d.host.handlers['dispatch.list'] = (p) => {
+      if ((p as { answers?: boolean }).answers) return { ok: true, value: [] };
       if (first) {
         first = false;
         return { ok: true, value: [makeSend({ sendId: 1 })] };
@@ -135,6 +142,21 @@ describe('the monitor slice', () => {
     expect(s.monitorOrder).not.toContain(2);
     expect(Object.keys(s.monitorSends)).toHaveLength(MAX_SENDS + 1);
     expect(Object.keys(s.monitorSamples)).toHaveLength(MAX_SENDS + 1);
+    stop();
+  });
+
+  it('keeps answers to citizens apart from the alerts: many of them never push an alert out', async () => {
+    const d = dispatchHost([makeSend({ sendId: 1, alertRef: 'alert:40', state: 'done' })]);
+    const { store } = rig({ host: d.host });
+    const stop = store.getState().watchMonitor();
+    await flush();
+    for (let id = 2; id <= MAX_SENDS + MAX_ANSWER_SENDS + 5; id++) d.progress({ sendId: id, alertRef: `reply:${id}`, state: 'done', recipients: 1, createdAt: new Date(Date.UTC(2026, 10, 24, 11) + id * 1000).toISOString() });
+    await flush();
+    const s = store.getState();
+    expect(s.monitorOrder).toEqual([1]);
+    expect(s.monitorAnswers).toHaveLength(MAX_ANSWER_SENDS);
+    expect(s.monitorAnswers[0]).toBe(MAX_SENDS + MAX_ANSWER_SENDS + 5);
+    expect(s.monitorSends[1]).toBeDefined();
     stop();
   });
 

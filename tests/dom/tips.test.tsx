@@ -116,4 +116,67 @@ describe('Tips: the inbox', () => {
     await waitFor(() => expect(screen.getAllByTestId('tip-row')).toHaveLength(1));
     expect(host.calls.filter((c) => c.channel === 'tips.list').at(-1)?.payload).toMatchObject({ alertId: 7 });
   });
+
+  it('draws the tips of one alert as cells from the host’s counts, and the one place of an opened tip', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.counts'] = () => ({ ok: true, value: { total: 2, new: 1, byAlert: [{ alertId: 7, total: 14, new: 1 }] } });
+    host.handlers['tips.cells'] = () => ({
+      ok: true,
+      value: {
+        alertId: 7,
+        cellSizeDeg: 0.044,
+        minCount: 5,
+        cells: [
+          { lon: 12.26, lat: 55.9, tips: 9, tipsters: 6 },
+          { lon: 12.3, lat: 55.9, tips: 5, tipsters: 5 },
+        ],
+        hiddenTips: 3,
+        unplacedTips: 1,
+      },
+    });
+    host.handlers['tips.open'] = (p) => ({
+      ok: true,
+      value: { ...tip((p as { id: number }).id), sender: '+4520123401', gateway: 'sim', replies: [], place: { lat: 55.9279, lon: 12.3005 } },
+    });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    await screen.findByTestId('screen-map');
+    act(() => r.store.getState().showTipsOf(7));
+    fireEvent.click(await screen.findByTestId('tips-map-toggle'));
+    const map = await screen.findByTestId('tip-map');
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(2));
+    expect(host.callsTo('tips.cells')[0]?.payload).toMatchObject({ alertId: 7 });
+    const note = within(map).getByTestId('tip-cells-note').textContent;
+    expect(note).toContain('14 tips vist som felter');
+    expect(note).toContain('Felter med færre end 5 tipgivere vises ikke (3 tips).');
+    expect(note).toContain('1 tip fra et nummer uden registreret sted i området.');
+    // The layer has no point of any tipster; opening a tip shows its one place.
+    expect(map.querySelector('path.tip-place__point')).toBeNull();
+    fireEvent.click((await screen.findAllByTestId('tip-row'))[0]!);
+    const detail = await screen.findByTestId('tip-detail');
+    expect(within(detail).getByTestId('tip-place').textContent).toBe('55.9279, 12.3005');
+    await waitFor(() => expect(within(detail).getByTestId('tip-place-map').querySelectorAll('path.tip-place__point')).toHaveLength(1));
+    // Hiding the map stops drawing it.
+    fireEvent.click(screen.getByTestId('tips-map-toggle'));
+    expect(screen.queryByTestId('tip-map')).toBeNull();
+  });
+
+  it('shows a chosen alert’s tips as cells on the Kort screen, and takes them away again', async () => {
+    const { host } = inboxHost();
+    host.handlers['tips.counts'] = () => ({ ok: true, value: { total: 14, new: 0, byAlert: [{ alertId: 7, total: 14, new: 0 }] } });
+    host.handlers['tips.cells'] = () => ({
+      ok: true,
+      value: { alertId: 7, cellSizeDeg: 0.044, minCount: 5, cells: [{ lon: 12.26, lat: 55.9, tips: 14, tipsters: 9 }], hiddenTips: 0, unplacedTips: 0 },
+    });
+    const r = rig({ host });
+    render(<App store={r.store} i18n={createI18n('da')} />);
+    const map = await screen.findByTestId('map');
+    const pick = screen.getByTestId('map-tips-alert') as HTMLSelectElement;
+    await waitFor(() => expect(within(pick).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ingen', 'Varsel 7 (14 tips til varslet)']));
+    fireEvent.change(pick, { target: { value: '7' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(1));
+    expect(screen.getByTestId('map-tips').textContent).toContain('14 tips vist som felter');
+    fireEvent.change(pick, { target: { value: '' } });
+    await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(0));
+  });
 });

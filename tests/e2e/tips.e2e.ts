@@ -36,6 +36,7 @@ describe('tips and two-way SMS, in Chromium', () => {
   let page: Page;
   let smsc: TestSmsc;
   let recipient = '';
+  const tipCellFrames: string[] = [];
 
   const mo = (from: string, text: string) => smsc.sendInbound({ from, to: '1999', dataCoding: 0, userData: encodeGsm7(text) });
   const submitsTo = (number: string) => smsc.submits().filter((s) => s.destinationAddr.replace(/^\+/, '') === number);
@@ -66,6 +67,12 @@ describe('tips and two-way SMS, in Chromium', () => {
     running = await serve(data.dir);
     browser = await launchChromium();
     page = await browser.newPage();
+    // The tip map's answers as they cross the bridge: counts by cell, to check no number or place is in them.
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"tipsters"')) tipCellFrames.push(f.payload);
+      }),
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -93,6 +100,32 @@ describe('tips and two-way SMS, in Chromium', () => {
     await detail.getByTestId('tip-reply-send').click();
     await detail.getByTestId('tip-replied').waitFor({ timeout: 10_000 });
     await expect.poll(() => detail.getByTestId('tip-answers').innerText(), { timeout: 15_000 }).toMatch(/sendt/);
+  });
+
+  it('shows the alert’s tips as cells on a map, never a number or a place, and an opened tip’s one place', async () => {
+    const alertId = Number(/Varsel (\d+)/.exec(await page.getByTestId('tip-row').first().innerText())![1]);
+    // From the monitor's card of the alert to the inbox filtered to it.
+    await page.getByTestId('nav-monitor').click();
+    await page.getByTestId(`tips-of-alert-${alertId}`).first().click();
+    await page.getByTestId('tips-alert-filter').waitFor();
+    await page.getByTestId('tips-map-toggle').click();
+    const map = page.getByTestId('tip-map');
+    await expect.poll(() => map.locator('path.tip-cell').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await map.getByTestId('tip-cells-note').innerText()).toMatch(/tips vist som felter/);
+    expect(tipCellFrames.length).toBeGreaterThan(0);
+    for (const frame of tipCellFrames) {
+      expect(frame).not.toMatch(/\+?45\d{8}/);
+      expect(frame).not.toContain('"sender"');
+    }
+    // The cells are on the delivery grid: every corner is a whole number of cells.
+    const value = (JSON.parse(tipCellFrames.at(-1)!) as { result: { value: { cellSizeDeg: number; cells: { lat: number; lon: number }[] } } }).result.value;
+    for (const c of value.cells) expect(Math.abs(c.lat / value.cellSizeDeg - Math.round(c.lat / value.cellSizeDeg))).toBeLessThan(1e-6);
+
+    await page.getByTestId('tip-row').first().click();
+    const place = page.getByTestId('tip-detail').getByTestId('tip-place-map');
+    await place.waitFor({ timeout: 10_000 });
+    expect(await place.locator('path.tip-place__point').count()).toBe(1);
+    await page.getByTestId('tips-map-toggle').click();
   });
 
   it('TILMELD 3400 then JA adds an active subscriber, whose STOP takes them out again: the map follows', async () => {

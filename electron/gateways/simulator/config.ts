@@ -29,6 +29,8 @@ export interface SimulatorConfig {
   throttleForSeconds: number;
   /** Share of delivered recipients who answer with a tip. */
   replies: number;
+  /** Share of delivered recipients of a survey who answer it (a few of them with something that is not an answer). */
+  surveyReplies: number;
   /** Milliseconds from delivery to the reply (jittered 50–150 %). */
   replyDelayMs: number;
   /** The number replies are sent to. */
@@ -55,6 +57,7 @@ export const SIMULATOR_DEFAULTS: SimulatorConfig = {
   throttleEverySeconds: 0,
   throttleForSeconds: 5,
   replies: 0.01,
+  surveyReplies: 0.6,
   replyDelayMs: 5000,
   replyTo: '1999',
   seed: 1,
@@ -87,6 +90,7 @@ const querySchema = z
     throttle: int(0, 86_400).optional(),
     throttleFor: int(1, 86_400).optional(),
     replies: share.optional(),
+    surveyReplies: share.optional(),
     replyDelay: int(0, 24 * 3_600_000).optional(),
     replyTo: z.string().regex(/^\+?\d{3,15}$/, 'must be a phone number').optional(),
     seed: int(0, 2 ** 32 - 1).optional(),
@@ -113,6 +117,7 @@ export function parseSimulatorUrl(url: string): SimulatorConfig {
     throttleEverySeconds: q.throttle ?? d.throttleEverySeconds,
     throttleForSeconds: q.throttleFor ?? d.throttleForSeconds,
     replies: q.replies ?? d.replies,
+    surveyReplies: q.surveyReplies ?? d.surveyReplies,
     replyDelayMs: q.replyDelay ?? d.replyDelayMs,
     replyTo: q.replyTo ?? d.replyTo,
     seed: q.seed ?? d.seed,

@@ -20,6 +20,8 @@ import { GatewayError, GatewayEvents } from '../gateway';
 import type { SimulatorConfig } from './config';
 import { hashUniform, seededRandom } from './random';
 import { SIMULATED_REPLIES } from './replies';
+import { questionsInSms } from '../../../shared/surveys/schema';
+import type { SurveyQuestion } from '../../../shared/surveys/schema';
 import type { Clock } from './schedule';
 import { Schedule, systemClock } from './schedule';
 
@@ -74,10 +76,33 @@ export function simulatedParts(text: string, reference: number): { text: string;
   return parts.map((p, i) => ({ text: p, concat: { reference, total: parts.length, seq: i + 1 } }));
 }
 
-export function simulatedReply(config: SimulatorConfig, to: string): string | undefined {
+export function simulatedReply(config: SimulatorConfig, to: string, received = ''): string | undefined {
+  const survey = questionsInSms(received);
+  if (survey) return simulatedSurveyAnswer(config, to, survey);
   if (hashUniform(config.seed, `reply:${to}`) >= config.replies) return undefined;
   const pick = Math.floor(hashUniform(config.seed, `text:${to}`) * SIMULATED_REPLIES.length);
   return SIMULATED_REPLIES[pick];
+}
+
+/**
+ * How a simulated citizen answers a survey: most who answer give a fitting answer (scales lean
+ * to the upper middle, yes/no to yes), in the spellings people use ("ja", "Nej.", "4"); about
+ * one in twenty writes something that is not an answer ("ved ikke"), which the console keeps
+ * as a tip.
+ */
+export function simulatedSurveyAnswer(config: SimulatorConfig, to: string, questions: readonly SurveyQuestion[]): string | undefined {
+  if (hashUniform(config.seed, `survey:${to}`) >= config.surveyReplies) return undefined;
+  const u = (k: string) => hashUniform(config.seed, `survey:${k}:${to}`);
+  if (u('junk') < 0.05) return ['ved ikke', 'Hvad handler det om?', 'Det ved jeg ikke rigtig 🤔'][Math.floor(u('junk-text') * 3)];
+  return questions
+    .map((q, i) => {
+      const v = u(`q${i}`);
+      if (q.kind === 'yesno') return v < 0.7 ? ['JA', 'ja', 'Ja'][Math.floor(u(`s${i}`) * 3)] : ['NEJ', 'nej', 'Nej.'][Math.floor(u(`s${i}`) * 3)];
+      // A triangular lean towards the upper middle of the scale.
+      const lean = (v + u(`r${i}`)) / 2;
+      return String(Math.min(q.max, 1 + Math.floor(lean * q.max + 0.15 * q.max * (1 - lean))));
+    })
+    .join(' ');
 }
 
 const RECEIPT_OF: Record<Exclude<SimulatedFate, 'invalid'>, Pick<DeliveryReceipt, 'state' | 'stat' | 'errorCode'>> = {
@@ -218,7 +243,7 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
         this.pending.delete(entry);
         const answeredAt = this.clock.now();
         if (accepted > 0 && fate !== 'invalid') {
-          messageIds.forEach((id, part) => this.scheduleReceipt(id, fate, answeredAt, message.to, part === 0));
+          messageIds.forEach((id, part) => this.scheduleReceipt(id, fate, answeredAt, message.to, part === 0, message.text));
         }
         if (fate === 'invalid' && accepted > 0) {
           // The first part is refused: nothing of the message was taken.
@@ -271,7 +296,7 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
     return got;
   }
 
-  private scheduleReceipt(messageId: string, fate: Exclude<SimulatedFate, 'invalid'>, submittedAt: number, to: string, firstPart: boolean): void {
+  private scheduleReceipt(messageId: string, fate: Exclude<SimulatedFate, 'invalid'>, submittedAt: number, to: string, firstPart: boolean, text: string): void {
     const delay = this.config.dlrDelayMs * (0.5 + this.jitter());
     this.schedule.after(delay, () => {
       const doneAt = this.clock.now();
@@ -284,12 +309,12 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
         doneAt: new Date(doneAt),
       });
       // A citizen answers a message once, not once per part.
-      if (fate === 'delivered' && firstPart) this.maybeReply(to);
+      if (fate === 'delivered' && firstPart) this.maybeReply(to, text);
     });
   }
 
-  private maybeReply(to: string): void {
-    const text = simulatedReply(this.config, to);
+  private maybeReply(to: string, received: string): void {
+    const text = simulatedReply(this.config, to, received);
     if (text === undefined) return;
     const delay = this.config.replyDelayMs * (0.5 + this.jitter());
     this.schedule.after(delay, () => {

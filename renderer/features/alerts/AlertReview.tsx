@@ -11,6 +11,7 @@ import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SmsFacts, useSmsAnalysis } from './SmsFacts';
 import { TipsOfAlert } from '../tips/TipsOfAlert';
+import { ThankTipsters, TipAcknowledgement } from '../tips/TipAnswers';
 
 /** An alert that can no longer be edited, shown exactly as it will go (or went) out. */
 export function AlertReview({ alert }: { alert: Alert }) {
@@ -88,7 +89,13 @@ export function AlertReview({ alert }: { alert: Alert }) {
         <AreaSummary area={alert.area} />
       </section>
       <PreviewFacts />
-      {['sending', 'sent', 'closed'].includes(alert.status) ? <TipsOfAlert alertId={alert.id} /> : null}
+      {['sending', 'sent', 'closed'].includes(alert.status) ? (
+        <>
+          <TipsOfAlert alertId={alert.id} />
+          <ThankTipsters alertId={alert.id} language={alert.language} />
+        </>
+      ) : null}
+      {['approved', 'scheduled', 'sending', 'sent'].includes(alert.status) ? <TipAcknowledgement alertId={alert.id} language={alert.language} /> : null}
       <AlertActions key={alert.id} alert={alert} />
     </div>
   );

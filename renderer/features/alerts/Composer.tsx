@@ -18,6 +18,7 @@ import { SmsFacts, useSmsAnalysis } from './SmsFacts';
 import { selectTemplate } from './alertsSlice';
 import { AlertActions } from './AlertActions';
 import { ChannelsPicker } from '../social/ChannelsPicker';
+import { TipAcknowledgement } from '../tips/TipAnswers';
 
 /** A text the officer has not changed by hand (still the template, as filled before) follows the fields. */
 function refill(text: string, template: Template | null, which: 'sms' | 'social', before: Record<string, string>, after: Record<string, string>) {
@@ -297,6 +298,7 @@ export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert 
       <ChannelsPicker channels={editor.content.channels} onChange={(channels) => editDraft({ channels })} />
       <SocialText editor={editor} template={template} />
       <Options editor={editor} />
+      <TipAcknowledgement alertId={alert.id} language={alert.language} />
       <Area editor={editor} alert={alert} />
       <PreviewFacts />
       {problems.length > 0 && (

@@ -10,6 +10,7 @@ import { ExportDialog } from './ExportDialog';
 import { OutlineMap } from './OutlineMap';
 import { BoundarySearchBox, CountPanel, DensityControls, DrawTools, GroupFilter, PartList, PickControls } from './TargetPanel';
 import type { OutlineKind } from './outlines';
+import { MapTipsControl } from '../tips/TipMap';
 
 // Listed top to bottom as the officer thinks of them: largest area first.
 const panelOrder: readonly OutlineKind[] = ['district', 'municipality', 'postcode'];
@@ -54,6 +55,7 @@ export function MapScreen() {
         <PickControls />
         <GroupFilter />
         <DensityControls />
+        <MapTipsControl />
         <LayerToggles />
         <BasemapNote />
       </aside>

@@ -16,6 +16,7 @@ import { selectOutlineLayer, selectOutlineVisible } from './mapSlice';
 import { DENMARK_CENTER, DENMARK_ZOOM, outlineBounds, outlineKinds, toFeatureCollection } from './outlines';
 import type { OutlineKind, OutlineProperties } from './outlines';
 import { StopAnimationsOnUnmount } from '../../lib/leaflet';
+import { MapTipsLayer } from '../tips/TipMap';
 
 // Each kind in its own pane: the stacking is fixed (district on top), and the pane is a DOM
 // element tests and the officer's tools can find by kind.
@@ -70,6 +71,7 @@ export function OutlineMap() {
       ))}
       <OfflineLabels />
       <DensityLayer />
+      <MapTipsLayer />
       <TargetArea />
       <TargetLayers />
     </MapContainer>

@@ -2,15 +2,16 @@ import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GeoJSON, MapContainer, useMap } from 'react-leaflet';
+import { MapContainer, useMap } from 'react-leaflet';
 import { useAppStore } from '../../store';
-import { selectOutlineLayer } from '../map/mapSlice';
-import { DENMARK_CENTER, DENMARK_ZOOM, toFeatureCollection } from '../map/outlines';
+import { DistrictOutline } from '../map/DistrictOutline';
+import { DENMARK_CENTER, DENMARK_ZOOM } from '../map/outlines';
 import { BaseTiles } from '../map/BaseTiles';
 import { cellColor, cellShares, cellsBounds, paletteColor, worstFirst } from './cells';
 import type { DeliveryCell } from './cells';
 import { formatNumber } from './format';
 import { StopAnimationsOnUnmount } from '../../lib/leaflet';
+import { TipCellsLayer, TipCellsNote } from '../tips/TipMap';
 
 const CELLS_PANE = 'delivery-cells';
 /** Rows in the table view: the worst cells are what the officer acts on; the rest is summed up. */
@@ -77,16 +78,6 @@ function CellsLayer({ sendId }: { sendId: number }) {
     }
   }, [map, group, cells, t, i18n.language]);
   return null;
-}
-
-/** Outlines of the police district for orientation when there are no online tiles. */
-function DistrictOutline() {
-  const loadOutlines = useAppStore((s) => s.loadOutlines);
-  const district = useAppStore(selectOutlineLayer('district'));
-  const data = useMemo(() => toFeatureCollection(district.outlines), [district.outlines]);
-  useEffect(() => void loadOutlines('district'), [loadOutlines]);
-  if (district.status !== 'ready' || district.outlines.length === 0) return null;
-  return <GeoJSON data={data} style={() => ({ color: '#0b2545', weight: 2, fill: false, interactive: false })} interactive={false} />;
 }
 
 function MapLabel() {
@@ -158,8 +149,9 @@ function CellsTable({ cells }: { cells: readonly DeliveryCell[] }) {
 }
 
 /** Delivery by area cell for one send: shares per cell, never a recipient. */
-export function CellsMap({ sendId }: { sendId: number }) {
+export function CellsMap({ sendId, alertId = null }: { sendId: number; alertId?: number | null }) {
   const { t } = useTranslation();
+  const [tipsShown, setTipsShown] = useState(false);
   const state = useAppStore((s) => s.monitorCells);
   const mine = state.sendId === sendId;
   const value = mine ? state.value : null;
@@ -175,8 +167,20 @@ export function CellsMap({ sendId }: { sendId: number }) {
           <DistrictOutline />
           <CellsFeed sendId={sendId} />
           <CellsLayer sendId={sendId} />
+          {alertId !== null && tipsShown ? <TipCellsLayer alertId={alertId} /> : null}
         </MapContainer>
-        <Legend minCount={value?.minCount ?? null} />
+        <div>
+          <Legend minCount={value?.minCount ?? null} />
+          {alertId !== null ? (
+            <>
+              <label className="cells__tips-toggle">
+                <input type="checkbox" checked={tipsShown} data-testid="cells-tips-toggle" onChange={(e) => setTipsShown(e.target.checked)} />
+                {t('tips.map.onDelivery')}
+              </label>
+              {tipsShown ? <TipCellsNote alertId={alertId} /> : null}
+            </>
+          ) : null}
+        </div>
       </div>
       <p className="muted" aria-live="polite" data-testid="cells-status">
         {mine && state.status === 'loading' && !value

@@ -5,6 +5,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 import { SendList } from './SendList';
 import { SendPanel } from './SendPanel';
+import { AnswerSends } from './AnswerSends';
 
 /** Every send as a card; each card re-renders only for its own send's events. */
 function AllSends() {
@@ -14,6 +15,7 @@ function AllSends() {
       {order.map((id) => (
         <SendPanel key={id} sendId={id} detailed={false} />
       ))}
+      <AnswerSends />
     </div>
   );
 }
@@ -24,7 +26,7 @@ export function MonitorScreen() {
   const watchMonitor = useAppStore((s) => s.watchMonitor);
   const loadSends = useAppStore((s) => s.loadSends);
   const list = useAppStore((s) => s.monitorList);
-  const count = useAppStore((s) => s.monitorOrder.length);
+  const count = useAppStore((s) => s.monitorOrder.length + s.monitorAnswers.length);
   const selected = useAppStore((s) => s.monitorSelected);
   const selectedKnown = useAppStore((s) => s.monitorSelected !== null && s.monitorSends[s.monitorSelected] !== undefined);
   const select = useAppStore((s) => s.selectSend);

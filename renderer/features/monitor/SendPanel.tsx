@@ -12,6 +12,7 @@ import { alertIdOf, selectSamples, selectSend, selectTitle } from './monitorSlic
 import { ExerciseChip } from '../alerts/ExerciseBanner';
 import { AlertTimelinePanel } from '../social/AlertTimeline';
 import { TipsOfAlert } from '../tips/TipsOfAlert';
+import { ThankTipsters } from '../tips/TipAnswers';
 
 /** The send's name: the alert's category and first words when known, else its number. */
 export function SendName({ sendId }: { sendId: number }) {
@@ -127,7 +128,12 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
         </div>
       </header>
       <Funnel status={status} />
-      {/^alert:\d+$/.test(status.alertRef ?? '') && <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />}
+      {/^alert:\d+$/.test(status.alertRef ?? '') && (
+        <div className="send-panel__tips">
+          <TipsOfAlert alertId={Number(status.alertRef!.slice(6))} />
+          <ThankTipsters alertId={Number(status.alertRef!.slice(6))} />
+        </div>
+      )}
       {/^alert:\d+$/.test(status.alertRef ?? '') && <AlertTimelinePanel alertId={Number(status.alertRef!.slice(6))} sendVersion={status.counts.delivered} />}
       <dl className="send-facts">
         <div>
@@ -160,7 +166,7 @@ export const SendPanel = memo(function SendPanel({ sendId, detailed }: { sendId:
       <SendControls status={status} />
       <FailureList failures={status.failures} />
       {detailed ? (
-        <CellsMap sendId={sendId} />
+        <CellsMap sendId={sendId} alertId={alertIdOf(status.alertRef ?? null)} />
       ) : (
         <button type="button" className="link-button" data-testid={`monitor-open-${sendId}`} onClick={() => open(sendId)}>
           {t('monitor.showDetails')}

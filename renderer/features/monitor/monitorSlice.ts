@@ -41,11 +41,15 @@ export interface CellsState {
 export interface MonitorSlice {
   /** Sends by id, each replaced as a whole when it changes. */
   monitorSends: Record<number, SendStatus>;
-  /** Send ids, newest first. */
+  /** Send ids of alerts (and anything not an answer), newest first. */
   monitorOrder: number[];
+  /** Send ids of answers to citizens (`reply:` sends, one SMS each), newest first: shown as one group. */
+  monitorAnswers: number[];
   /** Throughput samples per send, oldest first, at most THROUGHPUT_SAMPLES. */
   monitorSamples: Record<number, readonly number[]>;
   monitorTitles: Record<number, SendTitle>;
+  /** What an answer send was (by send id): its kind and the tip and alert it answers. */
+  monitorAnswerKinds: Record<number, { kind: string; tipId: number | null; alertId: number | null }>;
   monitorControls: Record<number, SendControl>;
   monitorList: { status: 'idle' | 'loading' | 'ready' | 'failed'; error: BridgeError | null };
   /** The send shown on its own (with its map); null: every send as a card. */
@@ -71,6 +75,9 @@ export const THROUGHPUT_SAMPLES = 120;
 /** How many sends the monitor keeps; older finished ones fall off (the selected one never does). */
 export const MAX_SENDS = 30;
 export const LIST_LIMIT = 20;
+/** Answers to citizens kept apart from the alerts' sends: enough to see they flow, bounded. */
+export const MAX_ANSWER_SENDS = 30;
+export const ANSWER_LIST_LIMIT = 20;
 export const CELLS_EVERY_MS = 4000;
 /** Words of the SMS text in a send's title: enough to recognise the alert, not to read it. */
 export const TITLE_WORDS = 8;
@@ -88,6 +95,9 @@ export function allowedActions(state: SendStatus['state'], failed = 0): Record<S
     resend: failed > 0 && state !== 'queued' && state !== 'cancelled',
   };
 }
+
+/** An answer to a citizen (a tip reply, an acknowledgement, a STOP confirmation…): its own one-SMS send. */
+export const isAnswerSend = (s: Pick<SendStatus, 'alertRef'>) => /^reply:\d+$/.test(s.alertRef ?? '');
 
 export function alertIdOf(ref: string | null): number | null {
   const m = ref?.match(/^alert:(\d+)$/);
@@ -122,6 +132,8 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
   let listAgain = false;
   /** Sends whose title was asked for (once each, unless the host could not be reached). */
   const titleAsked = new Set<number>();
+  /** Answer sends whose kind was asked for. */
+  const answerAsked = new Set<number>();
 
   /** Puts statuses into the slice; only the sends in `statuses` get new objects. */
   function merge(statuses: SendStatus[], { sample }: { sample: 'always' | 'ifEmpty' }) {
@@ -139,30 +151,59 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
     if (added) Object.assign(change, prune(sends, samples));
     set(change);
     for (const status of statuses) askTitle(status);
+    askAnswerKinds(statuses);
+  }
+
+  /** The kinds of answer sends not yet named, in one request. */
+  function askAnswerKinds(statuses: SendStatus[]) {
+    const wanted = statuses.filter((x) => isAnswerSend(x) && !answerAsked.has(x.sendId));
+    if (wanted.length === 0) return;
+    for (const x of wanted) answerAsked.add(x.sendId);
+    const sendOf = new Map(wanted.map((x) => [Number(x.alertRef!.slice('reply:'.length)), x.sendId]));
+    void bridge.invoke('tips.answerSends', { replyIds: [...sendOf.keys()].slice(0, 100) }).then((result) => {
+      if (!result.ok) {
+        if (result.error.code === 'unavailable' || result.error.code === 'unauthorized') for (const id of sendOf.values()) answerAsked.delete(id);
+        return;
+      }
+      const kinds = { ...get().monitorAnswerKinds };
+      for (const a of result.value) {
+        const sendId = sendOf.get(a.replyId);
+        if (sendId !== undefined && get().monitorSends[sendId]) kinds[sendId] = { kind: a.kind, tipId: a.tipId, alertId: a.alertId };
+      }
+      set({ monitorAnswerKinds: kinds });
+    });
   }
 
   /**
-   * Keeps MAX_SENDS sends (and the selected one) and drops everything kept about the rest.
-   * Running sends go before finished ones: an old send still running must stay, or each of its
-   * events would bring it back and ask for the list again.
+   * Keeps MAX_SENDS sends and MAX_ANSWER_SENDS answers (and the selected one) and drops
+   * everything kept about the rest. Running sends go before finished ones: an old send still
+   * running must stay, or each of its events would bring it back and ask for the list again.
    */
   function prune(sends: Record<number, SendStatus>, samples: Record<number, readonly number[]>): Partial<AppState> {
     const s = get();
     const ordered = Object.values(sends).sort(newestFirst);
-    if (ordered.length <= MAX_SENDS) return { monitorOrder: ordered.map((x) => x.sendId) };
-    const ranked = [...ordered.filter((x) => !isFinal(x)), ...ordered.filter(isFinal)];
-    const kept = new Set(ranked.filter((x, i) => i < MAX_SENDS || x.sendId === s.monitorSelected).map((x) => x.sendId));
-    const keep = ordered.filter((x) => kept.has(x.sendId));
+    const answers = ordered.filter(isAnswerSend);
+    const others = ordered.filter((x) => !isAnswerSend(x));
+    const ids = (list: SendStatus[]) => list.map((x) => x.sendId);
+    if (others.length <= MAX_SENDS && answers.length <= MAX_ANSWER_SENDS) return { monitorOrder: ids(others), monitorAnswers: ids(answers) };
+    const keepOf = (list: SendStatus[], max: number) => {
+      const ranked = [...list.filter((x) => !isFinal(x)), ...list.filter(isFinal)];
+      return ranked.filter((x, i) => i < max || x.sendId === s.monitorSelected).map((x) => x.sendId);
+    };
+    const kept = new Set([...keepOf(others, MAX_SENDS), ...keepOf(answers, MAX_ANSWER_SENDS)]);
     const only = <T>(record: Record<number, T>) =>
       Object.fromEntries(Object.entries(record).filter(([id]) => kept.has(Number(id)))) as Record<number, T>;
     for (const id of [...touchedAt.keys()]) if (!kept.has(id)) touchedAt.delete(id);
     for (const id of [...titleAsked]) if (!kept.has(id)) titleAsked.delete(id);
+    for (const id of [...answerAsked]) if (!kept.has(id)) answerAsked.delete(id);
     return {
+      monitorAnswerKinds: only(s.monitorAnswerKinds),
       monitorSends: only(sends),
       monitorSamples: only(samples),
       monitorTitles: only(s.monitorTitles),
       monitorControls: only(s.monitorControls),
-      monitorOrder: keep.map((x) => x.sendId),
+      monitorOrder: ids(others.filter((x) => kept.has(x.sendId))),
+      monitorAnswers: ids(answers.filter((x) => kept.has(x.sendId))),
     };
   }
 
@@ -215,8 +256,10 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
   return {
     monitorSends: {},
     monitorOrder: [],
+    monitorAnswers: [],
     monitorSamples: {},
     monitorTitles: {},
+    monitorAnswerKinds: {},
     monitorControls: {},
     monitorList: { status: 'idle', error: null },
     monitorSelected: null,
@@ -234,12 +277,15 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
           listAgain = false;
           const startedAt = tick;
           set({ monitorList: { ...get().monitorList, status: 'loading' } });
-          const result = await bridge.invoke('dispatch.list', { limit: LIST_LIMIT });
-          if (!result.ok) {
-            set({ monitorList: { status: 'failed', error: result.error } });
+          // The alerts' sends and the answers to citizens apart: many answers never crowd out an alert.
+          const result = await bridge.invoke('dispatch.list', { limit: LIST_LIMIT, answers: false });
+          const answers = result.ok ? await bridge.invoke('dispatch.list', { limit: ANSWER_LIST_LIMIT, answers: true }) : result;
+          if (!result.ok || !answers.ok) {
+            const error = !result.ok ? result.error : !answers.ok ? answers.error : null;
+            set({ monitorList: { status: 'failed', error } });
             continue;
           }
-          const fresh = result.value.filter((x) => (touchedAt.get(x.sendId) ?? -1) <= startedAt);
+          const fresh = [...result.value, ...answers.value].filter((x) => (touchedAt.get(x.sendId) ?? -1) <= startedAt);
           merge(fresh, { sample: 'ifEmpty' });
           // Sends the list no longer names but we still hold stay until pruned: they may be the selected one.
           set({ monitorList: { status: 'ready', error: null } });

@@ -2,7 +2,7 @@ import { readTabState, writeTabState } from '../../lib/tabState';
 import type { SliceCreator } from '../../store';
 
 /** The console's screens, in the order the navigation shows them. */
-export const screens = ['map', 'alerts', 'monitor', 'tips', 'subscribers', 'evaluation', 'settings'] as const;
+export const screens = ['map', 'alerts', 'monitor', 'tips', 'subscribers', 'evaluation', 'surveys', 'settings'] as const;
 export type Screen = (typeof screens)[number];
 
 export interface NavigationSlice {

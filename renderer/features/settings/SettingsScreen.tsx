@@ -3,6 +3,7 @@ import { languages } from '../../i18n/types';
 import { useAppStore } from '../../store';
 import { GatewaysPanel } from './GatewaysPanel';
 import { MapTilesPanel } from './MapTilesPanel';
+import { InboxSettingsPanel } from './InboxSettingsPanel';
 import { SocialChannelsPanel } from '../social/SocialChannelsPanel';
 
 export function SettingsScreen() {
@@ -49,6 +50,7 @@ export function SettingsScreen() {
 
       <GatewaysPanel />
       <MapTilesPanel />
+      <InboxSettingsPanel />
       <SocialChannelsPanel />
     </div>
   );

@@ -18,6 +18,8 @@ export interface SettingsSlice {
   };
   /** Tries a tile server from the host (admin). */
   testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
+  /** Reads the inbox settings, or changes some of them (admin; the host audits it) and reads them back. */
+  tipSettings(set?: NonNullable<RequestOf<'tips.settings'>['set']>): Promise<Result<ResponseOf<'tips.settings'>>>;
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -38,6 +40,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     remove: (name) => bridge.invoke('gateways.remove', { name }),
   },
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
+  tipSettings: (change) => bridge.invoke('tips.settings', change ? { set: change } : {}),
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });

@@ -5,6 +5,7 @@ import type { TipState, TipSummary } from '../../../shared/bridge/contract';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
 import { sinceLabel } from './format';
+import { TipMap, TipPlaceMap } from './TipMap';
 
 export const TRIAGE_STATES = ['useful', 'not_useful', 'forwarded', 'closed'] as const satisfies readonly TipState[];
 const FILTER_STATES: readonly TipState[] = ['new', 'read', 'useful', 'not_useful', 'forwarded', 'closed'];
@@ -14,9 +15,12 @@ export function TipsScreen() {
   const signedIn = useAppStore((s) => s.sessionStatus === 'signedIn');
   const watchTips = useAppStore((s) => s.watchTips);
   useEffect(() => (signedIn ? watchTips() : undefined), [signedIn, watchTips]);
+  const alertId = useAppStore((s) => s.tipsFilter.alertId);
+  const [mapShown, setMapShown] = useState(false);
   return (
     <div className="tips" data-testid="tips">
-      <TipsFilterBar />
+      <TipsFilterBar mapShown={mapShown} onToggleMap={() => setMapShown(!mapShown)} />
+      {mapShown && typeof alertId === 'number' ? <TipMap alertId={alertId} /> : null}
       <div className="tips__body">
         <TipList />
         <TipPanel />
@@ -25,7 +29,7 @@ export function TipsScreen() {
   );
 }
 
-function TipsFilterBar() {
+function TipsFilterBar({ mapShown, onToggleMap }: { mapShown: boolean; onToggleMap: () => void }) {
   const { t } = useTranslation();
   const filter = useAppStore((s) => s.tipsFilter);
   const setFilter = useAppStore((s) => s.setTipsFilter);
@@ -68,6 +72,11 @@ function TipsFilterBar() {
             ×
           </button>
         </span>
+      ) : null}
+      {typeof filter.alertId === 'number' ? (
+        <button type="button" aria-pressed={mapShown} data-testid="tips-map-toggle" onClick={onToggleMap}>
+          {t('tips.map.toggle')}
+        </button>
       ) : null}
       <button type="submit">{t('tips.filter.apply')}</button>
     </form>
@@ -172,10 +181,11 @@ function TipPanel() {
         {tip.place ? (
           <>
             <dt>{t('tips.place')}</dt>
-            <dd>{`${tip.place.lat.toFixed(4)}, ${tip.place.lon.toFixed(4)}`}</dd>
+            <dd data-testid="tip-place">{`${tip.place.lat.toFixed(4)}, ${tip.place.lon.toFixed(4)}`}</dd>
           </>
         ) : null}
       </dl>
+      {tip.place ? <TipPlaceMap place={tip.place} /> : null}
       <div className="tips__triage" role="group" aria-label={t('tips.triage')}>
         {TRIAGE_STATES.map((s) => (
           <button key={s} type="button" aria-pressed={tip.state === s} disabled={open.busy} data-testid={`tip-mark-${s}`} onClick={() => void markTip({ state: s })}>

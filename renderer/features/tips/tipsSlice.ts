@@ -4,7 +4,7 @@
  * opened (its sender revealed to them alone, audited by the host). Follows `tips.changed`,
  * which the host sends a few times a second at most however fast tips arrive.
  */
-import type { ResponseOf, TipDetail, TipState, TipSummary } from '../../../shared/bridge/contract';
+import type { ResponseOf, TipCells, TipDetail, TipState, TipSummary } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { SliceCreator } from '../../store';
 
@@ -33,6 +33,19 @@ export interface TipsSlice {
   closeTip(): void;
   markTip(change: { state?: TipState; note?: string | null }): Promise<boolean>;
   replyToTip(text: string): Promise<boolean>;
+  /** The tip map of one alert at one zoom: counts by cell, never a tipster. */
+  tipCells: { alertId: number | null; zoom: number; status: 'idle' | 'loading' | 'ready' | 'failed'; value: TipCells | null; error: BridgeError | null };
+  loadTipCells(alertId: number, zoom: number): Promise<void>;
+  /** The alert whose tips the Kort screen shows as cells (null: none). */
+  mapTipsAlert: number | null;
+  setMapTipsAlert(alertId: number | null): void;
+  /** An alert's automatic "Tak for dit tip" (null text: none), as the composer edits it. */
+  tipAck: { alertId: number | null; status: 'idle' | 'loading' | 'ready' | 'failed'; text: string | null; busy: boolean; saved: boolean; error: BridgeError | null };
+  loadTipAck(alertId: number): Promise<void>;
+  saveTipAck(alertId: number, text: string | null): Promise<boolean>;
+  /** "Case closed, thank you" to every tipster of an alert (once per alert). */
+  tipThanks: { alertId: number | null; busy: boolean; result: ResponseOf<'tips.thank'> | null; error: BridgeError | null };
+  thankTipsters(alertId: number, text: string): Promise<boolean>;
 }
 
 const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: null, busy: false, actionError: null, replied: false };
@@ -40,6 +53,7 @@ const closedTip: TipsSlice['tipOpen'] = { status: 'idle', value: null, error: nu
 export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) => {
   let latestList = 0;
   let latestOpen = 0;
+  let latestCells = 0;
 
   async function loadTips() {
     const seq = ++latestList;
@@ -96,6 +110,11 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
     tipsNew: 0,
     tipsByAlert: [],
     tipOpen: closedTip,
+    tipCells: { alertId: null, zoom: 0, status: 'idle', value: null, error: null },
+    mapTipsAlert: null,
+    setMapTipsAlert: (alertId) => set({ mapTipsAlert: alertId }),
+    tipAck: { alertId: null, status: 'idle', text: null, busy: false, saved: false, error: null },
+    tipThanks: { alertId: null, busy: false, result: null, error: null },
 
     watchTips: () => follow(() => void Promise.all([loadTips(), loadCounts()])),
     watchTipCounts: () => follow(() => void loadCounts()),
@@ -143,6 +162,58 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
       const again = await bridge.invoke('tips.open', { id: open.id });
       set({ tipOpen: { ...get().tipOpen, replied: true, ...(again.ok ? { value: again.value } : {}) } });
       return true;
+    },
+
+    async loadTipAck(alertId) {
+      set({ tipAck: { alertId, status: 'loading', text: null, busy: false, saved: false, error: null } });
+      const result = await bridge.invoke('tips.acknowledgement', { alertId });
+      if (get().tipAck.alertId !== alertId) return;
+      if (!result.ok && result.error.code === 'unavailable') {
+        // Drafting works offline: read the box again once the host is back (once, not in a loop).
+        const stop = bridge.onConnectionChange((state) => {
+          if (state !== 'connected') return;
+          stop();
+          if (get().tipAck.alertId === alertId && get().tipAck.status === 'failed') void get().loadTipAck(alertId);
+        });
+      }
+      set({
+        tipAck: result.ok
+          ? { alertId, status: 'ready', text: result.value.text, busy: false, saved: false, error: null }
+          : { alertId, status: 'failed', text: null, busy: false, saved: false, error: result.error },
+      });
+    },
+
+    async saveTipAck(alertId, text) {
+      set({ tipAck: { ...get().tipAck, alertId, busy: true, saved: false, error: null } });
+      const result = await bridge.invoke('tips.acknowledgement', { alertId, set: text });
+      if (get().tipAck.alertId !== alertId) return false;
+      set({
+        tipAck: result.ok
+          ? { alertId, status: 'ready', text: result.value.text, busy: false, saved: true, error: null }
+          : { ...get().tipAck, busy: false, saved: false, error: result.error },
+      });
+      return result.ok;
+    },
+
+    async thankTipsters(alertId, text) {
+      set({ tipThanks: { alertId, busy: true, result: null, error: null } });
+      const result = await bridge.invoke('tips.thank', { alertId, text });
+      set({ tipThanks: result.ok ? { alertId, busy: false, result: result.value, error: null } : { alertId, busy: false, result: null, error: result.error } });
+      return result.ok;
+    },
+
+    async loadTipCells(alertId, zoom) {
+      const seq = ++latestCells;
+      const previous = get().tipCells;
+      // The same alert at another zoom keeps its cells on screen until the new ones arrive.
+      set({ tipCells: { alertId, zoom, status: 'loading', value: previous.alertId === alertId ? previous.value : null, error: null } });
+      const result = await bridge.invoke('tips.cells', { alertId, zoom });
+      if (seq !== latestCells) return;
+      set({
+        tipCells: result.ok
+          ? { alertId, zoom, status: 'ready', value: result.value, error: null }
+          : { alertId, zoom, status: 'failed', value: get().tipCells.value, error: result.error },
+      });
     },
   };
 };

@@ -3,11 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, CommandContext } from '../../../electron/cli/command';
 import { UsageError } from '../../../electron/cli/command';
 import { settingsCommand } from '../../../electron/cli/settings-command';
+import { subscribersShowCommand } from '../../../electron/cli/subscriber-commands';
 import { gatewayShowCommand, tipsListCommand, tipsMarkCommand, tipsReplyCommand, tipsShowCommand } from '../../../electron/cli/tips-commands';
 import { gatewayConfigService } from '../../../electron/config/gateways';
 import { settingsService } from '../../../electron/config/settings';
 import { officerService } from '../../../electron/officers/service';
-import { createStore } from '../../../electron/store/store';
+import { createStore, openStore } from '../../../electron/store/store';
 import { createIntake } from '../../../electron/tips/intake';
 import { tempDir, TEST_PASSPHRASE } from '../../support/store';
 
@@ -78,7 +79,33 @@ describe('tryk tips and tryk gateway show', () => {
     expect(await run(settingsCommand, ['tips.windowHours', '24'], { as: 'admin' })).toEqual({ 'tips.windowHours': 24 });
   });
 
-  async function command(c: Command, positionals: string[]): Promise<string> {
-    return (await c.run({ ...ctx(positionals, {}), json: false })).text;
+  it('shows a sign-up by SMS that waits for JA as status pending, and the subscriber once confirmed', async () => {
+    const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
+    await store.db.run(
+      `INSERT INTO boundaries (kind, code, name, geometry, min_lon, min_lat, max_lon, max_lat, imported_at)
+       VALUES ('postcode', '3400', 'Hillerød', ?, 12.2, 55.9, 12.4, 56.0, 'now')`,
+      [JSON.stringify({ type: 'Polygon', coordinates: [[[12.2, 55.9], [12.4, 55.9], [12.4, 56.0], [12.2, 56.0], [12.2, 55.9]]] })],
+    );
+    const intake = createIntake({ db: store.db, settings: settingsService(store.db) });
+    await intake.take('sim', { from: '+4520123455', to: '1999', text: 'TILMELD 3400', receivedAt: new Date() });
+    await intake.close();
+    await store.close();
+    const pending = await run(subscribersShowCommand, ['20123455'], { as: 'admin' });
+    expect(pending).toMatchObject({ phone: '+4520123455', status: 'pending', signup: { postcode: '3400' } });
+    expect(await command(subscribersShowCommand, ['20123455'], { as: 'admin' })).toContain('Status:      pending');
+    await expect(run(subscribersShowCommand, ['20123499'], { as: 'admin' })).rejects.toMatchObject({ code: 'not_found' });
+
+    const again = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
+    const confirm = createIntake({ db: again.db, settings: settingsService(again.db) });
+    await confirm.take('sim', { from: '+4520123455', to: '1999', text: 'JA', receivedAt: new Date() });
+    await confirm.close();
+    await again.close();
+    const active = await run(subscribersShowCommand, ['20123455'], { as: 'admin' });
+    expect(active).toMatchObject({ phone: '+4520123455', status: 'active', consentMethod: 'sms' });
+    expect(active).not.toHaveProperty('pendingSignup');
+  });
+
+  async function command(c: Command, positionals: string[], values: CommandContext['values'] = {}): Promise<string> {
+    return (await c.run({ ...ctx(positionals, values), json: false })).text;
   }
 });

@@ -23,7 +23,7 @@ describe('parseSimulatorUrl', () => {
   it('reads the example URL and every option', () => {
     expect(
       parseSimulatorUrl(
-        'simulator://?tps=500&window=7&latency=10&dlrDelay=300&fail=0.1&absent=.2&expire=0&invalid=0.05&throttle=30&throttleFor=3&replies=1&replyDelay=9&replyTo=%2B4511223344&seed=42&pace=0',
+        'simulator://?tps=500&window=7&latency=10&dlrDelay=300&fail=0.1&absent=.2&expire=0&invalid=0.05&throttle=30&throttleFor=3&replies=1&surveyReplies=0.5&replyDelay=9&replyTo=%2B4511223344&seed=42&pace=0',
       ),
     ).toEqual({
       tps: 500,
@@ -37,6 +37,7 @@ describe('parseSimulatorUrl', () => {
       throttleEverySeconds: 30,
       throttleForSeconds: 3,
       replies: 1,
+      surveyReplies: 0.5,
       replyDelayMs: 9,
       replyTo: '+4511223344',
       seed: 42,
