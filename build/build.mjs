@@ -1,11 +1,11 @@
-// Bundles the three Electron entries, the CLI and the targeting worker with esbuild: main and CLI keep node_modules
+// Bundles the three Electron entries, the CLI and the two workers (targeting, parse) with esbuild: main and CLI keep node_modules
 // external (native SQLCipher), the preload is one dependency-free file (it runs sandboxed),
 // the renderer is one ES module plus one stylesheet.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTargetingWorker } from './worker.mjs';
+import { buildParseWorker, buildTargetingWorker } from './worker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -55,6 +55,7 @@ await Promise.all([
     packages: 'external',
   }),
   buildTargetingWorker(root, { define: common.define }),
+  buildParseWorker(root, { define: common.define }),
   build({
     ...common,
     entryPoints: { main: 'renderer/main.tsx' },

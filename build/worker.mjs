@@ -18,3 +18,20 @@ export function buildTargetingWorker(root, extra = {}) {
     ...extra,
   });
 }
+
+// The parse worker (electron/parse/worker.ts → dist/worker/parse.cjs): untrusted files (CAP,
+// subscriber imports) read and checked off the main thread. Self-contained the same way.
+export function buildParseWorker(root, extra = {}) {
+  return build({
+    absWorkingDir: root,
+    entryPoints: ['electron/parse/worker.ts'],
+    outfile: 'dist/worker/parse.cjs',
+    bundle: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    ...extra,
+  });
+}

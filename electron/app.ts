@@ -10,6 +10,7 @@ import { boundaryHandlers } from './boundaries/handlers';
 import { createDispatcher } from './bridge/dispatcher';
 import type { Dispatch, Handlers } from './bridge/dispatcher';
 import { gatewayHandlers } from './gateways/handlers';
+import { logFor } from './log';
 import type { Log } from './log';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
@@ -100,7 +101,11 @@ export async function startApp(opts: AppOptions): Promise<App> {
     void services.liveTargeting
       .applied()
       .then(() => services.registry.counts())
-      .then((c) => services.emit('subscribers.changed', { total: c.total }));
+      .then((c) => services.emit('subscribers.changed', { total: c.total }))
+      // A console closed while a big import's change was still reaching the index: nothing to tell.
+      .catch((e: unknown) => {
+        if (!services.store.db.isClosed) logFor('registry').warn(`registry: counts after a change failed: ${e instanceof Error ? e.message : String(e)}`);
+      });
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
   const surveys = createSurveys(services);
@@ -149,6 +154,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       await tips.close();
       surveys.close();
       await services.liveTargeting.close();
+      await services.parse.close();
       await opts.store.close();
     },
   };

@@ -18,6 +18,7 @@ import type { OfficerService } from './officers/service';
 import { registryService } from './registry/service';
 import type { RegistryService } from './registry/service';
 import type { Store } from './store/store';
+import { ParseClient } from './parse/client';
 import type { TargetingClient } from './targeting/client';
 import { liveTargeting } from './targeting/live';
 import type { LiveTargeting, LiveTargetingOptions } from './targeting/live';
@@ -32,6 +33,8 @@ export interface Services {
   settings: SettingsService;
   gateways: GatewayConfigService;
   alerts: AlertService;
+  /** The parse worker: untrusted files (CAP, subscriber imports) read and checked off the main thread. */
+  parse: ParseClient;
   /** The place index in its worker, loaded on first use (seconds at national scale), then kept current. */
   targeting(): Promise<TargetingClient>;
   /** The worker, the registry changes it follows and its snapshot in the background. */
@@ -112,6 +115,7 @@ export function createServices(opts: ServiceOptions): Services {
     settings,
     gateways,
     alerts,
+    parse: new ParseClient(),
     targeting,
     liveTargeting: live,
     emit,

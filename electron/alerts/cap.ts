@@ -3,6 +3,7 @@
  * writing and the schema's rules). Boundary parts of the area are resolved from the store.
  */
 import type { Alert, AlertKind } from '../../shared/alerts/schema';
+import { smsTextsAsSent } from '../../shared/alerts/exercise';
 import { capAreaFromTargetArea, toCap } from '../../shared/cap';
 import type { CapAlertInput } from '../../shared/cap';
 import type { AreaGeometry } from '../../shared/geo/types';
@@ -56,7 +57,6 @@ const severities: Record<Category, 'Severe' | 'Moderate' | 'Minor'> = {
 export async function alertCapXml(input: AlertCapInput): Promise<string> {
   const { alert } = input;
   const lang = alert.language;
-  const event = events[alert.category][lang];
   const areaName = alert.fields.area_name?.trim() || (lang === 'da' ? 'Målområde' : 'Target area');
   const areas: CapAlertInput['areas'] = [];
   if (alert.area) {
@@ -80,18 +80,20 @@ export async function alertCapXml(input: AlertCapInput): Promise<string> {
     urgency: alert.urgency === 'urgent' ? 'Immediate' : 'Expected',
     severity: alert.kind === 'close' ? 'Minor' : severities[alert.category],
     certainty: alert.category === 'prevention' ? 'Possible' : 'Observed',
-    infos: [
-      {
-        language: lang === 'da' ? 'da-DK' : 'en-US',
+    // One <info> per language the alert carries (its own first): the same words as each
+    // language's SMS, an exercise's prefix included.
+    infos: smsTextsAsSent(alert).map((text, i) => {
+      const event = events[alert.category][text.language];
+      return {
+        language: text.language === 'da' ? 'da-DK' : 'en-US',
         event,
-        headline: `${input.templateName ?? event} - ${areaName}`.slice(0, 500),
-        // Exactly what the phones get: CAP receivers show the same words as the SMS.
-        description: alert.smsText,
-        instruction: lang === 'da' ? 'Tip politiet på 114.' : 'Send tips to the police on 114.',
+        headline: `${(i === 0 ? input.templateName : null) ?? event} - ${areaName}`.slice(0, 500),
+        description: text.text,
+        instruction: text.language === 'da' ? 'Tip politiet på 114.' : 'Send tips to the police on 114.',
         senderName: input.senderName,
         contact: '114',
-      },
-    ],
+      };
+    }),
     areas,
   };
   return toCap(cap);

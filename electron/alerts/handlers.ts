@@ -39,7 +39,7 @@ export function alertHandlers(services: Services): DomainHandlers<AlertChannel> 
   const { alerts } = services;
   return {
     'alerts.templates': { roles: DRAFTERS, handle: () => alerts.templates() },
-    'alerts.importCap': { roles: DRAFTERS, handle: ({ xml }, caller) => importCapDraft(alerts, actorOf(caller), xml) },
+    'alerts.importCap': { roles: DRAFTERS, handle: ({ xml }, caller) => importCapDraft(alerts, services.parse, actorOf(caller), xml) },
     'alerts.list': { roles: DRAFTERS, handle: ({ statuses, limit }) => alerts.list({ ...(statuses ? { statuses } : {}), limit }) },
     'alerts.get': { roles: DRAFTERS, handle: ({ id }) => alerts.get(id) },
     'alerts.create': {

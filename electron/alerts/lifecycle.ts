@@ -13,13 +13,13 @@ import { X_MAX_LENGTH } from '../../shared/alerts/schema';
 import type { AlertChannel } from '../../shared/alerts/schema';
 import { xTextFacts } from '../../shared/social/xtext';
 import type { Alert, AlertPatch, AlertStatus, ApprovalRule, Template } from '../../shared/alerts/schema';
-import { defaultFields, fillTemplate, TemplateOverrides, unfilledFields } from '../../shared/alerts/templates';
+import { counterpartOf, defaultFields, fillTemplate, TemplateOverrides, unfilledFields } from '../../shared/alerts/templates';
 import { analyzeSms } from '../../shared/sms';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
 import type { Role } from '../bridge/dispatcher';
 import { putSetting } from '../config/settings';
 import { appendAudit } from '../audit/service';
-import { ruleNeedsApproval, sha256 } from './records';
+import { ruleNeedsApproval, textHashes } from './records';
 import type { AlertContext, Row } from './records';
 import type { Actor, CreateInput } from './types';
 
@@ -87,15 +87,18 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     // A follow-up keeps the case's facts (case number, area name); the template adds its defaults.
     const fields = { ...(template ? defaultFields(template) : {}), ...(parent ? (JSON.parse(parent.fields) as Record<string, string>) : {}) };
     const texts = template ? fillTemplate(template, fields) : { sms: '', social: '' };
+    // A follow-up to an alert that went out in two languages goes out in both again.
+    const otherTemplate = parent?.sms_text_other.trim() && template ? counterpartOf(template, await ctx.templates()) : undefined;
+    const otherSms = otherTemplate ? fillTemplate(otherTemplate, fields).sms : '';
     const urgency = parent?.urgency ?? (category === 'missing_person' ? 'urgent' : 'routine');
     const at = ctx.now().toISOString();
     const created = await ctx.db.transaction(async (tx) => {
       const recipients = parent ? await ctx.frozenActiveCount(tx, parent.id) : null;
       const { lastID } = await tx.run(
-        `INSERT INTO alerts (uuid, kind, parent_id, category, template_id, language, fields, sms_text, social_text,
+        `INSERT INTO alerts (uuid, kind, parent_id, category, template_id, language, fields, sms_text, sms_text_other, social_text,
            cap_enabled, cap_status, urgency, area, filter, status, revision, needs_approval, recipient_estimate,
            created_by, last_edited_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 1, 1, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 1, 1, ?, ?, ?, ?, ?)`,
         [
           randomUUID(),
           kind,
@@ -105,6 +108,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
           language,
           JSON.stringify(fields),
           texts.sms,
+          otherSms,
           texts.social,
           parent?.cap_enabled ?? 0,
           parent?.cap_status ?? 'Actual',
@@ -135,6 +139,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
     };
     if (patch.fields !== undefined) set('fields', JSON.stringify(patch.fields));
     if (patch.smsText !== undefined) set('sms_text', patch.smsText);
+    if (patch.smsTextOther !== undefined) set('sms_text_other', patch.smsTextOther);
     if (patch.socialText !== undefined) set('social_text', patch.socialText);
     if (patch.channels !== undefined) set('channels', JSON.stringify(patch.channels));
     if (patch.capEnabled !== undefined) set('cap_enabled', patch.capEnabled ? 1 : 0);
@@ -256,6 +261,12 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       const template = current.template_id ? all.find((t) => t.id === current.template_id) : undefined;
       const missing = template ? unfilledFields(template, current.sms_text) : [];
       if (missing.length) throw new TrykError('bad_request', `Fill in ${missing.join(', ')} before submitting`, { field: 'fields', missing });
+      // The text in the other language is approved with the first: it must be as finished.
+      const counterpart = template ? counterpartOf(template, all) : undefined;
+      const missingOther = counterpart && current.sms_text_other.trim() ? unfilledFields(counterpart, current.sms_text_other) : [];
+      if (missingOther.length) {
+        throw new TrykError('bad_request', `Fill in ${missingOther.join(', ')} in the ${counterpart!.language === 'en' ? 'English' : 'Danish'} text before submitting`, { field: 'smsTextOther', missing: missingOther });
+      }
       const chosen = JSON.parse(current.channels) as AlertChannel[];
       const x = xTextFacts(current.social_text);
       if (x.weighted > X_MAX_LENGTH) {
@@ -287,11 +298,11 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
         needsApproval: needs,
         rule: rule.mode,
         parts,
-        smsSha256: sha256(current.sms_text),
+        ...textHashes(current),
         fields: takePendingFields(id),
       });
       // No second officer needed: the rule approved it, and the trail says so in its own words.
-      if (!needs) await ctx.audit(tx, null, 'approved', id, { revision, automatic: true, rule: rule.mode, smsSha256: sha256(current.sms_text) });
+      if (!needs) await ctx.audit(tx, null, 'approved', id, { revision, automatic: true, rule: rule.mode, ...textHashes(current) });
       return ctx.row(tx, id);
     });
     const alert = ctx.toAlert(r, rule);
@@ -328,7 +339,7 @@ export function alertLifecycle(ctx: AlertContext, draftAuditIntervalMs: number):
       await ctx.audit(tx, actor, decision, id, {
         revision: current.revision,
         recipients: current.recipient_estimate,
-        smsSha256: sha256(current.sms_text),
+        ...textHashes(current),
         ...(comment ? { comment: redactNumbers(comment) } : {}),
       });
       return ctx.row(tx, id);

@@ -4,7 +4,7 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { AlertPreview } from '../../shared/alerts/schema';
-import { smsAsSent } from '../../shared/alerts/exercise';
+import { smsTextsAsSent } from '../../shared/alerts/exercise';
 import { analyzeSms } from '../../shared/sms';
 import { localTime } from '../dispatch/quiet';
 import { describeGateway } from '../gateways/registry';
@@ -36,12 +36,23 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
     const routine = r.urgency === 'routine';
     let recipients = 0;
     let delayed = 0;
+    /** Recipients registered in English; everybody else is Danish (the registry's default). */
+    let english = 0;
+    const englishAmong = async (sql: string, params: (string | number)[]) => (await ctx.db.get<{ n: number }>(sql, params))?.n ?? 0;
     // Released: the recipients frozen then, whatever the area counts today.
     const release = await releasedFacts(ctx.db, r);
     if (release) {
       recipients = release.frozenRecipients;
+      english = await englishAmong(
+        "SELECT count(*) AS n FROM alert_recipients r JOIN subscribers s ON s.id = r.subscriber_id WHERE r.alert_id = ? AND s.language = 'en'",
+        [id],
+      );
     } else if (r.parent_id !== null) {
       recipients = await ctx.frozenActiveCount(ctx.db, r.parent_id);
+      english = await englishAmong(
+        "SELECT count(*) AS n FROM alert_recipients r JOIN subscribers s ON s.id = r.subscriber_id WHERE r.alert_id = ? AND s.status = 'active' AND s.language = 'en'",
+        [r.parent_id],
+      );
       if (routine) {
         const d = await ctx.db.get<{ n: number }>(
           `SELECT count(*) AS n FROM alert_recipients r JOIN subscribers s ON s.id = r.subscriber_id
@@ -55,20 +66,35 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
       if (!sel.ok) throw new TrykError('bad_request', sel.error.message, { area: sel.error.code });
       const ids = sel.value;
       recipients = ids.length;
-      if (routine && ids.length) {
-        // A bitmap of the selection, then one streamed pass over the people in quiet hours now:
-        // no 6-million-long IN list, and memory of one byte per subscriber id.
+      if (ids.length) {
+        // A bitmap of the selection, then streamed passes over the people in quiet hours now and
+        // over the English speakers (the fewer): no 6-million-long IN list, and memory of one
+        // byte per subscriber id.
         let max = 0;
         for (const x of ids) if (x > max) max = x;
         const selected = new Uint8Array(max + 1);
         for (const x of ids) selected[x] = 1;
-        await ctx.db.each<{ id: number }>(`SELECT id FROM subscribers WHERE id <= ? AND ${QUIET_NOW}`, [max, ...quietParams], (s) => {
-          if (selected[s.id]) delayed++;
+        if (routine) {
+          await ctx.db.each<{ id: number }>(`SELECT id FROM subscribers WHERE id <= ? AND ${QUIET_NOW}`, [max, ...quietParams], (s) => {
+            if (selected[s.id]) delayed++;
+          });
+        }
+        await ctx.db.each<{ id: number }>("SELECT id FROM subscribers WHERE id <= ? AND language = 'en'", [max], (s) => {
+          if (selected[s.id]) english++;
         });
       }
     }
-    const smsParts = r.sms_text ? analyzeSms(smsAsSent({ smsText: r.sms_text, capStatus: r.cap_status, language: r.language })).segments : 0;
-    const totalParts = smsParts * recipients;
+    const byLanguage = { da: recipients - english, en: english };
+    // Each text's parts times the recipients who get it: with one text, everybody; with two,
+    // each language's subscribers their own (what the release freezes, see dispatch/release.ts).
+    const sent = r.sms_text ? smsTextsAsSent({ smsText: r.sms_text, smsTextOther: r.sms_text_other, capStatus: r.cap_status, language: r.language }) : [];
+    const texts = sent.map((t, i) => ({
+      language: t.language,
+      recipients: sent.length === 1 ? recipients : i === 0 ? recipients - byLanguage[sent[1]!.language] : byLanguage[t.language],
+      smsParts: analyzeSms(t.text).segments,
+    }));
+    const smsParts = texts[0]?.smsParts ?? 0;
+    const totalParts = texts.reduce((n, t) => n + t.smsParts * t.recipients, 0);
     const price = await ctx.settings.get('sms.pricePerPartOre');
     const tps = await primaryTps();
     return {
@@ -78,6 +104,8 @@ export function alertPreview(ctx: AlertContext): (id: number) => Promise<AlertPr
       totalParts,
       costEstimateOre: Math.round(totalParts * price),
       sendSeconds: tps ? totalParts / tps : 0,
+      byLanguage,
+      texts,
       release: release ? { sendId: release.sendId, releasedAt: release.releasedAt } : null,
     };
   }

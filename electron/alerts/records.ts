@@ -25,6 +25,8 @@ export interface Row {
   language: 'da' | 'en';
   fields: string;
   sms_text: string;
+  /** Migration 0016: the SMS in the other language ('' for none). */
+  sms_text_other: string;
   social_text: string;
   /** JSON array of the chosen channels (migration 0010). */
   channels: string;
@@ -52,6 +54,10 @@ export interface Row {
   created_by_name: string | null;
   approved_by_name: string | null;
 }
+
+/** The approved texts' fingerprints for the audit trail: both languages' when the alert has two. */
+export const textHashes = (r: Pick<Row, 'sms_text' | 'sms_text_other'>): { smsSha256: string; smsOtherSha256?: string } =>
+  r.sms_text_other?.trim() ? { smsSha256: sha256(r.sms_text), smsOtherSha256: sha256(r.sms_text_other) } : { smsSha256: sha256(r.sms_text) };
 
 /** An alert with the display names of its author and approver. */
 export const SELECT_ALERT = `SELECT a.*, c.display_name AS created_by_name, ap.display_name AS approved_by_name
@@ -118,6 +124,7 @@ export function alertContext(deps: AlertServiceDeps): AlertContext {
       language: r.language,
       fields: JSON.parse(r.fields) as Record<string, string>,
       smsText: r.sms_text,
+      smsTextOther: r.sms_text_other ?? '',
       socialText: r.social_text,
       channels: JSON.parse(r.channels) as AlertChannel[],
       capEnabled: r.cap_enabled === 1,

@@ -5,9 +5,9 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { Alert, AlertStatus } from '../../shared/alerts/schema';
-import { smsAsSent } from '../../shared/alerts/exercise';
+import { smsTextsAsSent } from '../../shared/alerts/exercise';
 import { insertMany } from '../store/db';
-import { sha256 } from './records';
+import { textHashes } from './records';
 import type { AlertContext } from './records';
 import type { Actor, ReleasePlan } from './types';
 
@@ -39,7 +39,7 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
       await insertMany(tx, 'INSERT OR IGNORE INTO alert_recipients (alert_id, subscriber_id)', 2, rows());
       const n = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM alert_recipients WHERE alert_id = ?', [id]))?.n ?? 0;
       await tx.run(`UPDATE alerts SET status = 'scheduled', released_at = ?, updated_at = ? WHERE id = ?`, [at, at, id]);
-      await ctx.audit(tx, actor, 'sent', id, { revision: current.revision, recipients: n, smsSha256: sha256(current.sms_text), kind: current.kind });
+      await ctx.audit(tx, actor, 'sent', id, { revision: current.revision, recipients: n, ...textHashes(current), kind: current.kind });
       if (current.kind === 'close' && current.parent_id !== null) {
         // The thank-you is on its way: the case is closed, and no further follow-ups go out.
         await tx.run(`UPDATE alerts SET status = 'closed', updated_at = ? WHERE id = ? AND status IN ('sending', 'sent')`, [at, current.parent_id]);
@@ -67,10 +67,12 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
       recipients = Array.from(sel.value);
     }
     const released = await markReleased(id, recipients, actor);
+    const [main, ...others] = smsTextsAsSent(released);
     return {
       alertId: id,
       alertRef: `alert:${id}`,
-      text: smsAsSent(released),
+      text: main!.text,
+      ...(others.length ? { languageTexts: others } : {}),
       recipients,
       priority: released.urgency,
       respectQuietHours: released.urgency === 'routine',
@@ -82,8 +84,8 @@ export function alertReleases(ctx: AlertContext): AlertReleases {
     const r = await ctx.row(ctx.db, id);
     if (r.status !== 'scheduled') throw new TrykError('conflict', `Only a scheduled alert has a plan to resume (this one is ${r.status})`, { status: r.status });
     const recipients = (await ctx.db.all<{ s: number }>('SELECT subscriber_id AS s FROM alert_recipients WHERE alert_id = ? ORDER BY subscriber_id', [id])).map((x) => x.s);
-    const text = smsAsSent({ smsText: r.sms_text, capStatus: r.cap_status, language: r.language });
-    return { alertId: id, alertRef: `alert:${id}`, text, recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine', ...validity(r.expires_at) };
+    const [main, ...others] = smsTextsAsSent({ smsText: r.sms_text, smsTextOther: r.sms_text_other, capStatus: r.cap_status, language: r.language });
+    return { alertId: id, alertRef: `alert:${id}`, text: main!.text, ...(others.length ? { languageTexts: others } : {}), recipients, priority: r.urgency, respectQuietHours: r.urgency === 'routine', ...validity(r.expires_at) };
   }
 
   async function move(id: number, from: readonly AlertStatus[], to: 'sending' | 'sent'): Promise<Alert> {

@@ -56,6 +56,11 @@ export interface ReleasePlan {
   alertId: number;
   alertRef: string;
   text: string;
+  /**
+   * The alert's texts in other languages than `text`'s (its English or Danish version): a
+   * recipient registered in one of them gets that one, everybody else `text`.
+   */
+  languageTexts?: { language: 'da' | 'en'; text: string }[];
   /** Subscriber ids, frozen in alert_recipients; the engine resolves the active ones. */
   recipients: number[];
   priority: 'urgent' | 'routine';

@@ -4,7 +4,7 @@
  * and nothing thrown crosses the bridge — every answer is a Result.
  */
 import type { z } from 'zod';
-import { channels, isChannelName } from '../../shared/bridge/contract';
+import { channels, isChannelName, MAX_REQUEST_BYTES } from '../../shared/bridge/contract';
 import type { ChannelName, ResponseOf } from '../../shared/bridge/contract';
 import { fail, isTrykError, ok } from '../../shared/bridge/result';
 import type { Result } from '../../shared/bridge/result';
@@ -127,5 +127,8 @@ export function createDispatcher(handlers: Handlers, logger: Log = logFor('bridg
     }
   };
 }
+
+/** The byte size check hosts apply before parsing a message at all. */
+export const isOversized = (bytes: number) => bytes > MAX_REQUEST_BYTES;
 
 export type { ResponseOf };

@@ -7,7 +7,7 @@
 import { readBoundedJson } from './read-file';
 import { AlertChannels, AlertKind, AlertStatus, Category } from '../../shared/alerts/schema';
 import type { Alert, AlertPatch, Template } from '../../shared/alerts/schema';
-import { fillTemplate } from '../../shared/alerts/templates';
+import { counterpartOf, fillTemplate } from '../../shared/alerts/templates';
 import { areaFromGeoJSON } from '../../shared/targeting/geojson';
 import { createServices } from '../services';
 import { unwrapArea } from '../targeting/area';
@@ -76,9 +76,12 @@ export const alertShowCommand: Command = {
         ...(alert.approvedAt ? [`Approved ${alert.approvedAt} by ${alert.approvedBy?.displayName ?? 'the approval rule'}`] : []),
         ...(alert.decisionComment ? [`Comment: ${alert.decisionComment}`] : []),
         `Recipients ${preview.recipients} (${preview.delayedByQuietHours} wait for quiet hours), ${preview.smsParts} part(s) each, ${preview.totalParts} in all`,
+        ...(preview.byLanguage ? [`By language: ${preview.byLanguage.da} Danish, ${preview.byLanguage.en} English`] : []),
+        ...(preview.texts && preview.texts.length > 1 ? [`Texts: ${preview.texts.map((t) => `${t.language} to ${t.recipients} (${t.smsParts} part(s))`).join(', ')}`] : []),
         `Cost about ${(preview.costEstimateOre / 100).toFixed(2)} kr, ${Math.ceil(preview.sendSeconds)} s at the gateway's rate`,
         '',
-        alert.smsText,
+        alert.smsTextOther ? `${alert.language}: ${alert.smsText}` : alert.smsText,
+        ...(alert.smsTextOther ? ['', `${alert.language === 'da' ? 'en' : 'da'}: ${alert.smsTextOther}`] : []),
       ];
       return { text: text.join('\n'), json: { alert, preview } };
     });
@@ -120,6 +123,7 @@ export const alertCreateCommand: Command = {
   usage: [
     'tryk alert create --as USERNAME --category CATEGORY [--template ID] [--lang da|en] [--field KEY=VALUE ...]',
     '                  [--area FILE.geojson] [--sms TEXT] [--urgent] [--kind update|close --parent ID] [--submit]',
+    '                  [--bilingual] [--sms-other TEXT]   (the text in the other language: from the template, or given)',
     '                  [--social TEXT] [--channels sms,facebook,x,picture] [--data-dir DIR] [--json]',
   ].join('\n'),
   options: {
@@ -130,6 +134,9 @@ export const alertCreateCommand: Command = {
     field: { type: 'string', multiple: true },
     area: { type: 'string' },
     sms: { type: 'string' },
+    // --- lang --- the other language's text: filled from the same template in it, or given
+    bilingual: { type: 'boolean' },
+    'sms-other': { type: 'string' },
     urgent: { type: 'boolean' },
     kind: { type: 'string' },
     parent: { type: 'string' },
@@ -154,6 +161,14 @@ export const alertCreateCommand: Command = {
     if (channels && !channels.success) throw new UsageError('--channels is a list of sms, facebook, x and picture, with sms always in it (e.g. sms,facebook,x)');
     return withAlerts(ctx, async (alerts, store) => {
       const actor = await signIn(ctx, store);
+      // Checked before anything is created: a refused command leaves no draft behind.
+      let counterpart: Template | undefined;
+      if (v.bilingual === true) {
+        const all = await alerts.templates();
+        const template = typeof v.template === 'string' ? all.find((t) => t.id === v.template) : undefined;
+        counterpart = template ? counterpartOf(template, all) : undefined;
+        if (!counterpart) throw new UsageError('--bilingual fills the other language from the same template in it: give --template ID (or --sms-other TEXT)');
+      }
       let alert = await alerts.create(actor, {
         category: category.data,
         kind: kind.data,
@@ -168,6 +183,8 @@ export const alertCreateCommand: Command = {
         if (template) Object.assign(patch, (({ sms, social }) => ({ smsText: sms, socialText: social }))(fillTemplate(template, patch.fields)));
       }
       if (typeof v.sms === 'string') patch.smsText = v.sms;
+      if (counterpart) patch.smsTextOther = fillTemplate(counterpart, patch.fields ?? alert.fields).sms;
+      if (typeof v['sms-other'] === 'string') patch.smsTextOther = v['sms-other'];
       if (area) patch.area = area;
       if (v.urgent === true) patch.urgency = 'urgent';
       if (typeof v.social === 'string') patch.socialText = v.social;

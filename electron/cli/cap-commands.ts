@@ -1,6 +1,6 @@
 import { readBoundedText } from './read-file';
-import { targetAreaFromCap } from '../../shared/cap';
 import { readCap } from '../alerts/cap-schema/check';
+import { ParseClient } from '../parse/client';
 import { TrykError } from '../../shared/bridge/result';
 import type { Command } from './command';
 import { UsageError } from './command';
@@ -16,15 +16,18 @@ export const capCheckCommand: Command = {
     const [file] = ctx.positionals;
     if (!file || ctx.positionals.length > 1) throw new UsageError('name one CAP file');
     let read;
+    const parse = new ParseClient();
     try {
-      read = await readCap(readCapFile(file));
+      read = await readCap(readCapFile(file), parse);
     } catch (e) {
       if (!(e instanceof TrykError)) throw e;
       const d = e.details as { cap?: string; schema?: string[] } | undefined;
       throw new TrykError(e.code, `${file}: ${e.message}`, { capCode: d?.cap, ...(d?.schema ? { schema: d.schema } : {}) });
+    } finally {
+      await parse.close();
     }
     const { draft } = read;
-    const target = targetAreaFromCap(draft.areas);
+    const target = read.area;
     const lines = [
       `CAP 1.2 ${draft.msgType} ${draft.id} from ${draft.sender}, sent ${draft.sentAt} (${draft.status}, ${draft.scope})`,
       `Category ${draft.category}; urgency ${draft.urgency}, severity ${draft.severity}, certainty ${draft.certainty}`,

@@ -8,6 +8,7 @@ import { TrykError } from '../../shared/bridge/result';
 import { cancelInStore, pauseInStore, readLog, resendFailedInStore, resumeInStore, storedStatus } from '../dispatch/outbox';
 import { appendAudit } from '../audit/service';
 import { createServices } from '../services';
+import { sendTextSummary } from '../dispatch/texts';
 import { VERSION } from './version';
 import type { SendStatus } from '../dispatch/outbox';
 import type { Command, CommandContext } from './command';
@@ -83,7 +84,11 @@ export const alertStatusCommand: Command = {
       // --- social ---
       const social = await alertPosts(store.db, alertId);
       const socialText = social.map((p) => `\n${p.channel} (${p.kind}): ${p.status}${p.remoteId ? ` ${p.remoteId}` : ''}${Object.keys(p.figures).length ? ` · ${Object.entries(p.figures).map(([m, v]) => `${v} ${m}`).join(' · ')}` : ''}`).join('');
-      return { text: `${formatSendStatus(status)}${socialText}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, social, tips: tipCount } };
+      // --- lang --- each language's text and how many it went to
+      const language = (await store.db.get<{ language: 'da' | 'en' }>('SELECT language FROM alerts WHERE id = ?', [alertId]))?.language ?? null;
+      const texts = await sendTextSummary(store.db, row.id, language);
+      const textsText = texts.map((t) => `\n${t.language ?? 'text'}: ${t.recipients} recipient(s), ${t.delivered} delivered, ${t.segments} part(s) ${t.encoding}: ${t.text}`).join('');
+      return { text: `${formatSendStatus(status)}${textsText}${socialText}\ntips: ${tipCount.total} (${tipCount.new} new)`, json: { ...status, log, texts, social, tips: tipCount } };
     });
   },
 };

@@ -193,7 +193,9 @@ export const alertImportCapCommand: Command = {
     return withStore(ctx, async (store) => {
       const services = createServices({ store, host: 'headless', version: VERSION });
       const officer = await signInAs(ctx, services.officers, 'a draft has an author');
-      const { alert, warnings } = await importCapDraft(services.alerts, { id: officer.id, username: officer.username, roles: officer.roles }, xml);
+      const { alert, warnings } = await importCapDraft(services.alerts, services.parse, { id: officer.id, username: officer.username, roles: officer.roles }, xml).finally(() =>
+        services.parse.close(),
+      );
       return {
         text: [`Draft ${alert.id} made from ${file} (${alert.category}, ${alert.area?.parts.length ?? 0} area part(s)).`, ...warnings.map((w) => `  note: ${w}`)].join('\n'),
         json: { alert, warnings },

@@ -9,13 +9,27 @@ import { VERSION } from './version';
 import { signInWithRole } from './sign-in';
 import { putSetting } from '../config/settings';
 import { checkKeywords } from '../tips/keywords';
+import { tileRequestUrl } from '../map/tiles';
 
 /** The settings an administrator sets from the command line, each with what it accepts. */
 const editable = {
   'security.idleLockMinutes': z.coerce.number().int().min(0).max(240),
   'sms.pricePerPartOre': z.coerce.number().int().min(0).max(100_000),
   // http too: a control room's internal tile server is often plain HTTP on the police network.
-  'map.tileUrl': z.union([z.literal('off').transform(() => null), z.url({ protocol: /^https?$/ }).max(500)]),
+  // The same check as the console's Settings (map.setTileUrl): a template with {z}, {x} and {y}.
+  'map.tileUrl': z.union([
+    z.literal('off').transform(() => null),
+    z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .superRefine((url, c) => {
+        try {
+          tileRequestUrl(url);
+        } catch (e) {
+          c.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }),
+  ]),
   'cap.senderName': z.string().trim().min(1).max(200),
   // --- tips ---
   'tips.windowHours': z.coerce.number().int().min(1).max(24 * 14),

@@ -5,7 +5,9 @@ import { normalizePhone } from '../../shared/phone';
 import { csvColumns, toRecord } from '../../shared/registry/subscriber';
 import { csvCell } from '../../shared/registry/csv';
 import { TrykError } from '../../shared/bridge/result';
-import { readImportFile } from '../registry/files';
+import { formatOf, importFileChunks } from '../registry/files';
+import { importDistrict, importPieces } from '../registry/import-file';
+import { ParseClient } from '../parse/client';
 import { registryService, requirePhone } from '../registry/service';
 import type { Actor, StoredSubscriber } from '../registry/service';
 import { officerService } from '../officers/service';
@@ -38,31 +40,44 @@ const phoneArg = (value: string | undefined): string => {
 export const subscribersImportCommand: Command = {
   name: 'subscribers import',
   summary: 'import subscribers from CSV or JSON (all rows or none, unless --accept-valid)',
-  usage: `tryk subscribers import FILE [--format csv|json] [--accept-valid]${AS_USAGE} [--data-dir DIR] [--json]`,
-  options: { format: { type: 'string' }, 'accept-valid': { type: 'boolean' }, ...AS },
+  usage: `tryk subscribers import FILE [--format csv|json] [--accept-valid] [--district NAME|CODE]${AS_USAGE} [--data-dir DIR] [--json]\n  places outside the district (default: the console's, setting console.district) are imported with a warning`,
+  options: { format: { type: 'string' }, 'accept-valid': { type: 'boolean' }, district: { type: 'string' }, ...AS },
   async run(ctx) {
     const [file] = ctx.positionals;
     if (!file || ctx.positionals.length > 1) throw new UsageError('name one file');
-    const records = readImportFile(file, ctx.values.format as string | undefined);
+    const format = formatOf(file, ctx.values.format as string | undefined);
     return withStore(ctx, async (store) => {
       const who = await actor(ctx, store, 'import subscribers');
       const started = Date.now();
-      const report = await registryService(store.db).importRecords(records, ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing', who);
+      const district = await importDistrict(store.db, ctx.values.district as string | undefined);
+      // The file is read and validated in the parse worker as it streams in (electron/parse/).
+      const parse = new ParseClient();
+      let report;
+      try {
+        const mode = ctx.values['accept-valid'] ? 'accepted_only' : 'all_or_nothing';
+        report = await importPieces(parse, registryService(store.db), { format, name: file, district }, importFileChunks(file), mode, who);
+      } finally {
+        await parse.close();
+      }
       const seconds = (Date.now() - started) / 1000;
-      const lines = report.rejected.slice(0, 50).map((p) => `  row ${p.row}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
-      if (report.rejected.length > 50) lines.push(`  … and ${report.rejected.length - 50} more`);
+      const row = (p: { row: number; field: string; message: string }) => `  row ${p.row}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+      const lines = report.rejected.slice(0, 50).map(row);
+      if (report.refused > 50) lines.push(`  … and ${report.refused - 50} more`);
+      const warnings = report.warnings.slice(0, 50).map(row);
+      if (report.warned > 50) warnings.push(`  … and ${report.warned - 50} more`);
+      if (report.warned) warnings.unshift(`${report.warned} row(s) with a warning${district ? ` (outside ${district.name})` : ''}:`);
       const head = report.imported
         ? `Imported ${report.accepted} of ${report.rows} rows in ${seconds.toFixed(1)} s: ${report.created} new, ${report.updated} updated` +
           (report.keptOptedOut ? ` (${report.keptOptedOut} stay opted out)` : '') +
-          (report.rejected.length ? `; ${report.rejected.length} rows refused:` : '.')
-        : report.rejected.length
-          ? `Nothing imported: ${report.rejected.length} of ${report.rows} rows are refused (fix them, or import the ${report.accepted} good rows with --accept-valid):`
+          (report.refused ? `; ${report.refused} rows refused:` : '.')
+        : report.refused
+          ? `Nothing imported: ${report.refused} of ${report.rows} rows are refused (fix them, or import the ${report.accepted} good rows with --accept-valid):`
           : 'Nothing imported: the file has no rows.';
       if (!report.imported) {
         // Not a success: the caller's script must notice, and the report must still be printed.
-        throw new TrykError('bad_request', [head, ...lines].join('\n'), report);
+        throw new TrykError('bad_request', [head, ...lines, ...warnings].join('\n'), report);
       }
-      return { text: [head, ...lines].join('\n'), json: report };
+      return { text: [head, ...lines, ...warnings].join('\n'), json: report };
     });
   },
 };

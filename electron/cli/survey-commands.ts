@@ -55,7 +55,7 @@ export const surveyCreateCommand: Command = {
   summary: 'draft a survey of 1–3 questions to the citizen panel (or a group) or a random sample of an area',
   usage: [
     'tryk survey create --title T --question scale:TEXT|scale7:TEXT|yesno:TEXT [--question …] (at most 3)',
-    '                   (--panel [GROUP] | --area FILE.geojson --sample N) [--language da|en] --as USERNAME [--json]',
+    '                   [--panel GROUP (default borgerpanel) | --area FILE.geojson --sample N] [--language da|en] --as USERNAME [--json]',
   ].join('\n'),
   options: {
     as: { type: 'string' },

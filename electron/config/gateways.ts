@@ -46,6 +46,11 @@ export interface GatewayConfigService {
   remove(name: string, by: { officer: string }): Promise<{ name: string; primary: string | null }>;
   /** With `by`, audited (gateway_added, never the URL's password) in the same transaction. */
   add(name: string, url: string, opts?: { primary?: boolean }, by?: AuditBy): Promise<GatewayConfig>;
+  /**
+   * Told after a removal commits, so the running console closes that gateway's connection at
+   * once instead of at its next restart. Returns the unsubscribe function.
+   */
+  onRemoved(listener: (name: string) => void): () => void;
 }
 
 export function gatewayConfigService(db: Db, now: () => Date = () => new Date()): GatewayConfigService {
@@ -55,8 +60,13 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
         'SELECT id, name, kind, url, is_primary, enabled FROM gateways ORDER BY is_primary DESC, name',
       )
     ).map((r) => ({ id: r.id, name: r.name, kind: r.kind, url: r.url, primary: r.is_primary === 1, enabled: r.enabled === 1 }));
+  const removedListeners = new Set<(name: string) => void>();
   return {
     list,
+    onRemoved(listener) {
+      removedListeners.add(listener);
+      return () => removedListeners.delete(listener);
+    },
     async add(name, url, opts = {}, by) {
       if (!/^[\w.-]{1,40}$/.test(name)) {
         throw new TrykError('bad_request', 'A gateway name is 1–40 letters, digits, dots, dashes or underscores');
@@ -78,7 +88,7 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
       });
     },
     async remove(name, by) {
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const g = await tx.get<{ kind: GatewayKind; is_primary: number }>('SELECT kind, is_primary FROM gateways WHERE name = ?', [name]);
         if (!g) throw new TrykError('not_found', `There is no gateway called ${name}`);
         const busy = await tx.get<{ id: number }>(
@@ -104,6 +114,8 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
         });
         return { name, primary };
       });
+      for (const listener of removedListeners) listener(name);
+      return result;
     },
   };
 }

@@ -38,7 +38,7 @@ import { RecentMessages, writeReceipts } from './receipts';
 import { claim, createLane, failover, noteFlow, noteGatewayRefusals, pauseForAttention } from './lanes';
 import { checkRelease, freezeRecipients } from './release';
 import type { ReleaseRequest, ReleaseResult } from './release';
-import { loadSend, recoverSends } from './recovery';
+import { loadSend, loadSendTexts, recoverSends } from './recovery';
 import { Deltas, defaultTuning, isOpen } from './runtime';
 import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Recorded, SendRuntime } from './runtime';
 import { promoteAndExpire } from './validity';
@@ -57,13 +57,21 @@ export interface DispatchEngineOptions {
   tuning?: Partial<DispatchTuning>;
 }
 
+/** Written in the transaction of a pause, resume or cancel, with the send's state after it. */
+export type ControlRecord = (tx: Queryable, state: SendState) => Promise<void>;
+
 export interface DispatchEngine {
   /** Recovers what a crash left and starts the pumps. Call once before anything else. */
   start(): Promise<void>;
   release(request: ReleaseRequest): Promise<ReleaseResult>;
-  pause(sendId: number): Promise<SendStatus>;
-  resume(sendId: number): Promise<SendStatus>;
-  cancel(sendId: number): Promise<SendStatus>;
+  /**
+   * Pause, resume and cancel: `record` runs in the same transaction as the change, with the
+   * send's new state (the audit entry of who asked), so a change is never without its entry:
+   * a `record` that fails rolls the change back.
+   */
+  pause(sendId: number, record?: ControlRecord): Promise<SendStatus>;
+  resume(sendId: number, record?: ControlRecord): Promise<SendStatus>;
+  cancel(sendId: number, record?: ControlRecord): Promise<SendStatus>;
   /**
    * Queues the send's failed recipients again (never a delivered one); `record` runs in the
    * same transaction (the audit entry of who asked).
@@ -300,11 +308,13 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
     lane.inFlight++;
     if (!s) return;
     const minutesLeft = Math.max(1, Math.ceil((s.expiresAt - now()) / 60_000));
+    // The text frozen for this recipient at release: their language's, or the send's own.
+    const variant = (row.variant && s.texts.get(row.variant)) || s.row;
     const message: OutboundSms = {
       ref: String(row.id),
       to: row.phone,
-      text: s.row.text,
-      encoding: s.row.encoding,
+      text: variant.text,
+      encoding: variant.encoding,
       validityMinutes: Math.min(s.row.validity_minutes, minutesLeft),
       priority: s.row.priority,
     };
@@ -397,6 +407,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         });
       });
       const row = (await getSend(db, sendId)) as SendRow;
+      const texts = await loadSendTexts(db, sendId);
       const counts = emptyCounts();
       counts.queued = queued;
       counts.deferred = deferred;
@@ -410,6 +421,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         switched: false,
         finishedWaiters: [],
         attention: null,
+        texts,
       };
       sends.set(sendId, runtime);
       log.info(`send ${sendId}: released to ${total} recipient(s) (${deferred} deferred, ${invalid} invalid)`);
@@ -422,15 +434,21 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
 
   // ---- control ------------------------------------------------------------------------
 
-  async function control(sendId: number, op: 'pause' | 'resume' | 'cancel'): Promise<SendStatus> {
+  async function control(sendId: number, op: 'pause' | 'resume' | 'cancel', record?: ControlRecord): Promise<SendStatus> {
     return inSerial(async () => {
       const t = now();
       const s = sends.get(sendId);
+      // The memory follows the store only after the commit: a failed `record` leaves both as they were.
+      const recorded = async <R>(tx: Queryable, change: Promise<R>, state: (r: R) => SendState): Promise<R> => {
+        const r = await change;
+        await record?.(tx, state(r));
+        return r;
+      };
       if (op === 'pause') {
-        const row = await db.transaction((tx) => pauseInStore(tx, sendId, t));
+        const row = await db.transaction((tx) => recorded(tx, pauseInStore(tx, sendId, t), (r) => r.state));
         if (s) s.row.state = row.state;
       } else if (op === 'resume') {
-        const row = await db.transaction((tx) => resumeInStore(tx, sendId, t));
+        const row = await db.transaction((tx) => recorded(tx, resumeInStore(tx, sendId, t), (r) => r.state));
         if (s) {
           s.row.state = row.state;
           // The officer says the gateway is fixed: its lane takes messages again, and if it is
@@ -443,7 +461,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
           s.attention = null;
         }
       } else {
-        const r = await db.transaction((tx) => cancelInStore(tx, sendId, t));
+        const r = await db.transaction((tx) => recorded(tx, cancelInStore(tx, sendId, t), () => 'cancelled' as const));
         if (s) {
           s.row.state = 'cancelled';
           s.counts.queued -= r.queued;
@@ -498,9 +516,9 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       kick();
     },
     release,
-    pause: (id) => control(id, 'pause'),
-    resume: (id) => control(id, 'resume'),
-    cancel: (id) => control(id, 'cancel'),
+    pause: (id, record) => control(id, 'pause', record),
+    resume: (id, record) => control(id, 'resume', record),
+    cancel: (id, record) => control(id, 'cancel', record),
     async status(sendId) {
       const s = sends.get(sendId);
       return s ? snapshot(s) : storedStatus(db, sendId);

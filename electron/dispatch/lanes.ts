@@ -126,15 +126,15 @@ export async function claim(
     for (const s of order) {
       if (free <= 0) break;
       if (s.row.active_gateway !== lane.name) continue;
-      const rows = await tx.all<{ id: number; phone: string; attempts: number }>(
-        `SELECT id, phone, attempts FROM outbox WHERE send_id = ? AND state = 'queued' AND next_attempt_at <= ?
+      const rows = await tx.all<{ id: number; phone: string; attempts: number; variant: number }>(
+        `SELECT id, phone, attempts, variant FROM outbox WHERE send_id = ? AND state = 'queued' AND next_attempt_at <= ?
           ORDER BY next_attempt_at, id LIMIT ?`,
         [s.row.id, t, free],
       );
       if (rows.length === 0) continue;
       await updateWhereIn(tx, "UPDATE outbox SET state = 'submitting', gateway = ?, updated_at = ?", [lane.name, t], 'id', rows.map((r) => r.id));
       d.move(s.row.id, 'queued', 'submitting', rows.length);
-      for (const r of rows) out.push({ id: r.id, sendId: s.row.id, phone: r.phone, attempts: r.attempts, lane });
+      for (const r of rows) out.push({ id: r.id, sendId: s.row.id, phone: r.phone, attempts: r.attempts, variant: r.variant, lane });
       free -= rows.length;
     }
   }

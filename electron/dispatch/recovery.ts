@@ -7,7 +7,13 @@ import type { Db } from '../store/db';
 import { appendLog, cancelInStore, countsFor, failuresFor, getSend, pausedFor } from './outbox';
 import type { SendRow } from './outbox';
 import { ThroughputMeter } from './progress';
-import type { DispatchLogger, SendRuntime } from './runtime';
+import type { DispatchLogger, SendRuntime, SendText } from './runtime';
+
+/** A send's language variants (migration 0016), by variant number. */
+export async function loadSendTexts(db: Db, sendId: number): Promise<Map<number, SendText>> {
+  const rows = await db.all<{ variant: number; text: string; encoding: SendText['encoding'] }>('SELECT variant, text, encoding FROM send_texts WHERE send_id = ?', [sendId]);
+  return new Map(rows.map((r) => [r.variant, { text: r.text, encoding: r.encoding }]));
+}
 
 export async function loadSend(db: Db, send: SendRow, throughputWindowMs: number): Promise<SendRuntime> {
   const released = Date.parse(send.released_at ?? send.created_at);
@@ -20,6 +26,7 @@ export async function loadSend(db: Db, send: SendRow, throughputWindowMs: number
     switched: send.active_gateway !== send.primary_gateway,
     finishedWaiters: [],
     attention: send.state === 'paused' ? await pausedFor(db, send.id) : null,
+    texts: await loadSendTexts(db, send.id),
   };
 }
 

@@ -20,11 +20,18 @@ export interface RecipientInput {
   phone: string;
   quietStart?: number | null;
   quietEnd?: number | null;
+  /** The recipient's registered language: picks their text among the request's languageTexts. */
+  language?: string | null;
 }
 
 export interface ReleaseRequest {
   alertRef?: string | null;
   text: string;
+  /**
+   * The same message in other languages (variants 1, 2, …): a recipient registered in one of
+   * them is frozen with that variant, everybody else (and anyone with no language) with `text`.
+   */
+  languageTexts?: readonly { language: 'da' | 'en'; text: string }[];
   /** The recipients themselves, or subscriber ids resolved from the store (active ones only). */
   recipients: readonly RecipientInput[] | readonly number[];
   priority: SendPriority;
@@ -48,10 +55,26 @@ export interface ReleaseResult {
   duplicates: number;
 }
 
+/**
+ * Which of a send's texts a recipient gets: the variant (1-based) in their registered language,
+ * or 0, the send's own text, when it has none in their language or they have no language.
+ */
+export function chooseVariant(language: string | null | undefined, languageTexts: ReleaseRequest['languageTexts']): number {
+  if (!language || !languageTexts) return 0;
+  const i = languageTexts.findIndex((t) => t.language === language);
+  return i + 1;
+}
+
 /** Refuses a request the engine could not carry out, before anything is written. */
 export function checkRelease(req: ReleaseRequest, hasGateway: (name: string) => boolean): void {
   const analysis = analyzeSms(req.text);
   if (analysis.segments < 1) throw new TrykError('bad_request', 'The message text is empty');
+  const languages = new Set<string>();
+  for (const t of req.languageTexts ?? []) {
+    if (analyzeSms(t.text).segments < 1) throw new TrykError('bad_request', `The ${t.language} text is empty`);
+    if (languages.has(t.language)) throw new TrykError('bad_request', `Two texts for language ${t.language}`);
+    languages.add(t.language);
+  }
   if (!hasGateway(req.primary)) throw new TrykError('bad_request', `No gateway named ${req.primary}`);
   const fallback = req.fallback ?? null;
   if (fallback !== null && (!hasGateway(fallback) || fallback === req.primary)) {
@@ -67,16 +90,16 @@ async function resolveRecipients(db: Db, ids: readonly number[]): Promise<{ list
   const list: RecipientInput[] = [];
   const unique = [...new Set(ids)];
   for (const part of chunks(unique)) {
-    const rows = await selectWhereIn<{ id: number; phone: string; status: string; quiet_start: number | null; quiet_end: number | null }>(
+    const rows = await selectWhereIn<{ id: number; phone: string; status: string; quiet_start: number | null; quiet_end: number | null; language: string }>(
       db,
-      'SELECT id, phone, status, quiet_start, quiet_end FROM subscribers WHERE',
+      'SELECT id, phone, status, quiet_start, quiet_end, language FROM subscribers WHERE',
       [],
       'id',
       part,
     );
     for (const r of rows) {
       if (r.status !== 'active') continue;
-      list.push({ subscriberId: r.id, phone: r.phone, quietStart: r.quiet_start, quietEnd: r.quiet_end });
+      list.push({ subscriberId: r.id, phone: r.phone, quietStart: r.quiet_start, quietEnd: r.quiet_end, language: r.language });
     }
   }
   return { list, skipped: unique.length - list.length };
@@ -95,24 +118,40 @@ export async function freezeRecipients(db: Db, req: ReleaseRequest, t: number, b
     recipients = req.recipients as readonly RecipientInput[];
   }
 
-  const { lastID: sendId } = await db.run(
-    `INSERT INTO sends (alert_ref, text, encoding, segments, priority, state, primary_gateway, fallback_gateway, active_gateway,
-                        validity_minutes, respect_quiet_hours, recipients, created_at, possible_duplicates)
-     VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, 0, ?, 0)`,
-    [
-      req.alertRef ?? null,
-      req.text,
-      analysis.encoding,
-      analysis.segments,
-      req.priority,
-      req.primary,
-      req.fallback ?? null,
-      req.primary,
-      req.validityMinutes,
-      req.respectQuietHours ? 1 : 0,
-      iso(t),
-    ],
-  );
+  // The send and its texts together: a send is never without the texts its rows point at.
+  const languageTexts = req.languageTexts ?? [];
+  const sendId = await db.transaction(async (tx) => {
+    const { lastID: sendId } = await tx.run(
+      `INSERT INTO sends (alert_ref, text, encoding, segments, priority, state, primary_gateway, fallback_gateway, active_gateway,
+                          validity_minutes, respect_quiet_hours, recipients, created_at, possible_duplicates)
+       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, 0, ?, 0)`,
+      [
+        req.alertRef ?? null,
+        req.text,
+        analysis.encoding,
+        analysis.segments,
+        req.priority,
+        req.primary,
+        req.fallback ?? null,
+        req.primary,
+        req.validityMinutes,
+        req.respectQuietHours ? 1 : 0,
+        iso(t),
+      ],
+    );
+    for (const [i, v] of languageTexts.entries()) {
+      const facts = analyzeSms(v.text);
+      await tx.run('INSERT INTO send_texts (send_id, variant, language, text, encoding, segments) VALUES (?, ?, ?, ?, ?, ?)', [
+        sendId,
+        i + 1,
+        v.language,
+        v.text,
+        facts.encoding,
+        facts.segments,
+      ]);
+    }
+    return sendId;
+  });
 
   // Freeze the list in bounded transactions, so the store stays responsive to everyone
   // else (other sends' receipts, the bridge) while six million rows go in.
@@ -129,7 +168,7 @@ export async function freezeRecipients(db: Db, req: ReleaseRequest, t: number, b
     const rows = batch;
     batch = [];
     await db.transaction((tx) =>
-      insertMany(tx, 'INSERT INTO outbox (send_id, subscriber_id, phone, state, attempts, next_attempt_at, reason_code, updated_at)', 8, rows),
+      insertMany(tx, 'INSERT INTO outbox (send_id, subscriber_id, phone, state, attempts, next_attempt_at, reason_code, updated_at, variant)', 9, rows),
     );
   };
   for (const r of recipients) {
@@ -138,17 +177,18 @@ export async function freezeRecipients(db: Db, req: ReleaseRequest, t: number, b
       continue;
     }
     seen.add(r.phone);
+    const variant = chooseVariant(r.language, languageTexts);
     if (!E164.test(r.phone)) {
       invalid++;
-      batch.push([sendId, r.subscriberId ?? null, r.phone, 'failed', 0, t, 'INVALID_NUMBER', t]);
+      batch.push([sendId, r.subscriberId ?? null, r.phone, 'failed', 0, t, 'INVALID_NUMBER', t, variant]);
     } else {
       const until = useQuiet ? quiet(r.quietStart, r.quietEnd) : null;
       if (until !== null) {
         deferred++;
-        batch.push([sendId, r.subscriberId ?? null, r.phone, 'deferred', 0, until, null, t]);
+        batch.push([sendId, r.subscriberId ?? null, r.phone, 'deferred', 0, until, null, t, variant]);
       } else {
         queued++;
-        batch.push([sendId, r.subscriberId ?? null, r.phone, 'queued', 0, t, null, t]);
+        batch.push([sendId, r.subscriberId ?? null, r.phone, 'queued', 0, t, null, t, variant]);
       }
     }
     if (batch.length >= batchRows) await flush();

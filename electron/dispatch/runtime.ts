@@ -76,6 +76,14 @@ export interface SendRuntime {
   finishedWaiters: ((s: SendStatus) => void)[];
   /** Set when the engine paused the send because its gateway refuses every message. */
   attention: GatewayAttention | null;
+  /** The send's texts in other languages by variant (1, 2, …; table send_texts); 0 is row.text. */
+  texts: ReadonlyMap<number, SendText>;
+}
+
+/** One language variant of a send's message, as frozen at release. */
+export interface SendText {
+  text: string;
+  encoding: 'GSM-7' | 'UCS-2';
 }
 
 export const isOpen = (s: SendRuntime) => s.row.finished_at === null;
@@ -103,6 +111,8 @@ export interface Claimed {
   sendId: number;
   phone: string;
   attempts: number;
+  /** Which of the send's texts this recipient gets (0: the send's own). */
+  variant: number;
   lane: Lane;
 }
 

@@ -2,7 +2,8 @@
  * The subscriber registry in the store: import (all or nothing, or the accepted rows only),
  * export, a person's own data (show, erase) and the counts. Opted-out stays opted out.
  */
-import { validateRecords } from '../../shared/registry/subscriber';
+import { ImportValidator } from '../../shared/registry/import';
+import type { ValidationSummary } from '../../shared/registry/import';
 import type { Category, PlaceInput, RawRecord, RowProblem, SubscriberInput, SubscriberStatus } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
@@ -22,12 +23,22 @@ export interface Actor {
 /** What every registry audit entry says about who acted and how. */
 const by = (actor: Actor) => ({ via: actor.via, ...(actor.authority ? { authority: actor.authority } : {}) });
 
+/** A file's validation and a way to its good rows, `count` at a time from `from`. */
+export interface ValidatedFile extends ValidationSummary {
+  page(from: number, count: number): Promise<SubscriberInput[]>;
+}
+
 export interface ImportReport {
   /** Whether the store was changed. */
   imported: boolean;
   rows: number;
   accepted: number;
+  /** The first REPORT_PROBLEMS refused rows (shared/registry/import.ts); `refused` counts them all. */
   rejected: RowProblem[];
+  refused: number;
+  /** Rows imported with a warning (a place outside the import's police district); `warned` counts them all. */
+  warnings: RowProblem[];
+  warned: number;
   created: number;
   updated: number;
   /** Rows whose subscriber had opted out: their data is updated but they stay opted out. */
@@ -49,14 +60,14 @@ export interface SubscriberCounts {
 }
 
 const CHUNK = 500;
-function* chunks<T>(items: readonly T[], size = CHUNK) {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 export interface RegistryService {
   groups(): Promise<Map<string, number>>;
+  /** Validates here and imports (tests, the demo, benchmarks: text already in memory). */
   importRecords(records: readonly { row: number; record: RawRecord }[], mode: ImportMode, actor: Actor): Promise<ImportReport>;
+  /** Imports rows validated elsewhere (the parse worker), a page at a time, in one transaction. */
+  importValidated(file: ValidatedFile, mode: ImportMode, actor: Actor): Promise<ImportReport>;
   /** Every subscriber, in id order, a page at a time (export never holds 6 million in memory). */
   each(onPage: (page: StoredSubscriber[]) => Promise<void> | void, pageSize?: number): Promise<number>;
   find(phone: string): Promise<StoredSubscriber | null>;
@@ -130,80 +141,96 @@ export function registryService(db: Db, now: () => Date = () => new Date()): Reg
   return {
     groups,
     async importRecords(records, mode, actor) {
-      const { accepted, rejected } = validateRecords(records, new Set((await groups()).keys()));
-      const report: ImportReport = { imported: false, rows: records.length, accepted: accepted.length, rejected, created: 0, updated: 0, keptOptedOut: 0 };
-      if (accepted.length === 0 || (rejected.length > 0 && mode === 'all_or_nothing')) return report;
+      const validator = new ImportValidator(new Set((await groups()).keys()));
+      validator.add(records);
+      const summary = validator.result();
+      return this.importValidated({ ...summary, page: async (from, count) => validator.accepted.slice(from, from + count) }, mode, actor);
+    },
+    async importValidated(file, mode, actor) {
+      const report: ImportReport = {
+        imported: false,
+        rows: file.rows,
+        accepted: file.accepted,
+        rejected: file.rejected,
+        refused: file.refused,
+        warnings: file.warnings,
+        warned: file.warned,
+        created: 0,
+        updated: 0,
+        keptOptedOut: 0,
+      };
+      if (file.accepted === 0 || (file.refused > 0 && mode === 'all_or_nothing')) return report;
       const at = now();
       const atText = at.toISOString();
       const groupIds = await groups();
       const ids: number[] = [];
+      // One transaction, the good rows taken a page at a time from wherever they were read
+      // (the parse worker): this thread never holds or loops over the whole file at once.
       await db.transaction(async (tx) => {
-        const subs = accepted.map((a) => a.value);
-        const existing = new Map<string, { id: number; status: SubscriberStatus }>();
-        for (const part of chunks(subs)) {
+        for (let from = 0; from < file.accepted; from += CHUNK) {
+          const subs = await file.page(from, CHUNK);
+          const existing = new Map<string, { id: number; status: SubscriberStatus }>();
           for (const r of await tx.all<{ id: number; phone: string; status: SubscriberStatus }>(
-            `SELECT id, phone, status FROM subscribers WHERE phone IN (${marks(part.length)})`,
-            part.map((s) => s.phone),
+            `SELECT id, phone, status FROM subscribers WHERE phone IN (${marks(subs.length)})`,
+            subs.map((s) => s.phone),
           )) {
             existing.set(r.phone, r);
           }
-        }
-        report.updated = existing.size;
-        report.created = subs.length - existing.size;
-        report.keptOptedOut = [...existing.values()].filter((e) => e.status === 'opted_out').length;
-        await insertMany(
-          tx,
-          `INSERT INTO subscribers (phone, name, language, status, quiet_start, quiet_end, consent_at, consent_method, consent_text_version, created_at, updated_at)`,
-          11,
-          subs.map((s) => [s.phone, s.name, s.language, s.status, s.quietStart, s.quietEnd, s.consentAt, s.consentMethod, s.consentTextVersion, atText, atText]),
-          `ON CONFLICT (phone) DO UPDATE SET name = excluded.name, language = excluded.language,
-             status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END,
-             quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
-             consent_at = coalesce(excluded.consent_at, subscribers.consent_at),
-             consent_method = coalesce(excluded.consent_method, subscribers.consent_method),
-             consent_text_version = coalesce(excluded.consent_text_version, subscribers.consent_text_version),
-             updated_at = excluded.updated_at`,
-        );
-        const idOf = new Map<string, number>();
-        for (const part of chunks(subs)) {
+          report.updated += existing.size;
+          report.created += subs.length - existing.size;
+          for (const e of existing.values()) if (e.status === 'opted_out') report.keptOptedOut++;
+          await insertMany(
+            tx,
+            `INSERT INTO subscribers (phone, name, language, status, quiet_start, quiet_end, consent_at, consent_method, consent_text_version, created_at, updated_at)`,
+            11,
+            subs.map((s) => [s.phone, s.name, s.language, s.status, s.quietStart, s.quietEnd, s.consentAt, s.consentMethod, s.consentTextVersion, atText, atText]),
+            `ON CONFLICT (phone) DO UPDATE SET name = excluded.name, language = excluded.language,
+               status = CASE WHEN subscribers.status = 'opted_out' THEN 'opted_out' ELSE excluded.status END,
+               quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
+               consent_at = coalesce(excluded.consent_at, subscribers.consent_at),
+               consent_method = coalesce(excluded.consent_method, subscribers.consent_method),
+               consent_text_version = coalesce(excluded.consent_text_version, subscribers.consent_text_version),
+               updated_at = excluded.updated_at`,
+          );
+          const idOf = new Map<string, number>();
           for (const r of await tx.all<{ id: number; phone: string }>(
-            `SELECT id, phone FROM subscribers WHERE phone IN (${marks(part.length)})`,
-            part.map((s) => s.phone),
+            `SELECT id, phone FROM subscribers WHERE phone IN (${marks(subs.length)})`,
+            subs.map((s) => s.phone),
           )) {
             idOf.set(r.phone, r.id);
           }
-        }
-        const updatedIds = [...existing.values()].map((e) => e.id);
-        for (const part of chunks(updatedIds)) {
-          for (const table of ['places', 'subscriber_groups', 'subscriber_categories']) {
-            await tx.run(`DELETE FROM ${table} WHERE subscriber_id IN (${marks(part.length)})`, part);
+          const updatedIds = [...existing.values()].map((e) => e.id);
+          if (updatedIds.length) {
+            for (const table of ['places', 'subscriber_groups', 'subscriber_categories']) {
+              await tx.run(`DELETE FROM ${table} WHERE subscriber_id IN (${marks(updatedIds.length)})`, updatedIds);
+            }
           }
+          await insertMany(
+            tx,
+            'INSERT INTO places (subscriber_id, kind, address, lat, lon)',
+            5,
+            subs.flatMap((s) => s.places.map((p) => [idOf.get(s.phone)!, p.kind, p.address, p.lat, p.lon])),
+          );
+          await insertMany(
+            tx,
+            'INSERT INTO subscriber_groups (subscriber_id, group_id)',
+            2,
+            subs.flatMap((s) => s.groups.map((g) => [idOf.get(s.phone)!, groupIds.get(g)!])),
+          );
+          await insertMany(
+            tx,
+            'INSERT INTO subscriber_categories (subscriber_id, category)',
+            2,
+            subs.flatMap((s) => s.categories.map((c) => [idOf.get(s.phone)!, c])),
+          );
+          ids.push(...idOf.values());
         }
-        await insertMany(
-          tx,
-          'INSERT INTO places (subscriber_id, kind, address, lat, lon)',
-          5,
-          subs.flatMap((s) => s.places.map((p) => [idOf.get(s.phone)!, p.kind, p.address, p.lat, p.lon])),
-        );
-        await insertMany(
-          tx,
-          'INSERT INTO subscriber_groups (subscriber_id, group_id)',
-          2,
-          subs.flatMap((s) => s.groups.map((g) => [idOf.get(s.phone)!, groupIds.get(g)!])),
-        );
-        await insertMany(
-          tx,
-          'INSERT INTO subscriber_categories (subscriber_id, category)',
-          2,
-          subs.flatMap((s) => s.categories.map((c) => [idOf.get(s.phone)!, c])),
-        );
-        ids.push(...idOf.values());
         await appendAudit(tx, {
           at,
           officer: actor.officer,
           action: 'import',
           subject: 'subscribers',
-          details: { ...by(actor), rows: report.rows, created: report.created, updated: report.updated, refused: rejected.length },
+          details: { ...by(actor), rows: report.rows, created: report.created, updated: report.updated, refused: report.refused, warned: report.warned },
         });
       });
       report.imported = true;

@@ -1,8 +1,10 @@
 /** The dispatch channels: the monitor's view of sends and their control, over the running sender. */
+import type { Category } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { Caller, DomainHandlers } from '../bridge/dispatcher';
+import type { ControlRecord, SendStatus } from '../dispatch/engine';
 import type { Services } from '../services';
 import { deliveryCells } from './cells';
 import type { Sender } from './sender';
@@ -14,7 +16,7 @@ const RECENT_SENDS = 'SELECT id FROM sends ORDER BY id DESC LIMIT ?';
 const RECENT_ANSWERS = "SELECT id FROM sends WHERE alert_ref LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
 const RECENT_OTHERS = "SELECT id FROM sends WHERE alert_ref IS NULL OR alert_ref NOT LIKE 'reply:%' ORDER BY id DESC LIMIT ?";
 
-type DispatchChannel = 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
+type DispatchChannel = 'dispatch.titles' | 'dispatch.list' | 'dispatch.status' | 'dispatch.pause' | 'dispatch.resume' | 'dispatch.cancel' | 'dispatch.resend' | 'dispatch.cells';
 
 export function dispatchHandlers(services: Services, sender: () => Sender | null): DomainHandlers<DispatchChannel> {
   const engine = () => {
@@ -23,17 +25,14 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     return s.engine;
   };
   /**
-   * Runs a control and audits it with the officer. The engine changes the send in its own
-   * transaction (electron/dispatch), so the entry follows in the next one; a control that is
-   * refused (a done send, an unknown id) is not audited.
+   * Runs a control and audits it with the officer, in the engine's own transaction: the change
+   * and its entry commit together or not at all. A control that is refused (a done send, an
+   * unknown id) changes nothing and is not audited.
    */
-  const controlled = async <T extends { state: string }>(caller: Caller, action: 'send_paused' | 'send_resumed' | 'send_cancelled', sendId: number, op: () => Promise<T>): Promise<T> => {
-    const status = await op();
-    await services.store.db.transaction((tx) =>
-      appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action, subject: `send:${sendId}`, details: { host: caller.host, state: status.state } }),
-    );
-    return status;
-  };
+  const controlled = (caller: Caller, action: 'send_paused' | 'send_resumed' | 'send_cancelled', sendId: number, op: (record: ControlRecord) => Promise<SendStatus>) =>
+    op(async (tx, state) => {
+      await appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action, subject: `send:${sendId}`, details: { host: caller.host, state } });
+    });
   return {
     'dispatch.list': {
       roles: ALL_ROLES,
@@ -47,9 +46,9 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
     'dispatch.status': { roles: ALL_ROLES, passive: true, handle: ({ sendId }) => engine().status(sendId) },
     // Holding, restarting or stopping an approved alert half-way is the shift leader's call
     // (README: vagtchef = operator + approver), and each is attributed in the audit trail.
-    'dispatch.pause': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_paused', sendId, () => engine().pause(sendId)) },
-    'dispatch.resume': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_resumed', sendId, () => engine().resume(sendId)) },
-    'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_cancelled', sendId, () => engine().cancel(sendId)) },
+    'dispatch.pause': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_paused', sendId, (record) => engine().pause(sendId, record)) },
+    'dispatch.resume': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_resumed', sendId, (record) => engine().resume(sendId, record)) },
+    'dispatch.cancel': { roles: ['approver'], handle: ({ sendId }, caller) => controlled(caller, 'send_cancelled', sendId, (record) => engine().cancel(sendId, record)) },
     // Sending again after a gateway fix is the shift leader's call too; never to anyone delivered.
     'dispatch.resend': {
       roles: ['approver'],
@@ -57,6 +56,21 @@ export function dispatchHandlers(services: Services, sender: () => Sender | null
         engine().resendFailed(sendId, (tx, resent) =>
           appendAudit(tx, { at: new Date(), officer: caller.session.officer!.username, action: 'send_resent', subject: `send:${sendId}`, details: { resent, via: 'console' } }).then(() => undefined),
         ),
+    },
+    // Every role watching the monitor sees what each send is (the alert's category, its text and
+    // whether it is an exercise), without the drafters' alerts.get. Sends that are no alert's are left out.
+    'dispatch.titles': {
+      roles: ALL_ROLES,
+      passive: true,
+      handle: async ({ sendIds }) => {
+        const rows = await services.store.db.all<{ sendId: number; alertId: number; category: string; smsText: string; capStatus: string }>(
+          `SELECT s.id AS sendId, a.id AS alertId, a.category, a.sms_text AS smsText, a.cap_status AS capStatus
+             FROM sends s JOIN alerts a ON s.alert_ref = 'alert:' || a.id
+            WHERE s.id IN (${sendIds.map(() => '?').join(', ')})`,
+          sendIds,
+        );
+        return rows.map((r) => ({ sendId: r.sendId, alertId: r.alertId, category: r.category as Category, smsText: r.smsText, exercise: r.capStatus === 'Exercise' }));
+      },
     },
     'dispatch.cells': { roles: ALL_ROLES, passive: true, handle: ({ sendId, zoom }) => deliveryCells(services.store.db, sendId, zoom) },
   };

@@ -57,7 +57,8 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   const { services } = opts;
   const { emit } = services;
   const log = opts.log ?? logFor('sending');
-  const configured = (await services.gateways.list()).filter((g) => g.enabled);
+  // Not const: a gateway removed while the console runs leaves this list (and is closed) at once.
+  let configured = (await services.gateways.list()).filter((g) => g.enabled);
   const gateways = new Map<string, Gateway>();
   const states = new Map<string, GatewaySummary['state']>();
   for (const g of (await services.gateways.list()).filter((x) => !x.enabled)) states.set(g.name, 'disabled');
@@ -82,6 +83,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     gateways.set(g.name, gateway);
     states.set(g.name, 'connecting');
     gateway.onState(({ state }) => {
+      if (gateways.get(g.name) !== gateway) return;
       states.set(g.name, state);
       statusChanged();
       if (state === 'connected') void releaseApproved();
@@ -90,8 +92,10 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     // A gateway that is down at start-up is tried again until it answers; the rest of the
     // console works meanwhile, and approved alerts wait for it.
     const connect = async (delayMs: number) => {
+      if (gateways.get(g.name) !== gateway) return; // removed meanwhile
       try {
         await gateway.connect();
+        if (gateways.get(g.name) !== gateway) return void gateway.close().catch(() => undefined);
         states.set(g.name, 'connected');
         statusChanged();
         void releaseApproved();
@@ -99,7 +103,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
         states.set(g.name, 'disconnected');
         statusChanged();
         log.warn(`gateway ${g.name}: could not connect (${(e as { code?: string }).code ?? 'error'}); trying again`);
-        if (closed) return;
+        if (closed || gateways.get(g.name) !== gateway) return;
         const t = setTimeout(() => {
           timers.delete(t);
           void connect(Math.min(delayMs * 2, 60_000));
@@ -162,6 +166,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
         const r = await e.release({
           alertRef: plan.alertRef,
           text: plan.text,
+          ...(plan.languageTexts ? { languageTexts: plan.languageTexts } : {}),
           recipients: plan.recipients,
           priority: plan.priority,
           respectQuietHours: plan.respectQuietHours,
@@ -178,7 +183,34 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     });
     return releasing;
   }
-  const tick = setInterval(() => void releaseApproved().catch((e) => log.warn(`release failed: ${(e as Error).message}`)), opts.releaseEveryMs ?? 2_000);
+  // A removed gateway is closed at once: no bind stays open to an SMSC the admin took out.
+  const dropGateway = (name: string) => {
+    const gateway = gateways.get(name);
+    configured = configured.filter((g) => g.name !== name);
+    gateways.delete(name);
+    states.delete(name);
+    if (gateway) {
+      void gateway.close().then(
+        () => log.info(`gateway ${name}: removed, connection closed`),
+        () => undefined,
+      );
+    }
+    statusChanged();
+  };
+  const stopRemoved = services.gateways.onRemoved(dropGateway);
+  // Removed by another process on the same store (`tryk gateway remove`): noticed on the next tick.
+  const dropRemovedElsewhere = async () => {
+    if (gateways.size === 0) return;
+    const names = new Set((await services.store.db.all<{ name: string }>('SELECT name FROM gateways')).map((g) => g.name));
+    for (const name of [...gateways.keys()]) if (!names.has(name)) dropGateway(name);
+  };
+  const tick = setInterval(
+    () =>
+      void dropRemovedElsewhere()
+        .then(() => releaseApproved())
+        .catch((e) => log.warn(`release failed: ${(e as Error).message}`)),
+    opts.releaseEveryMs ?? 2_000,
+  );
   timers.add(tick);
 
   void releaseApproved();
@@ -198,6 +230,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     },
     async close() {
       closed = true;
+      stopRemoved();
       for (const t of timers) clearTimeout(t);
       await releasing?.catch(() => undefined);
       await started.close();

@@ -309,7 +309,7 @@ export function createIntake(opts: IntakeOptions): Intake {
               [m.from, t, SIGNUP_TEXT_VERSION, t, t],
             )
           ).lastID;
-          const citizens = await tx.get<{ id: number }>("SELECT id FROM groups WHERE code = 'citizens'");
+          const citizens = await tx.get<{ id: number }>("SELECT id FROM groups WHERE code = 'citizen'");
           if (citizens) await tx.run('INSERT INTO subscriber_groups (subscriber_id, group_id) VALUES (?, ?)', [id, citizens.id]);
           for (const c of SIGNUP_CATEGORIES) await tx.run('INSERT INTO subscriber_categories (subscriber_id, category) VALUES (?, ?)', [id, c]);
         } else {

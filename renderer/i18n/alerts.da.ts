@@ -40,6 +40,8 @@ export const alertsDa = {
     },
   },
   alerts: {
+    // --- lang ---
+    languages: { da: 'dansk', en: 'engelsk' },
     retry: 'Prøv igen',
     recipients_one: '{{count, number}} modtager',
     recipients_other: '{{count, number}} modtagere',
@@ -101,6 +103,10 @@ export const alertsDa = {
       parent: 'opfølgning på varsel {{id}}',
     },
     composer: {
+      smsIn: 'SMS-tekst på {{language}}',
+      otherHint: 'Abonnenter tilmeldt på {{language}} får denne tekst, alle andre den første. Uden den får alle samme tekst.',
+      addOther: 'Tilføj tekst på {{language}}',
+      removeOther: 'Fjern teksten på {{language}}',
       fields: 'Oplysninger',
       fieldsHint: 'Felterne udfylder SMS-teksten. Du kan rette teksten bagefter.',
       sms: 'SMS-tekst',
@@ -193,6 +199,11 @@ export const alertsDa = {
       delayed: 'Venter på stille timer',
       loading: 'Beregnes, når kladden er gemt …',
       stale: 'Overslaget opdateres, når kladden er gemt.',
+      byLanguage: 'Modtagere efter sprog',
+      byLanguageValue: 'dansk {{da, number}} · engelsk {{en, number}}',
+      partsPerLanguage_one: '{{language}}: {{parts}} pr. modtager til {{count, number}}',
+      partsPerLanguage_other: '{{language}}: {{parts}} pr. modtager til {{count, number}}',
+      partsTotal: '{{total, number}} i alt',
     },
     roleNote: {
       auditOnly: 'Som administrator skriver og godkender du ikke varsler – det gør operatører og vagtchefer. Her kan du læse revisionssporet. Godkendelsesreglen sætter du med kommandoen »tryk alert rule«.',

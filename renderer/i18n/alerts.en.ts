@@ -41,6 +41,8 @@ export const alertsEn: typeof alertsDa = {
     },
   },
   alerts: {
+    // --- lang ---
+    languages: { da: 'Danish', en: 'English' },
     retry: 'Try again',
     recipients_one: '{{count, number}} recipient',
     recipients_other: '{{count, number}} recipients',
@@ -102,6 +104,10 @@ export const alertsEn: typeof alertsDa = {
       parent: 'follow-up to alert {{id}}',
     },
     composer: {
+      smsIn: 'SMS text in {{language}}',
+      otherHint: 'Subscribers registered in {{language}} get this text, everybody else the first one. Without it, everybody gets the same text.',
+      addOther: 'Add a text in {{language}}',
+      removeOther: 'Remove the text in {{language}}',
       fields: 'Details',
       fieldsHint: 'The fields fill in the SMS text. You can edit the text afterwards.',
       sms: 'SMS text',
@@ -193,6 +199,11 @@ export const alertsEn: typeof alertsDa = {
       delayed: 'Waiting for quiet hours',
       loading: 'Worked out once the draft is saved …',
       stale: 'The estimate is updated once the draft is saved.',
+      byLanguage: 'Recipients by language',
+      byLanguageValue: 'Danish {{da, number}} · English {{en, number}}',
+      partsPerLanguage_one: '{{language}}: {{parts}} per recipient to {{count, number}}',
+      partsPerLanguage_other: '{{language}}: {{parts}} per recipient to {{count, number}}',
+      partsTotal: '{{total, number}} in all',
     },
     roleNote: {
       auditOnly: 'As an administrator you do not write or approve alerts – operators and shift leaders do. Here you can read the audit trail. The approval rule is set with the command "tryk alert rule".',

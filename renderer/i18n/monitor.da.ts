@@ -18,6 +18,8 @@ export const monitorDa = {
       hint: 'Svar på tips, kvitteringer, bekræftelser af af- og tilmelding og tak: én SMS hver, de seneste vist.',
     },
     sendTitle: 'Udsendelse {{id}}',
+    // --- surveys ---
+    surveyTitle: 'Undersøgelse {{id}}',
     alertOnly: 'Varsel {{alertId}}',
     alertTitle: '{{category}} · varsel {{alertId}}',
     showDetails: 'Vis detaljer og kort',

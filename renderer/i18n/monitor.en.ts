@@ -20,6 +20,8 @@ export const monitorEn: typeof monitorDa = {
       hint: 'Answers to tips, acknowledgements, opt-out and sign-up confirmations and thanks: one SMS each, the latest shown.',
     },
     sendTitle: 'Send {{id}}',
+    // --- surveys ---
+    surveyTitle: 'Survey {{id}}',
     alertTitle: '{{category}} · alert {{alertId}}',
     alertOnly: 'Alert {{alertId}}',
     showDetails: 'Show details and map',

@@ -23,13 +23,13 @@ export const subscribersDa = {
     adminOnly: 'Import og opslag af en persons data kræver administrator-rollen. Bed en administrator om hjælp.',
     import: {
       title: 'Importér abonnenter',
-      fileLabel: 'Vælg en fil (CSV eller JSON, højst 32 MiB)',
+      fileLabel: 'Vælg en fil (CSV eller JSON, højst 64 MiB)',
       helpTitle: 'Filens format',
       help: 'CSV med én række pr. abonnent og kolonnerne phone, name, language (da/en), status (active, paused, opted_out), groups og categories (flere adskilt med ;), quiet_start og quiet_end (TT:MM), consent_at, consent_method, consent_text_version og steder som home_lat, home_lon, home_address – ligeså work_, summer_house_ og other_. JSON er en liste af objekter med de samme navne. Et nummer, der allerede findes, bliver opdateret; en frameldt abonnent forbliver frameldt.',
       checking: 'Kontrollerer {{file}} …',
       importing: 'Importerer de gyldige rækker fra {{file}} …',
       refused: {
-        too_large: '{{file}} er større end 32 MiB og blev ikke sendt. Del filen op i mindre filer.',
+        too_large: '{{file}} er større end 64 MiB og blev ikke sendt. Del filen op i mindre filer.',
         unknown_format: '{{file}} er hverken en .csv- eller en .json-fil og blev ikke sendt.',
         unreadable: '{{file}} kunne ikke læses.',
       },
@@ -53,6 +53,15 @@ export const subscribersDa = {
       keptOptedOut: 'Forblev frameldt',
       skipped: 'Sprunget over (fejl)',
       another: 'Importér en fil mere',
+      // --- harden2: places outside the import's police district (imported, with a warning) ---
+      warned: 'Importeret med advarsel',
+      warningsTitle: 'Advarsler: rækker importeret med et sted uden for politikredsen',
+      warningsLead_one: '{{count, number}} række er importeret, men har et sted uden for politikredsen. Tjek koordinaterne.',
+      warningsLead_other: '{{count, number}} rækker er importeret, men har et sted uden for politikredsen. Tjek koordinaterne.',
+      warnings: {
+        outside_district: 'Stedet ligger i Danmark, men uden for politikredsen',
+        unknown: 'Advarsel',
+      },
       reasons: {
         phone_missing: 'Telefonnummer mangler',
         phone_invalid: 'Ugyldigt telefonnummer',

@@ -25,13 +25,13 @@ export const subscribersEn: typeof subscribersDa = {
     adminOnly: "Importing and looking up a person's data needs the administrator role. Ask an administrator for help.",
     import: {
       title: 'Import subscribers',
-      fileLabel: 'Choose a file (CSV or JSON, at most 32 MiB)',
+      fileLabel: 'Choose a file (CSV or JSON, at most 64 MiB)',
       helpTitle: 'File format',
       help: 'CSV with one row per subscriber and the columns phone, name, language (da/en), status (active, paused, opted_out), groups and categories (several separated by ;), quiet_start and quiet_end (HH:MM), consent_at, consent_method, consent_text_version and places as home_lat, home_lon, home_address – likewise work_, summer_house_ and other_. JSON is a list of objects with the same names. A number that already exists is updated; an opted-out subscriber stays opted out.',
       checking: 'Checking {{file}} …',
       importing: 'Importing the valid rows of {{file}} …',
       refused: {
-        too_large: '{{file}} is larger than 32 MiB and was not sent. Split it into smaller files.',
+        too_large: '{{file}} is larger than 64 MiB and was not sent. Split it into smaller files.',
         unknown_format: '{{file}} is neither a .csv nor a .json file and was not sent.',
         unreadable: '{{file}} could not be read.',
       },
@@ -55,6 +55,15 @@ export const subscribersEn: typeof subscribersDa = {
       keptOptedOut: 'Stayed opted out',
       skipped: 'Skipped (errors)',
       another: 'Import another file',
+      // --- harden2: places outside the import's police district (imported, with a warning) ---
+      warned: 'Imported with a warning',
+      warningsTitle: "Warnings: rows imported with a place outside the police district",
+      warningsLead_one: '{{count, number}} row was imported but has a place outside the police district. Check its coordinates.',
+      warningsLead_other: '{{count, number}} rows were imported but have a place outside the police district. Check their coordinates.',
+      warnings: {
+        outside_district: 'The place is in Denmark but outside the police district',
+        unknown: 'Warning',
+      },
       reasons: {
         phone_missing: 'Phone number missing',
         phone_invalid: 'Invalid phone number',

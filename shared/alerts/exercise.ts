@@ -16,3 +16,22 @@ export function smsAsSent(alert: Marked & Pick<Alert, 'smsText' | 'language'>): 
   if (!isExercise(alert)) return alert.smsText;
   return `${EXERCISE_PREFIX[alert.language]}: ${alert.smsText}`;
 }
+
+export type SmsLanguage = Alert['language'];
+
+export const otherLanguage = (language: SmsLanguage): SmsLanguage => (language === 'da' ? 'en' : 'da');
+
+/**
+ * Every text an alert carries, as recipients get them: its own language's first, then the other
+ * language's when it has one (each with its own exercise prefix). A subscriber gets the one in
+ * their registered language, or the first when there is none in it.
+ */
+export function smsTextsAsSent(alert: Marked & Pick<Alert, 'smsText' | 'language'> & { smsTextOther?: string }): { language: SmsLanguage; text: string }[] {
+  const texts = [{ language: alert.language, text: smsAsSent(alert) }];
+  const other = alert.smsTextOther?.trim() ? alert.smsTextOther : '';
+  if (other) {
+    const language = otherLanguage(alert.language);
+    texts.push({ language, text: smsAsSent({ capStatus: alert.capStatus, smsText: other, language }) });
+  }
+  return texts;
+}

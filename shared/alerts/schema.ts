@@ -59,6 +59,8 @@ export const Alert = z.object({
   language: z.enum(['da', 'en']),
   fields: z.record(z.string(), z.string().max(2000)),
   smsText: z.string().max(SMS_MAX_LENGTH),
+  /** The SMS in the other language (English when `language` is da, Danish when en); '' for none. */
+  smsTextOther: z.string().max(SMS_MAX_LENGTH).default(''),
   socialText: z.string().max(5000),
   channels: AlertChannels,
   capEnabled: z.boolean(),
@@ -94,6 +96,7 @@ export const AlertPatch = z
   .object({
     fields: z.record(z.string().max(40), z.string().max(2000)),
     smsText: z.string().max(SMS_MAX_LENGTH),
+    smsTextOther: z.string().max(SMS_MAX_LENGTH),
     socialText: z.string().max(5000),
     channels: AlertChannels,
     capEnabled: z.boolean(),
@@ -141,6 +144,13 @@ export const AlertPreview = z.object({
   costEstimateOre: z.number().int(),
   /** At the primary gateway's agreed rate. */
   sendSeconds: z.number(),
+  /** The recipients by their registered language (Danish when they gave none). */
+  byLanguage: z.object({ da: z.number().int(), en: z.number().int() }).optional(),
+  /**
+   * Per text the alert carries (its own language first): who gets it and its parts. With one
+   * text everybody gets it; with two, each language's subscribers get theirs.
+   */
+  texts: z.array(z.object({ language: z.enum(['da', 'en']), recipients: z.number().int(), smsParts: z.number().int() })).optional(),
   /**
    * Once released: `recipients` are the ones frozen at release (not today's count of the area),
    * and the send that carries them, for its delivery result.

@@ -265,3 +265,8 @@ export function defaultFields(template: TemplateType): Record<string, string> {
   if (template.fields.some((f) => f.key === 'tip')) out.tip = tipOptions[template.language].reply;
   return out;
 }
+
+/** The same template in the other language (the built-in ones exist in Danish and English). */
+export function counterpartOf(template: TemplateType, all: readonly TemplateType[]): TemplateType | undefined {
+  return all.find((t) => t.category === template.category && t.kind === template.kind && t.language !== template.language);
+}

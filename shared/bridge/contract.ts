@@ -107,11 +107,19 @@ export const SubscriberCounts = z.object({
 });
 export type SubscriberCounts = z.infer<typeof SubscriberCounts>;
 
+/** Characters in one piece of an uploaded subscriber file (`subscribers.importPart`). */
+export const IMPORT_PART_CHARS = 256 * 1024;
+
 export const ImportReport = z.object({
   imported: z.boolean(),
   rows: z.number().int(),
   accepted: z.number().int(),
+  /** The first 1,000 refused rows; `refused` counts them all. */
   rejected: z.array(z.object({ row: z.number().int(), code: z.string(), field: z.string(), message: z.string() })),
+  refused: z.number().int(),
+  /** Rows imported with a warning (a place outside the import's police district): the first 1,000, `warned` counts them all. */
+  warnings: z.array(z.object({ row: z.number().int(), code: z.string(), field: z.string(), message: z.string() })),
+  warned: z.number().int(),
   created: z.number().int(),
   updated: z.number().int(),
   keptOptedOut: z.number().int(),
@@ -298,6 +306,11 @@ export const channels = {
       problem: z.string().nullable(),
     }),
   },
+  // --- lang: the tile server set from the console (admin, audited as settings_changed); null: offline map only ---
+  'map.setTileUrl': {
+    request: z.object({ url: z.string().trim().min(1).max(500).nullable() }).strict(),
+    response: z.object({ tileUrl: z.string().nullable() }),
+  },
   'target.count': {
     request: z.object({ area: TargetAreaSchema, filter: TargetFilterSchema.optional() }).strict(),
     response: TargetCount,
@@ -339,15 +352,27 @@ export const channels = {
     request: z.object({ phone: z.string().trim().min(1).max(40) }).strict(),
     response: z.object({ erased: z.literal(true) }),
   },
-  'subscribers.import': {
+  /**
+   * A piece of a subscriber file on its way to the import (the file goes in pieces: one frame
+   * stays small, and the parse worker reads each piece as it arrives, so a bad line is refused
+   * at once). `uploadId` null starts a new upload (and drops the caller's earlier one); the
+   * district (code or name) defaults to the console's.
+   */
+  'subscribers.importPart': {
     request: z
       .object({
-        content: z.string().max(32 * 1024 * 1024),
+        uploadId: z.number().int().nullable(),
         format: z.enum(['csv', 'json']),
-        mode: z.enum(['all_or_nothing', 'accepted_only']),
         fileName: z.string().max(200).default('import'),
+        district: z.string().max(80).nullable().default(null),
+        content: z.string().max(IMPORT_PART_CHARS),
       })
       .strict(),
+    response: z.object({ uploadId: z.number().int(), chars: z.number().int() }),
+  },
+  /** The uploaded file imported: all rows or none, or the accepted rows only (the same upload may be imported again in that mode). */
+  'subscribers.import': {
+    request: z.object({ uploadId: z.number().int(), mode: z.enum(['all_or_nothing', 'accepted_only']) }).strict(),
     response: ImportReport,
   },
   'alerts.templates': { request: NoArgs, response: z.array(Template) },
@@ -386,7 +411,7 @@ export const channels = {
   'alerts.cancel': { request: z.object({ id: z.number().int() }).strict(), response: Alert },
   /** A CAP 1.2 document from elsewhere as a new draft (its areas become the target area). */
   'alerts.importCap': {
-    request: z.object({ xml: z.string().max(2 * 1024 * 1024) }).strict(),
+    request: z.object({ xml: z.string().max(1024 * 1024) }).strict(),
     response: z.object({ alert: Alert, warnings: z.array(z.string()) }),
   },
   'alerts.preview': { request: z.object({ id: z.number().int() }).strict(), response: AlertPreview },
@@ -406,6 +431,13 @@ export const channels = {
   'dispatch.cancel': { request: z.object({ sendId: z.number().int() }).strict(), response: SendStatus },
   // --- core: resend to a send's failed recipients (never a delivered one); the shift leader's, audited ---
   'dispatch.resend': { request: z.object({ sendId: z.number().int(), failed: z.literal(true) }).strict(), response: SendStatus },
+  // --- lang: the monitor's send titles, for every role (alerts.get is the drafters' only) ---
+  'dispatch.titles': {
+    request: z.object({ sendIds: z.array(z.number().int()).min(1).max(100) }).strict(),
+    response: z.array(
+      z.object({ sendId: z.number().int(), alertId: z.number().int(), category: Category, smsText: z.string(), exercise: z.boolean() }),
+    ),
+  },
   /** Delivery by area cell for the monitor's map: shares per cell, never single recipients. */
   'dispatch.cells': {
     request: z.object({ sendId: z.number().int(), zoom: z.number().int().min(0).max(22) }).strict(),
@@ -554,5 +586,15 @@ export type EventOf<E extends EventName> = z.output<Events[E]>;
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 
-/** Largest request a host accepts, in bytes of JSON; bigger ones are refused with `too_large`. */
-export const MAX_REQUEST_BYTES = 32 * 1024 * 1024 + 4096;
+/**
+ * Largest request a host accepts, in bytes of JSON; bigger ones are refused with `too_large`
+ * before they are parsed. The largest legitimate request is an area at the vertex limits
+ * (`target.count`, or `alerts.update` with its texts): 20,000 positions of two numbers of at
+ * most 24 characters each ("-1.2345678901234567e-300") with their brackets and commas,
+ * 20,000 × 52 = 1,040,000 bytes, plus 500 parts' wrappers (~40 KB) and an alert's texts and
+ * fields (~60 KB): about 1.1 MB. A CAP document is at most 1 MiB of characters, and an import
+ * piece IMPORT_PART_CHARS characters (6 bytes each at worst, as JSON escapes control
+ * characters). 2 MiB holds all of them; parsing a 2 MiB frame costs the main thread a few ms
+ * (32 MiB took ~115 ms).
+ */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024 + 4096;

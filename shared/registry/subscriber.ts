@@ -58,7 +58,9 @@ export type RowProblemCode =
   | 'bad_place'
   | 'bad_consent_time'
   | 'too_long'
-  | 'bad_row';
+  | 'bad_row'
+  /** A warning, not a refusal: the place is in Denmark but outside the import's police district. */
+  | 'outside_district';
 
 export interface RowProblem {
   row: number;

@@ -70,6 +70,7 @@ export function makeAlert(over: Partial<Alert> & { id: number }): Alert {
     language: 'da',
     fields: {},
     smsText: burglaryTemplate.sms,
+    smsTextOther: '',
     socialText: burglaryTemplate.social,
     channels: ['sms'],
     capEnabled: false,

@@ -193,6 +193,69 @@ describe('the composer', () => {
   });
 });
 
+describe('an alert in Danish and English', () => {
+  const englishTemplate = { ...burglaryTemplate, id: 'burglary-en', language: 'en' as const, name: 'Burglary', sms: 'Police: Burglary in {area} {time}. Call 114.' };
+
+  it('adds the English text from the same template, shows its SMS facts, and the split of recipients by language with parts per text', async () => {
+    const a = alertsHost(
+      { alerts: [makeAlert({ id: 5, area: squareArea, capStatus: 'Exercise', fields: { area: 'Hillerød', time: 'i nat' }, smsText: 'Politiet: Indbrud i Hillerød i nat.' })] },
+      {
+        'alerts.templates': () => ({ ok: true, value: [burglaryTemplate, englishTemplate] }),
+        'alerts.preview': () => ({
+          ok: true,
+          value: {
+            recipients: 1234,
+            delayedByQuietHours: 0,
+            smsParts: 1,
+            totalParts: 1434,
+            costEstimateOre: 1434 * 25,
+            sendSeconds: 10,
+            byLanguage: { da: 1034, en: 200 },
+            texts: [
+              { language: 'da', recipients: 1034, smsParts: 1 },
+              { language: 'en', recipients: 200, smsParts: 2 },
+            ],
+          },
+        }),
+      },
+    );
+    const r = rig({ host: a.host });
+    await openDraft(r, 5);
+    const other = await screen.findByTestId('sms-other');
+    expect(within(other).queryByTestId('sms-text-other')).toBeNull();
+    fireEvent.click(within(other).getByTestId('add-other-text'));
+    const textarea = (await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement;
+    expect(textarea.value).toBe('Police: Burglary in Hillerød i nat. Call 114.');
+    // Its own facts and phone, with the English exercise prefix; a curly quote forces UCS-2 there alone.
+    const facts = within(screen.getByTestId('sms-other'));
+    expect(facts.getByTestId('sms-encoding').textContent).toBe('GSM-7');
+    type(textarea, 'Police: Burglary ’here’.');
+    expect(within(screen.getByTestId('sms-other')).getByTestId('sms-encoding').textContent).toBe('UCS-2');
+    expect(screen.getAllByTestId('sms-encoding')[0]!.textContent).toBe('GSM-7');
+    expect(within(screen.getByTestId('sms-other')).getByTestId('phone-preview').textContent).toContain('EXERCISE: Police: Burglary');
+    await waitFor(() => expect(updates(r).at(-1)?.smsTextOther).toBe('Police: Burglary ’here’.'));
+    // The split by registered language and the parts per text.
+    await waitFor(() => expect(screen.getByTestId('preview-languages').textContent).toBe('dansk 1.034 · engelsk 200'));
+    expect(screen.getByTestId('preview-parts').textContent).toBe('dansk: 1 pr. modtager til 1.034 · engelsk: 2 pr. modtager til 200 · 1.434 i alt');
+    // Removing it sends everybody the Danish text again.
+    fireEvent.click(screen.getByTestId('remove-other-text'));
+    expect(screen.queryByTestId('sms-text-other')).toBeNull();
+    await waitFor(() => expect(updates(r).at(-1)?.smsTextOther).toBe(''));
+  });
+
+  it('shows the approver both texts as they go out', async () => {
+    const a = alertsHost({
+      officer: approver,
+      alerts: [makeAlert({ id: 6, status: 'awaiting_approval', area: squareArea, smsText: 'Politiet: Indbrud.', smsTextOther: 'Police: Burglary.', capStatus: 'Exercise' })],
+    });
+    const r = rig({ host: a.host });
+    await openAlerts(r);
+    fireEvent.click(await screen.findByTestId('alert-item-6'));
+    expect((await screen.findByTestId('review-sms')).textContent).toBe('ØVELSE: Politiet: Indbrud.');
+    expect(screen.getByTestId('review-sms-other').textContent).toBe('EXERCISE: Police: Burglary.');
+  });
+});
+
 describe('exercise alerts', () => {
   it('marking a draft as an exercise shows the banner, the chip in the list and ØVELSE at the start of the phone preview', async () => {
     const a = alertsHost({ alerts: [makeAlert({ id: 70, smsText: 'Politiet: Indbrud i nat.' })] });

@@ -100,6 +100,26 @@ describe('the tile server in settings', () => {
     expect(r.host.callsTo('map.testTiles').map((c) => c.payload)).toEqual([{}, { url: 'http://tiles.intern/{z}/{x}/{y}.png' }]);
   });
 
+  it('lets an admin save another address after checking it, and turn tiles off', async () => {
+    const r = await openSettings(admin, {
+      'map.setTileUrl': (p: unknown) => ({ ok: true, value: { tileUrl: (p as { url: string | null }).url } }),
+    });
+    fireEvent.change(screen.getByTestId('tiles-url'), { target: { value: 'tiles.intern/{z}/{x}/{y}.png' } });
+    fireEvent.click(screen.getByTestId('tiles-save'));
+    expect(screen.getByTestId('tiles-problem').textContent).toBe('Adressen skal begynde med https:// eller http://.');
+    fireEvent.change(screen.getByTestId('tiles-url'), { target: { value: 'http://tiles.intern/{z}/{x}.png' } });
+    fireEvent.click(screen.getByTestId('tiles-save'));
+    expect(screen.getByTestId('tiles-problem').textContent).toBe('Adressen skal indeholde {z}, {x} og {y}.');
+    expect(r.host.callsTo('map.setTileUrl')).toHaveLength(0);
+    fireEvent.change(screen.getByTestId('tiles-url'), { target: { value: 'http://tiles.intern/{z}/{x}/{y}.png' } });
+    fireEvent.click(screen.getByTestId('tiles-save'));
+    await waitFor(() => expect(screen.getByTestId('tiles-current').textContent).toBe('http://tiles.intern/{z}/{x}/{y}.png'));
+    expect(screen.getByTestId('tiles-result').textContent).toBe('Gemt (revideret). Kortet bruger adressen fra næste start af konsollen.');
+    fireEvent.click(screen.getByTestId('tiles-off'));
+    await waitFor(() => expect(screen.getByTestId('tiles-current').textContent).toBe('ingen – konsollen viser offlinekortet'));
+    expect(r.host.callsTo('map.setTileUrl').map((c) => c.payload)).toEqual([{ url: 'http://tiles.intern/{z}/{x}/{y}.png' }, { url: null }]);
+  });
+
   it('is not shown to an operator', async () => {
     await openSettings({ id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] });
     expect(screen.queryByTestId('tiles')).toBeNull();

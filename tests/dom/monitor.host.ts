@@ -67,10 +67,14 @@ export function dispatchHost(
     'dispatch.resume': move(['paused'], 'sending'),
     'dispatch.cancel': move(['queued', 'sending', 'paused'], 'cancelled'),
     'dispatch.cells': () => ok({ cellSizeDeg: 0.01, minCount: 5, cells: [] }),
-    'alerts.get': (p) => {
-      const a = alertTable.get((p as { id: number }).id);
-      return a ? ok(a) : refuse('not_found');
-    },
+    'dispatch.titles': (p) =>
+      ok(
+        (p as { sendIds: number[] }).sendIds.flatMap((sendId) => {
+          const id = Number(table.get(sendId)?.alertRef?.match(/^alert:(\d+)$/)?.[1]);
+          const a = alertTable.get(id);
+          return a ? [{ sendId, alertId: a.id, category: a.category, smsText: a.smsText, exercise: a.capStatus === 'Exercise' }] : [];
+        }),
+      ),
     ...overrides,
   });
   return {

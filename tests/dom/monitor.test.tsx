@@ -367,10 +367,20 @@ describe('monitor text', () => {
   });
 });
 
-describe('the monitor for an officer who may not read alerts', () => {
-  it('names the alert a send belongs to instead of the send number', async () => {
+describe('the monitor for an officer who may not read alerts (an administrator)', () => {
+  it("shows the alert's title from the monitor's own channel", async () => {
     const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41' })], {
+      alerts: [makeAlert({ id: 41, category: 'burglary', smsText: 'Police: burglary in Hillerød tonight.' })],
       overrides: { 'alerts.get': () => ({ ok: false, error: { code: 'forbidden', message: 'not for this role' } }) },
+    });
+    await openMonitor(d, { language: 'en' });
+    await waitFor(() => expect(screen.getByTestId('monitor-item-2').textContent).toContain('Police: burglary in Hillerød tonight.'));
+    expect(screen.getByTestId('monitor-item-2').textContent).not.toContain('Send 2');
+  });
+
+  it('names the alert a send belongs to when even the title is refused', async () => {
+    const d = dispatchHost([makeSend({ sendId: 2, alertRef: 'alert:41' })], {
+      overrides: { 'dispatch.titles': () => ({ ok: false, error: { code: 'forbidden', message: 'not for this role' } }) },
     });
     await openMonitor(d, { language: 'en' });
     await waitFor(() => expect(screen.getByTestId('monitor-item-2').textContent).toContain('Alert 41'));

@@ -35,7 +35,7 @@ describe('the monitor slice', () => {
       { limit: 20, answers: false },
       { limit: 20, answers: true },
     ]);
-    expect(host.callsTo('alerts.get').map((c) => c.payload)).toEqual([{ id: 40 }]);
+    expect(host.callsTo('dispatch.titles').map((c) => c.payload)).toEqual([{ sendIds: [1] }]);
     expect(s.monitorTitles[1]).toEqual({ alertId: 40, category: 'missing_person', excerpt: 'Politiet: Savnet dreng, 9 år, sidst set ved …', exercise: false });
     // One sample to start each sparkline from.
     expect(s.monitorSamples[3]).toEqual([200]);

@@ -42,6 +42,9 @@ const report = (r: Partial<ImportReport>): ImportReport => ({
   rows: 0,
   accepted: 0,
   rejected: [],
+  refused: r.rejected?.length ?? 0,
+  warnings: [],
+  warned: 0,
   created: 0,
   updated: 0,
   keptOptedOut: 0,
@@ -57,12 +60,19 @@ function registryHost(officer: typeof admin | typeof operator = admin) {
     places: 650,
   };
   const people = new Map<string, Person>([[person.phone, person]]);
+  let chars = 0;
   const host: FakeHost = demoHost({
     'session.current': () => ({ ok: true, value: { officer, officersExist: true, idleLockMinutes: 0 } }),
     'subscribers.counts': () => ({ ok: true, value: structuredClone(counts) }),
     'subscribers.find': (p) => {
       const found = people.get((p as { phone: string }).phone);
       return found ? { ok: true, value: found } : { ok: false, error: { code: 'not_found', message: 'No subscriber with that phone number' } };
+    },
+    // The host keeps the pieces of an upload under one id; the fake answers with 7 and the running length.
+    'subscribers.importPart': (p) => {
+      const part = p as { uploadId: number | null; content: string };
+      chars = (part.uploadId === null ? 0 : chars) + part.content.length;
+      return { ok: true, value: { uploadId: 7, chars } };
     },
     'subscribers.erase': (p) => {
       if (!people.delete((p as { phone: string }).phone)) return { ok: false, error: { code: 'not_found', message: 'none' } };
@@ -159,14 +169,12 @@ describe('Abonnenter: import', () => {
     expect(within(done).getByTestId('import-updated').textContent).toBe('1');
     expect(within(done).getByTestId('import-keptOptedOut').textContent).toBe('1');
     expect(screen.queryByTestId('import-report')).toBeNull();
+    expect(host.callsTo('subscribers.importPart').map((c) => c.payload)).toEqual([
+      { uploadId: null, content: 'phone,name\n20123456,A\n20123457,B\n20123458,C\n', format: 'csv', fileName: 'nye.CSV', district: null },
+    ]);
     const calls = host.callsTo('subscribers.import');
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.payload).toEqual({
-      content: 'phone,name\n20123456,A\n20123457,B\n20123458,C\n',
-      format: 'csv',
-      mode: 'all_or_nothing',
-      fileName: 'nye.CSV',
-    });
+    expect(calls[0]!.payload).toEqual({ uploadId: 7, mode: 'all_or_nothing' });
     await waitFor(() => expect(host.callsTo('subscribers.counts').length).toBeGreaterThan(before));
   });
 
@@ -203,7 +211,8 @@ describe('Abonnenter: import', () => {
     expect(row7.querySelector('script')).toBeNull();
     expect(within(shown).getByTestId('import-rejected-9').textContent).toContain('Ukendt fejl');
     expect(host.callsTo('subscribers.import')).toHaveLength(1);
-    expect(host.callsTo('subscribers.import')[0]!.payload).toMatchObject({ format: 'json', mode: 'all_or_nothing' });
+    expect(host.callsTo('subscribers.importPart')[0]!.payload).toMatchObject({ format: 'json', uploadId: null });
+    expect(host.callsTo('subscribers.import')[0]!.payload).toEqual({ uploadId: 7, mode: 'all_or_nothing' });
 
     const accept = screen.getByTestId('import-accept-valid');
     expect(accept.textContent).toBe('Importér de 7 gyldige rækker');
@@ -211,9 +220,38 @@ describe('Abonnenter: import', () => {
     const done = await screen.findByTestId('import-done');
     const calls = host.callsTo('subscribers.import');
     expect(calls).toHaveLength(2);
-    expect(calls[1]!.payload).toEqual({ content: json, format: 'json', mode: 'accepted_only', fileName: 'liste.json' });
+    // The second step imports the same upload again: the file is not sent twice.
+    expect(calls[1]!.payload).toEqual({ uploadId: 7, mode: 'accepted_only' });
+    expect(host.callsTo('subscribers.importPart')).toHaveLength(1);
     expect(within(done).getByTestId('import-created').textContent).toBe('7');
     expect(within(done).getByTestId('import-skipped').textContent).toBe('3');
+  });
+
+  it('sends a big file in pieces under one upload, and shows the rows imported with a warning (outside the district)', async () => {
+    const { host } = registryHost();
+    const warnings = [{ row: 3, code: 'outside_district', field: 'home_lat', message: 'the home place is outside Nordsjællands Politi (1470); imported all the same' }];
+    host.handlers['subscribers.import'] = () => ({ ok: true, value: report({ rows: 3, accepted: 3, created: 3, warnings, warned: 1 }) });
+    await openSubscribers(rig({ host }));
+    const text = `phone,name\n${'20123456,Anna\n'.repeat(40_000)}`; // 560,011 characters: three pieces
+    pick(fileOf(text, 'stor.csv'));
+    const done = await screen.findByTestId('import-done');
+    const parts = host.callsTo('subscribers.importPart').map((c) => c.payload as { uploadId: number | null; content: string });
+    expect(parts.map((p) => p.uploadId)).toEqual([null, 7, 7]);
+    expect(parts.map((p) => p.content).join('')).toBe(text);
+    expect(within(done).getByTestId('import-warned').textContent).toBe('1');
+    const row = within(screen.getByTestId('import-warnings')).getByTestId('import-warning-3');
+    expect(row.textContent).toContain('Stedet ligger i Danmark, men uden for politikredsen');
+    expect(row.querySelector('td[title]')?.getAttribute('title')).toContain('Nordsjællands Politi');
+  });
+
+  it('stops sending a file at the first piece the host refuses', async () => {
+    const { host } = registryHost();
+    host.handlers['subscribers.importPart'] = () => ({ ok: false, error: { code: 'bad_request', message: 'x.csv: line 2 is longer than 65536 characters; nothing was imported' } });
+    await openSubscribers(rig({ host }));
+    pick(fileOf(`phone,name\n20123456,${'x'.repeat(600_000)}\n`, 'x.csv'));
+    await screen.findByTestId('import-failed');
+    expect(host.callsTo('subscribers.importPart')).toHaveLength(1);
+    expect(host.callsTo('subscribers.import')).toHaveLength(0);
   });
 
   it('imports nothing when the officer cancels the report', async () => {
@@ -232,7 +270,7 @@ describe('Abonnenter: import', () => {
     expect(host.callsTo('subscribers.import')).toHaveLength(1);
   });
 
-  it('refuses a file over 32 MiB, and one that is neither CSV nor JSON, without sending it', async () => {
+  it('refuses a file over 64 MiB, and one that is neither CSV nor JSON, without sending it', async () => {
     const { host } = registryHost();
     host.handlers['subscribers.import'] = () => ({ ok: true, value: report({}) });
     await openSubscribers(rig({ host }));
@@ -242,7 +280,7 @@ describe('Abonnenter: import', () => {
     pick(big);
     const refused = await screen.findByTestId('import-refused');
     expect(refused.dataset.refusal).toBe('too_large');
-    expect(refused.textContent).toBe('stor.csv er større end 32 MiB og blev ikke sendt. Del filen op i mindre filer.');
+    expect(refused.textContent).toBe('stor.csv er større end 64 MiB og blev ikke sendt. Del filen op i mindre filer.');
     expect(read).not.toHaveBeenCalled();
 
     pick(fileOf('phone\n', 'liste.xlsx'));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import { createI18n } from '../../renderer/i18n';
 import type { TipDetail, TipSummary } from '../../shared/bridge/contract';
-import { demoHost, rig } from './fakes';
+import { deferred, demoHost, rig } from './fakes';
 
 afterEach(cleanup);
 
@@ -178,5 +178,22 @@ describe('Tips: the inbox', () => {
     expect(screen.getByTestId('map-tips').textContent).toContain('14 tips vist som felter');
     fireEvent.change(pick, { target: { value: '' } });
     await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(0));
+  });
+
+  it('asks for an alert’s cells once at a time while tips pour in, and once more after', async () => {
+    const { host } = inboxHost();
+    const held = deferred<unknown>();
+    const cells = { alertId: 7, cellSizeDeg: 0.044, minCount: 5, cells: [], hiddenTips: 0, unplacedTips: 0 };
+    host.handlers['tips.cells'] = () => (host.callsTo('tips.cells').length === 1 ? held.promise : { ok: true, value: cells });
+    const r = rig({ host });
+    const s = r.store.getState();
+    const first = s.loadTipCells(7, 10);
+    void s.loadTipCells(7, 10);
+    void s.loadTipCells(7, 10);
+    expect(host.callsTo('tips.cells')).toHaveLength(1);
+    held.resolve({ ok: true, value: cells });
+    await first;
+    await waitFor(() => expect(r.store.getState().tipCells.status).toBe('ready'));
+    expect(host.callsTo('tips.cells')).toHaveLength(2);
   });
 });

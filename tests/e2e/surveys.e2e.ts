@@ -78,6 +78,14 @@ describe('a survey of the citizen panel in Chromium', () => {
     // The operator's screen follows too.
     await operator.getByTestId(`survey-row-${surveyId}`).click();
     await expect.poll(async () => Number((await operator.getByTestId('survey-respondents').innerText()).replace(/\D/g, '')), { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+    // The monitor shows the survey's send by its name, like an alert's.
+    await leader.getByTestId('nav-monitor').click();
+    const card = leader.locator(`[data-alert-ref="survey:${surveyId}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.locator('h2').innerText()).toBe(`Undersøgelse ${surveyId}`);
+    await leader.getByTestId('nav-surveys').click();
+    await leader.getByTestId(`survey-row-${surveyId}`).click();
+    await leader.getByTestId('survey-close').waitFor();
   });
 
   it('closes it; the table and the CSV carry the same tally as the CLI', async () => {

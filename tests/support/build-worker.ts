@@ -1,8 +1,9 @@
-// Vitest global setup: the targeting worker runs from its bundle (dist/worker/targeting.cjs),
-// so every test run bundles it from the current source first (esbuild, well under a second).
+// Vitest global setup: the targeting and parse workers run from their bundles (dist/worker/),
+// so every test run bundles them from the current source first (esbuild, well under a second).
 import { resolve } from 'node:path';
-import { buildTargetingWorker } from '../../build/worker.mjs';
+import { buildParseWorker, buildTargetingWorker } from '../../build/worker.mjs';
 
 export default async function setup(): Promise<void> {
-  await buildTargetingWorker(resolve(__dirname, '../..'));
+  const root = resolve(__dirname, '../..');
+  await Promise.all([buildTargetingWorker(root), buildParseWorker(root)]);
 }

@@ -1,17 +1,17 @@
 /**
  * CAP 1.2 documents checked against the official schema with libxml2 built to WebAssembly
  * (xmllint-wasm): no xmllint program, no network, and off the main thread (the library runs
- * each check in a worker). Our own reader (shared/cap) goes first for what must never reach a
- * parser — size, DTDs and entities, depth — so libxml2 only sees documents that passed those.
+ * each check in a worker). Our own reader (shared/cap, in the parse worker) goes first for what
+ * must never reach a parser — size, DTDs and entities, depth — so libxml2 only sees documents
+ * that passed those.
  */
 import { validateXML } from 'xmllint-wasm';
-import { fromCap } from '../../../shared/cap';
 import type { CapDraft } from '../../../shared/cap';
+import type { ParseClient } from '../../parse/client';
+import type { CapRead } from '../../parse/protocol';
 import { TrykError } from '../../../shared/bridge/result';
 import { CAP_1_2_XSD } from './xsd';
 
-/** Refusals of the reader that mean "do not parse this at all". */
-const UNSAFE = new Set(['cap_invalid_input', 'cap_too_large', 'cap_not_xml', 'cap_doctype', 'cap_too_deep']);
 /** The schema's complaints shown in a message: the first few say what to fix. */
 const SHOWN = 3;
 
@@ -35,11 +35,13 @@ export async function checkCapSchema(xml: string): Promise<SchemaResult> {
 
 /**
  * Reads a CAP document for import: refused with the schema's complaint when it breaks the
- * CAP 1.2 schema, with our reader's reason when it is valid CAP we cannot represent.
+ * CAP 1.2 schema, with our reader's reason when it is valid CAP we cannot represent, with the
+ * area's when its area cannot be targeted. Our reader and the area checks run in the parse
+ * worker, the schema in xmllint-wasm's: this thread only hands the text on.
  */
-export async function readCap(xml: string): Promise<{ draft: CapDraft; warnings: string[] }> {
-  const read = fromCap(xml);
-  if (!read.ok && UNSAFE.has(read.code)) {
+export async function readCap(xml: string, parse: ParseClient): Promise<{ draft: CapDraft; warnings: string[]; area: Extract<CapRead, { ok: true }>['area'] }> {
+  const read = await parse.readCap(xml);
+  if (!read.ok && read.unsafe) {
     throw new TrykError(read.code === 'cap_too_large' ? 'too_large' : 'bad_request', `Not an acceptable CAP 1.2 alert: ${read.message}`, { cap: read.code });
   }
   const schema = await checkCapSchema(xml);
@@ -51,5 +53,5 @@ export async function readCap(xml: string): Promise<{ draft: CapDraft; warnings:
     });
   }
   if (!read.ok) throw new TrykError('bad_request', `Not an acceptable CAP 1.2 alert: ${read.message}`, { cap: read.code });
-  return { draft: read.value, warnings: read.warnings };
+  return { draft: read.draft, warnings: read.warnings, area: read.area };
 }

@@ -14,9 +14,10 @@ import { migration0013 } from './0013-tips';
 import { migration0014 } from './0014-alert-schedule';
 import { migration0015 } from './0015-evaluation';
 import { migration0016 } from './0016-surveys';
+import { migration0017 } from './0017-alert-languages';
 import type { Migration } from './types';
 
 /** Every migration, in order. A new one gets the next number, its own file and its own test. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017];
 export const latestVersion = migrations.length;
 export type { Migration };

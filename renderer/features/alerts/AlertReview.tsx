@@ -6,12 +6,32 @@ import { AlertActions } from './AlertActions';
 import { AreaSummary } from './AreaSummary';
 import { xLength } from './draft';
 import { dateTime } from './format';
-import { smsAsSent } from '../../../shared/alerts/exercise';
+import { otherLanguage, smsAsSent } from '../../../shared/alerts/exercise';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
 import { SmsFacts, useSmsAnalysis } from './SmsFacts';
 import { TipsOfAlert } from '../tips/TipsOfAlert';
 import { ThankTipsters, TipAcknowledgement } from '../tips/TipAnswers';
+
+/** The alert's text in its other language, approved and sent with the first. */
+function OtherLanguageReview({ alert, recipients }: { alert: Alert; recipients: number | null }) {
+  const { t } = useTranslation();
+  const language = otherLanguage(alert.language);
+  const sent = smsAsSent({ capStatus: alert.capStatus, smsText: alert.smsTextOther, language });
+  const analysis = useSmsAnalysis(sent);
+  return (
+    <div className="composer__sms" data-testid="review-other">
+      <div className="panel">
+        <h2 className="panel__title">{t('alerts.composer.smsIn', { language: t(`alerts.languages.${language}`) })}</h2>
+        <p className="review__text" data-testid="review-sms-other" lang={language}>
+          {sent}
+        </p>
+        <SmsFacts text={sent} analysis={analysis} recipients={recipients} readOnly />
+      </div>
+      <PhonePreview text={sent} />
+    </div>
+  );
+}
 
 /** An alert that can no longer be edited, shown exactly as it will go (or went) out. */
 export function AlertReview({ alert }: { alert: Alert }) {
@@ -61,10 +81,11 @@ export function AlertReview({ alert }: { alert: Alert }) {
           <p className="review__text" data-testid="review-sms">
             {sent}
           </p>
-          <SmsFacts text={sent} analysis={analysis} recipients={preview ? preview.recipients : null} readOnly />
+          <SmsFacts text={sent} analysis={analysis} recipients={preview ? (preview.texts?.[0]?.recipients ?? preview.recipients) : null} readOnly />
         </div>
         <PhonePreview text={sent} />
       </div>
+      {alert.smsTextOther?.trim() && <OtherLanguageReview alert={alert} recipients={preview?.texts?.[1]?.recipients ?? null} />}
       <p className="panel" data-testid="review-channels">
         <strong>{t('social.channels.title')}:</strong>{' '}
         {alert.channels

@@ -9,7 +9,8 @@ import { AreaSummary } from './AreaSummary';
 import { blockers, filled, xLength } from './draft';
 import type { DraftEditor } from './alertsSlice';
 import type { DraftContent } from './draft';
-import { isExercise, smsAsSent } from '../../../shared/alerts/exercise';
+import { isExercise, otherLanguage, smsAsSent } from '../../../shared/alerts/exercise';
+import { counterpartOf } from '../../../shared/alerts/templates';
 import { fromLocalInput, toLocalInput } from './draft';
 import { PhonePreview } from './PhonePreview';
 import { PreviewFacts } from './PreviewFacts';
@@ -235,6 +236,63 @@ function Area({ editor, alert }: { editor: DraftEditor; alert: Alert }) {
   );
 }
 
+/**
+ * The SMS in the other language (English for a Danish alert): added from the same template in
+ * that language, with its own live facts; subscribers registered in that language get it.
+ */
+function OtherLanguageText({ editor, alert, template, recipients }: { editor: DraftEditor; alert: Alert; template: Template | null; recipients: number | null }) {
+  const { t } = useTranslation();
+  const editDraft = useAppStore((s) => s.editDraft);
+  const templates = useAppStore((s) => s.templates.value);
+  const language = otherLanguage(alert.language);
+  const text = editor.content.smsTextOther;
+  const sent = smsAsSent({ capStatus: editor.content.capStatus, smsText: text, language });
+  const prefix = sent.length - text.length;
+  const analysis = useSmsAnalysis(sent);
+  const id = useId();
+  const counterpart = template ? counterpartOf(template, templates) : undefined;
+  const name = t(`alerts.languages.${language}`);
+  if (!text) {
+    return (
+      <div className="panel" data-testid="sms-other">
+        <p className="hint">{t('alerts.composer.otherHint', { language: name })}</p>
+        <button
+          type="button"
+          className="button"
+          data-testid="add-other-text"
+          onClick={() => editDraft({ smsTextOther: counterpart ? filled(counterpart, editor.content.fields).sms : ' ' })}
+        >
+          {t('alerts.composer.addOther', { language: name })}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="composer__sms" data-testid="sms-other">
+      <div className="panel">
+        <label className="field" htmlFor={id}>
+          <span className="field__label">{t('alerts.composer.smsIn', { language: name })}</span>
+        </label>
+        <textarea
+          id={id}
+          className="composer__text"
+          data-testid="sms-text-other"
+          lang={language}
+          rows={5}
+          maxLength={1530}
+          value={text}
+          onChange={(e) => editDraft({ smsTextOther: e.target.value })}
+        />
+        <button type="button" className="button button--small" data-testid="remove-other-text" onClick={() => editDraft({ smsTextOther: '' })}>
+          {t('alerts.composer.removeOther', { language: name })}
+        </button>
+        <SmsFacts text={sent} analysis={analysis} recipients={recipients} onChange={(changed) => editDraft({ smsTextOther: changed.slice(prefix) })} />
+      </div>
+      <PhonePreview text={sent} />
+    </div>
+  );
+}
+
 /** The draft being written: fields, SMS with its live facts, social text, options, area, preview. */
 export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert }) {
   const { t } = useTranslation();
@@ -289,12 +347,13 @@ export function Composer({ editor, alert }: { editor: DraftEditor; alert: Alert 
           <SmsFacts
             text={sent}
             analysis={analysis}
-            recipients={preview ? preview.recipients : null}
+            recipients={preview ? (preview.texts?.[0]?.recipients ?? preview.recipients) : null}
             onChange={(smsText) => editDraft({ smsText: smsText.slice(prefix) })}
           />
         </div>
         <PhonePreview text={sent} />
       </div>
+      <OtherLanguageText editor={editor} alert={alert} template={template} recipients={preview?.texts?.[1]?.recipients ?? null} />
       <ChannelsPicker channels={editor.content.channels} onChange={(channels) => editDraft({ channels })} />
       <SocialText editor={editor} template={template} />
       <Options editor={editor} />

@@ -24,9 +24,22 @@ export function PreviewFacts() {
             <dd data-testid="preview-recipients" data-count={value.recipients} data-frozen={release ? 'true' : undefined}>
               {t('alerts.recipients', { count: value.recipients })}
             </dd>
+            {value.byLanguage && (
+              <>
+                <dt>{t('alerts.preview.byLanguage')}</dt>
+                <dd data-testid="preview-languages" data-da={value.byLanguage.da} data-en={value.byLanguage.en}>
+                  {t('alerts.preview.byLanguageValue', { da: value.byLanguage.da, en: value.byLanguage.en })}
+                </dd>
+              </>
+            )}
             <dt>{t('alerts.preview.parts')}</dt>
             <dd data-testid="preview-parts">
-              {t('alerts.preview.partsValue', { parts: value.smsParts, total: value.totalParts })}
+              {value.texts && value.texts.length > 1
+                ? value.texts
+                    .map((x) => t('alerts.preview.partsPerLanguage', { language: t(`alerts.languages.${x.language}`), parts: x.smsParts, count: x.recipients }))
+                    .concat(t('alerts.preview.partsTotal', { total: value.totalParts }))
+                    .join(' · ')
+                : t('alerts.preview.partsValue', { parts: value.smsParts, total: value.totalParts })}
             </dd>
             <dt>{t('alerts.preview.cost')}</dt>
             <dd data-testid="preview-cost">{kroner(value.costEstimateOre, i18n.language)}</dd>

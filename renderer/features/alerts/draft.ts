@@ -9,12 +9,13 @@ import { fillTemplate, unfilledFields } from '../../../shared/alerts/templates';
 
 export type DraftContent = Pick<
   Alert,
-  'fields' | 'smsText' | 'socialText' | 'channels' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter' | 'releaseAt' | 'expiresAt'
+  'fields' | 'smsText' | 'smsTextOther' | 'socialText' | 'channels' | 'capEnabled' | 'capStatus' | 'urgency' | 'category' | 'area' | 'filter' | 'releaseAt' | 'expiresAt'
 >;
 
 export const contentOf = (a: Alert): DraftContent => ({
   fields: { ...a.fields },
   smsText: a.smsText,
+  smsTextOther: a.smsTextOther ?? '',
   socialText: a.socialText,
   channels: [...a.channels],
   capEnabled: a.capEnabled,
@@ -47,7 +48,7 @@ export const sameContent = (a: DraftContent, b: DraftContent) => JSON.stringify(
 
 /** The officer's text only: what matters when deciding whether a lost save reached the store after all. */
 export const sameText = (a: DraftContent, b: DraftContent) =>
-  a.smsText === b.smsText && a.socialText === b.socialText && JSON.stringify(a.fields) === JSON.stringify(b.fields);
+  a.smsText === b.smsText && a.smsTextOther === b.smsTextOther && a.socialText === b.socialText && JSON.stringify(a.fields) === JSON.stringify(b.fields);
 
 /** As X counts it (twitter-text's weighting: a URL is 23, CJK and emoji 2). */
 export const xLength = (text: string) => xTextFacts(text).weighted;

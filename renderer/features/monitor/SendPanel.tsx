@@ -18,9 +18,13 @@ import { ThankTipsters } from '../tips/TipAnswers';
 export function SendName({ sendId }: { sendId: number }) {
   const { t } = useTranslation();
   const title = useAppStore(selectTitle(sendId));
-  const alertId = alertIdOf(useAppStore(selectSend(sendId))?.alertRef ?? null);
+  const alertRef = useAppStore(selectSend(sendId))?.alertRef ?? null;
+  const alertId = alertIdOf(alertRef);
   // An officer who may not read alerts (an administrator) still sees which alert it is.
   if (!title && alertId !== null) return <>{t('monitor.alertOnly', { alertId })}</>;
+  // --- surveys --- a survey's send (`survey:<id>`) is named as the survey.
+  const survey = /^survey:(\d+)$/.exec(alertRef ?? '');
+  if (!title && survey) return <>{t('monitor.surveyTitle', { id: Number(survey[1]) })}</>;
   if (!title) return <>{t('monitor.sendTitle', { id: sendId })}</>;
   return (
     <>

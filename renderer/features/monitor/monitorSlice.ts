@@ -11,7 +11,6 @@ import type { ResponseOf } from '../../../shared/bridge/contract';
 import type { BridgeError } from '../../../shared/bridge/result';
 import type { SendStatus } from '../../../shared/dispatch/schema';
 import type { AppState, SliceCreator } from '../../store';
-import { isExercise } from '../../../shared/alerts/exercise';
 
 export type SendAction = 'pause' | 'resume' | 'cancel' | 'resend';
 export type DeliveryCells = ResponseOf<'dispatch.cells'>;
@@ -211,15 +210,16 @@ export const createMonitorSlice: SliceCreator<MonitorSlice> = (set, get, { bridg
     const alertId = alertIdOf(status.alertRef);
     if (alertId === null || titleAsked.has(status.sendId)) return;
     titleAsked.add(status.sendId);
-    void bridge.invoke('alerts.get', { id: alertId }).then((result) => {
+    void bridge.invoke('dispatch.titles', { sendIds: [status.sendId] }).then((result) => {
       if (!get().monitorSends[status.sendId]) return; // pruned meanwhile
       if (!result.ok) {
-        // Unreachable now: ask again with the next list. Refused or gone: the send keeps its number as title.
+        // Unreachable now: ask again with the next list. Refused: the send keeps its number as title.
         if (result.error.code === 'unavailable' || result.error.code === 'unauthorized') titleAsked.delete(status.sendId);
         return;
       }
-      const { category, smsText } = result.value;
-      const title = { alertId, category, excerpt: excerptOf(smsText), exercise: isExercise(result.value) };
+      const found = result.value.find((x) => x.sendId === status.sendId);
+      if (!found) return; // gone: the send keeps its number as title
+      const title = { alertId, category: found.category, excerpt: excerptOf(found.smsText), exercise: found.exercise };
       set({ monitorTitles: { ...get().monitorTitles, [status.sendId]: title } });
     });
   }

@@ -20,6 +20,8 @@ export interface SettingsSlice {
   testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
   /** Reads the inbox settings, or changes some of them (admin; the host audits it) and reads them back. */
   tipSettings(set?: NonNullable<RequestOf<'tips.settings'>['set']>): Promise<Result<ResponseOf<'tips.settings'>>>;
+  /** Saves the tile server's address (admin, audited); null: the offline map only. */
+  setTileUrl(url: string | null): Promise<Result<ResponseOf<'map.setTileUrl'>>>;
 }
 
 function storedLanguage(preferences: Storage | null): Language {
@@ -41,6 +43,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
   },
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
   tipSettings: (change) => bridge.invoke('tips.settings', change ? { set: change } : {}),
+  setTileUrl: (url) => bridge.invoke('map.setTileUrl', { url }),
   language: storedLanguage(preferences),
   setLanguage(language) {
     set({ language });

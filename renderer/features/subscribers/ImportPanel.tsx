@@ -3,6 +3,7 @@ import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
+import type { ImportReport } from '../../../shared/bridge/contract';
 
 /** Enough rows to read and correct a file by; the rest are counted, not drawn. */
 export const REPORT_ROWS_SHOWN = 200;
@@ -86,7 +87,7 @@ export function ImportPanel() {
       {(state.phase === 'review' || state.phase === 'importing') && report && (
         <div className="subscribers__report" data-testid="import-report" role="region" aria-label={t('subscribers.import.reportTitle', { file })}>
           <h3>{t('subscribers.import.reportTitle', { file })}</h3>
-          <p>{t('subscribers.import.reportLead', { count: report.rejected.length, rows: report.rows })}</p>
+          <p>{t('subscribers.import.reportLead', { count: report.refused, rows: report.rows })}</p>
           <table className="subscribers__table">
             <thead>
               <tr>
@@ -115,8 +116,8 @@ export function ImportPanel() {
               ))}
             </tbody>
           </table>
-          {report.rejected.length > REPORT_ROWS_SHOWN && (
-            <p className="hint">{t('subscribers.import.moreRows', { count: report.rejected.length - REPORT_ROWS_SHOWN })}</p>
+          {report.refused > Math.min(REPORT_ROWS_SHOWN, report.rejected.length) && (
+            <p className="hint">{t('subscribers.import.moreRows', { count: report.refused - Math.min(REPORT_ROWS_SHOWN, report.rejected.length) })}</p>
           )}
           {state.error && <ErrorNote error={state.error} />}
           {report.accepted === 0 && <p>{t('subscribers.import.noValid')}</p>}
@@ -147,7 +148,8 @@ export function ImportPanel() {
               { id: 'created' as const, count: report.created },
               { id: 'updated' as const, count: report.updated },
               { id: 'keptOptedOut' as const, count: report.keptOptedOut },
-              ...(report.rejected.length > 0 ? [{ id: 'skipped' as const, count: report.rejected.length }] : []),
+              ...(report.refused > 0 ? [{ id: 'skipped' as const, count: report.refused }] : []),
+              ...(report.warned > 0 ? [{ id: 'warned' as const, count: report.warned }] : []),
             ].map((row) => (
               <div key={row.id} className="facts__row">
                 <dt>{t(`subscribers.import.${row.id}`)}</dt>
@@ -157,11 +159,50 @@ export function ImportPanel() {
               </div>
             ))}
           </dl>
+          {report.warned > 0 && <ImportWarnings report={report} />}
           <button type="button" className="link-button" onClick={cancelImport}>
             {t('subscribers.import.another')}
           </button>
         </div>
       )}
     </section>
+  );
+}
+
+const warningCodes = ['outside_district'] as const;
+const warningOf = (code: string): (typeof warningCodes)[number] | 'unknown' =>
+  (warningCodes as readonly string[]).includes(code) ? (code as (typeof warningCodes)[number]) : 'unknown';
+
+/** Rows imported with a warning (a place outside the police district), each with its line. */
+function ImportWarnings({ report }: { report: ImportReport }) {
+  const { t, i18n } = useTranslation();
+  const shown = report.warnings.slice(0, REPORT_ROWS_SHOWN);
+  return (
+    <div className="subscribers__report" data-testid="import-warnings" role="region" aria-label={t('subscribers.import.warningsTitle')}>
+      <h3>{t('subscribers.import.warningsTitle')}</h3>
+      <p>{t('subscribers.import.warningsLead', { count: report.warned })}</p>
+      <table className="subscribers__table">
+        <thead>
+          <tr>
+            <th scope="col">{t('subscribers.import.row')}</th>
+            <th scope="col">{t('subscribers.import.field')}</th>
+            <th scope="col">{t('subscribers.import.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((w, i) => (
+            <tr key={`${w.row}-${i}`} data-testid={`import-warning-${w.row}`} data-code={w.code}>
+              <th scope="row">{w.row}</th>
+              <td>{w.field}</td>
+              {/* The host's detail (English) names the district; Danish shows the translated reason with the detail as tooltip. */}
+              <td className="hint" title={i18n.language === 'en' ? undefined : w.message}>
+                {i18n.language === 'en' ? w.message : t(`subscribers.import.warnings.${warningOf(w.code)}`)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {report.warned > shown.length && <p className="hint">{t('subscribers.import.moreRows', { count: report.warned - shown.length })}</p>}
+    </div>
   );
 }

@@ -4,15 +4,16 @@
  * behind) and one person's own data (look up, export, erase). The subscriber list itself never
  * reaches the renderer.
  */
+import { IMPORT_PART_CHARS } from '../../../shared/bridge/contract';
 import type { ImportReport, ResponseOf, SubscriberCounts } from '../../../shared/bridge/contract';
-import type { BridgeError } from '../../../shared/bridge/result';
+import type { BridgeError, Result } from '../../../shared/bridge/result';
 import type { SliceCreator } from '../../store';
 
 export type PersonData = ResponseOf<'subscribers.find'>;
 export type ImportFormat = 'csv' | 'json';
 
-/** The contract's limit on an import's text; a bigger file is refused before anything is sent. */
-export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+/** The host's limit on an import file (64 MiB, as the CLI's); a bigger file is refused before anything is sent. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** What the slice needs of a picked file (a DOM `File` has it; tests may hand in their own). */
 export interface ImportFile {
@@ -92,8 +93,8 @@ export const createSubscribersSlice: SliceCreator<SubscribersSlice> = (set, get,
   let latestCounts = 0;
   let latestImport = 0;
   let latestPerson = 0;
-  // The file's text lives here, not in the state: it is personal data and only needed for the second step.
-  let pending: { content: string; format: ImportFormat; fileName: string } | null = null;
+  // The upload the host holds for the second step ("import the valid rows"); the text itself is not kept here.
+  let pending: { uploadId: number } | null = null;
 
   const setImport = (patch: Partial<ImportState>) => set({ subscriberImport: { ...get().subscriberImport, ...patch } });
   const setPerson = (patch: Partial<PersonState>) => set({ subscriberPerson: { ...get().subscriberPerson, ...patch } });
@@ -151,7 +152,16 @@ export const createSubscribersSlice: SliceCreator<SubscribersSlice> = (set, get,
       // Characters, as the contract counts them; a file can pass the byte check and still fail here only in theory.
       if (content.length > MAX_IMPORT_BYTES) return setImport({ ...base, phase: 'refused', refusal: 'too_large' });
       const fileName = file.name.slice(0, 200);
-      const result = await bridge.invoke('subscribers.import', { content, format, mode: 'all_or_nothing', fileName });
+      // The file goes in pieces: each is read by the host's parse worker as it arrives, so a bad
+      // line stops the upload at once, and no one message holds the host's thread.
+      let uploadId: number | null = null;
+      for (let at = 0; at === 0 || at < content.length; at += IMPORT_PART_CHARS) {
+        const part: Result<ResponseOf<'subscribers.importPart'>> = await bridge.invoke('subscribers.importPart', { uploadId, format, fileName, district: null, content: content.slice(at, at + IMPORT_PART_CHARS) });
+        if (seq !== latestImport) return;
+        if (!part.ok) return setImport({ ...base, phase: 'failed', error: part.error });
+        uploadId = part.value.uploadId;
+      }
+      const result = await bridge.invoke('subscribers.import', { uploadId: uploadId!, mode: 'all_or_nothing' });
       if (seq !== latestImport) return;
       if (!result.ok) return setImport({ ...base, phase: 'failed', error: result.error });
       const report = result.value;
@@ -160,7 +170,7 @@ export const createSubscribersSlice: SliceCreator<SubscribersSlice> = (set, get,
         void loadSubscriberCounts();
         return;
       }
-      pending = { content, format, fileName };
+      pending = { uploadId: uploadId! };
       setImport({ ...base, phase: 'review', report });
     },
 
@@ -169,7 +179,7 @@ export const createSubscribersSlice: SliceCreator<SubscribersSlice> = (set, get,
       if (!file || get().subscriberImport.phase !== 'review') return;
       const seq = ++latestImport;
       setImport({ phase: 'importing', error: null });
-      const result = await bridge.invoke('subscribers.import', { ...file, mode: 'accepted_only' });
+      const result = await bridge.invoke('subscribers.import', { uploadId: file.uploadId, mode: 'accepted_only' });
       if (seq !== latestImport) return;
       if (!result.ok) {
         // The report and the file stay, so the officer can try again or cancel.

@@ -54,6 +54,8 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
   let latestList = 0;
   let latestOpen = 0;
   let latestCells = 0;
+  let cellsInFlight: string | null = null;
+  let cellsAgain = false;
 
   async function loadTips() {
     const seq = ++latestList;
@@ -203,17 +205,28 @@ export const createTipsSlice: SliceCreator<TipsSlice> = (set, get, { bridge }) =
     },
 
     async loadTipCells(alertId, zoom) {
+      // While tips pour in, each new count asks again: one request per alert and zoom at a time,
+      // and the asks made meanwhile become one more when it returns.
+      const key = `${alertId}:${zoom}`;
+      if (cellsInFlight === key) {
+        cellsAgain = true;
+        return;
+      }
+      cellsInFlight = key;
+      cellsAgain = false;
       const seq = ++latestCells;
       const previous = get().tipCells;
       // The same alert at another zoom keeps its cells on screen until the new ones arrive.
       set({ tipCells: { alertId, zoom, status: 'loading', value: previous.alertId === alertId ? previous.value : null, error: null } });
       const result = await bridge.invoke('tips.cells', { alertId, zoom });
+      if (cellsInFlight === key) cellsInFlight = null;
       if (seq !== latestCells) return;
       set({
         tipCells: result.ok
           ? { alertId, zoom, status: 'ready', value: result.value, error: null }
           : { alertId, zoom, status: 'failed', value: get().tipCells.value, error: result.error },
       });
+      if (cellsAgain) void get().loadTipCells(alertId, zoom);
     },
   };
 };

@@ -310,6 +310,8 @@ describe('alerts against a real store', () => {
       costEstimateOre: 12 * 25,
       sendSeconds: 12 / 50,
       release: null,
+      byLanguage: { da: 6, en: 0 },
+      texts: [{ language: 'da', recipients: 6, smsParts: 2 }],
     });
     expect(AlertPreview.safeParse(await alerts.preview(d.id)).success).toBe(true);
     await alerts.update(op, d.id, routine.revision, { urgency: 'urgent', smsText: 'Savnet dreng, 8 år, rød jakke' });

@@ -51,4 +51,25 @@ describe('gateways over the bridge', () => {
     // Past the role and the schema: this host sends nothing, and says so.
     expect(await dispatch(as(['approver']), 'dispatch.resend', { sendId: 1, failed: true })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
+
+  it('lets an admin set the tile server (checked, audited) and turn it off; others may not', async () => {
+    const services = createServices({ store, host: 'headless', version: 'test' });
+    const dispatch = createDispatcher(handlersFor(services));
+    const url = 'http://tiles.intern:8080/{z}/{x}/{y}.png';
+    expect(await dispatch(as(['operator', 'approver']), 'map.setTileUrl', { url })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    for (const bad of ['ftp://tiles/{z}/{x}/{y}.png', 'https://tiles.intern/{z}/{x}.png', 'javascript:alert(1)']) {
+      expect(await dispatch(as(['admin']), 'map.setTileUrl', { url: bad })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(await services.settings.get('map.tileUrl')).toBe('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
+    expect(await dispatch(as(['admin']), 'map.setTileUrl', { url })).toEqual({ ok: true, value: { tileUrl: url } });
+    expect(await services.settings.get('map.tileUrl')).toBe(url);
+    expect((await services.status()).map.tileUrl).toBe(url);
+    expect(await dispatch(as(['admin']), 'map.setTileUrl', { url: null })).toEqual({ ok: true, value: { tileUrl: null } });
+    expect(await services.settings.get('map.tileUrl')).toBeNull();
+    const trail = await listAudit(store.db, { action: 'settings_changed' });
+    expect(trail.map((e) => [e.officer, e.subject, e.details])).toEqual([
+      ['admin', 'setting:map.tileUrl', { from: url, to: null, host: 'headless' }],
+      ['admin', 'setting:map.tileUrl', { from: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', to: url, host: 'headless' }],
+    ]);
+  });
 });

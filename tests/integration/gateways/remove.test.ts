@@ -88,3 +88,44 @@ describe('tryk gateway remove', () => {
     expect((await run(['gateway', 'remove', 'sim'], env('boss passphrase'))).code).toBe(2);
   });
 });
+
+describe('a gateway removed while the console runs', () => {
+  const until = async (check: () => boolean) => {
+    const start = Date.now();
+    while (!check()) {
+      if (Date.now() - start > 15_000) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it.each([
+    ['by the console (Settings)', 'console'],
+    ['by another process on the same store (tryk gateway remove)', 'elsewhere'],
+  ] as const)('closes its connection at once when removed %s, and the status no longer lists it', async (_how, where) => {
+    const { startApp } = await import('../../../electron/app');
+    const { TestSmsc } = await import('../../support/smsc/server');
+    const store = await testStore();
+    const smsc = await TestSmsc.start();
+    try {
+      await gatewayConfigService(store.db).add('sim', 'simulator://?tps=100', { primary: true });
+      await gatewayConfigService(store.db).add('smsc', smsc.url());
+      const running = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
+      try {
+        await until(() => smsc.boundConnections === 1);
+        expect(running.sender!.gatewayStates().get('smsc')).toBe('connected');
+        // The console's own service tells the sender; a second service over the same store is
+        // what the CLI is: the sender notices on its next look (every 2 s).
+        const service = where === 'console' ? running.services.gateways : gatewayConfigService(store.db);
+        await service.remove('smsc', { officer: 'admin' });
+        await until(() => smsc.openConnections === 0);
+        expect(running.sender!.gateways.has('smsc')).toBe(false);
+        expect((await running.services.status()).gateways.map((g) => g.name)).toEqual(['sim']);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await smsc.close();
+      await store.remove();
+    }
+  });
+});

@@ -13,13 +13,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp } from '../../../electron/app';
 import type { App } from '../../../electron/app';
 import type { Caller } from '../../../electron/bridge/dispatcher';
+import { isOversized } from '../../../electron/bridge/dispatcher';
+import { IMPORT_PART_CHARS, MAX_REQUEST_BYTES } from '../../../shared/bridge/contract';
 import { run } from '../../../electron/cli/main';
 import { readBoundedJson } from '../../../electron/cli/read-file';
 import { openStore } from '../../../electron/store/store';
 import { toCap } from '../../../shared/cap';
 import { checkPolygon } from '../../../shared/geo/validate';
 import type { Position } from '../../../shared/geo/types';
-import { comb, describeCost, measure } from '../../support/hostile';
+import { addCosts, comb, describeCost, measure } from '../../support/hostile';
 import type { Cost } from '../../support/hostile';
 import { tempDir, TEST_PASSPHRASE } from '../../support/store';
 import { burglary } from '../../unit/cap/fixtures';
@@ -34,16 +36,49 @@ describe('hostile inputs: bounded work, clear refusals', () => {
   const operator: Caller = { host: 'headless', session: { officer: { id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] }, lastActivity: Date.now() } };
   const admin: Caller = { host: 'headless', session: { officer: { id: 3, username: 'admin', displayName: 'Admin', roles: ['admin'] }, lastActivity: Date.now() } };
 
-  /** Sends a request as the headless host does: the frame's text parsed, then dispatched. */
-  async function bridge(name: string, caller: Caller, channel: string, payload: unknown) {
-    const frame = JSON.stringify({ id: 1, channel, payload });
-    const { value, cost } = await measure(() => {
-      const parsed = JSON.parse(frame) as { channel: string; payload: unknown };
+  type Answer = { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: unknown } };
+
+  /**
+   * Sends a request as the headless host does: a frame over the limit refused unread (the
+   * WebSocket's maxPayload), else its text parsed and dispatched. Returns what it cost.
+   */
+  async function frame(caller: Caller, channel: string, payload: unknown): Promise<{ value: Answer; cost: Cost; bytes: number }> {
+    const text = JSON.stringify({ id: 1, channel, payload });
+    const bytes = Buffer.byteLength(text);
+    const { value, cost } = await measure((): Answer | Promise<Answer> => {
+      if (isOversized(bytes)) return { ok: false, error: { code: 'too_large', message: `larger than ${MAX_REQUEST_BYTES} bytes` } };
+      const parsed = JSON.parse(text) as { channel: string; payload: unknown };
       return app.dispatch(caller, parsed.channel, parsed.payload);
     });
-    costs.push([`${name} (${(frame.length / MiB).toFixed(1)} MiB)`, cost]);
     expect(cost.rssMiB).toBeLessThan(1024); // the worker's own baseline is ~300 MiB; no class adds 512
-    return value as { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: unknown } };
+    return { value: value as Answer, cost, bytes };
+  }
+
+  async function bridge(name: string, caller: Caller, channel: string, payload: unknown): Promise<Answer> {
+    const { value, cost, bytes } = await frame(caller, channel, payload);
+    costs.push([`${name} (${(bytes / MiB).toFixed(1)} MiB)`, cost]);
+    return value;
+  }
+
+  /** An import as the console sends it: the file in pieces (`subscribers.importPart`), then `subscribers.import`. */
+  async function upload(name: string, content: string, fileName: string, mode: 'all_or_nothing' | 'accepted_only' = 'all_or_nothing'): Promise<Answer> {
+    let total: Cost | null = null;
+    let uploadId: number | null = null;
+    let answer: Answer = { ok: false };
+    for (let at = 0; at === 0 || at < content.length; at += IMPORT_PART_CHARS) {
+      const part = await frame(admin, 'subscribers.importPart', { uploadId, format: 'csv', fileName, district: null, content: content.slice(at, at + IMPORT_PART_CHARS) });
+      total = total ? addCosts(total, part.cost) : part.cost;
+      answer = part.value;
+      if (!part.value.ok) break;
+      uploadId = (part.value.value as { uploadId: number }).uploadId;
+    }
+    if (answer.ok) {
+      const done = await frame(admin, 'subscribers.import', { uploadId, mode });
+      total = addCosts(total!, done.cost);
+      answer = done.value;
+    }
+    costs.push([`${name} (${(content.length / MiB).toFixed(1)} MiB)`, total!]);
+    return answer;
   }
 
   const polygon = (ring: Position[]) => ({ mode: 'include', shape: { type: 'polygon', coordinates: [ring] } });
@@ -75,20 +110,38 @@ describe('hostile inputs: bounded work, clear refusals', () => {
     }
   });
 
-  it('checks a comb of 10,000 vertices for crossings alone (what stays on the main thread)', async () => {
+  it('checks a comb of 10,000 vertices for crossings alone (timed on the test\'s thread; in the console a worker runs it)', async () => {
     for (const vertical of [false, true]) {
       const ring = comb(9_999, { vertical });
       checkPolygon([ring]); // warm: the first run pays for compiling the sweep
       const { value, cost } = await measure(() => checkPolygon([ring]));
-      costs.push([`crossing check alone, comb ${ring.length}, ${vertical ? 'vertical' : 'horizontal'}`, cost]);
+      costs.push([`(worker's work) crossing check, comb ${ring.length}, ${vertical ? 'vert.' : 'horiz.'}`, cost]);
       expect(value.ok).toBe(true);
     }
   });
 
-  it.each([20_000, 200_000])('refuses a comb of %i vertices by its size, before any geometry', async (n) => {
-    const r = await bridge(`comb ${n} vertices`, operator, 'target.count', { area: { parts: [polygon(comb(n))] } });
+  it('refuses a comb of 20,000 vertices by its size, before any geometry', async () => {
+    const r = await bridge('comb 20000 vertices', operator, 'target.count', { area: { parts: [polygon(comb(20_000))] } });
     expect(r).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(JSON.stringify(r.error)).toMatch(/10000|20000/);
+  });
+
+  it('refuses a frame over the limit unread: a comb of 200,000 vertices is 5.5 MiB', async () => {
+    const r = await bridge('comb 200000 vertices', operator, 'target.count', { area: { parts: [polygon(comb(200_000))] } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'too_large' } });
+  });
+
+  it('takes the largest legitimate request, an area at the vertex limits in long numbers, within the frame limit', async () => {
+    // Two shapes of 10,000 vertices each, every coordinate written with 17 significant digits.
+    const long = (ring: Position[]) => ring.map(([x, y]) => [x + 1.234567890123e-13, y + 1.234567890123e-13] as Position);
+    const ring = (y0: number) => {
+      const r = long(comb(9_999, { y0 }));
+      r[r.length - 1] = r[0]!;
+      return r;
+    };
+    const area = { parts: [polygon(ring(55.9)), polygon(ring(56.2))] };
+    expect(Buffer.byteLength(JSON.stringify({ id: 1, channel: 'target.count', payload: { area } }))).toBeLessThan(MAX_REQUEST_BYTES);
+    expect(await bridge('area of 2 x 10,000 vertices, 17 digits', operator, 'target.count', { area })).toMatchObject({ ok: true });
   });
 
   it('refuses an area of many parts over the area limit, naming it', async () => {
@@ -136,14 +189,26 @@ describe('hostile inputs: bounded work, clear refusals', () => {
     const header = 'phone;name;consent_method;home_lat;home_lon\n';
     const rows = (n: number) => Array.from({ length: n }, (_, i) => `2${String(6000000 + i)};Borger;web;55,9;12,3`).join('\n');
     const open = `${header}${rows(1000)}\n20000001;"Åben;web;55,9;12,3\n${rows(100_000)}`;
-    const r1 = await bridge('CSV, an open quote before 100,000 rows', admin, 'subscribers.import', { content: open, format: 'csv', mode: 'all_or_nothing', fileName: 'open.csv' });
+    const r1 = await upload('CSV, an open quote before 100,000 rows', open, 'open.csv');
     expect(r1).toMatchObject({ ok: false, error: { message: expect.stringMatching(/line 1002 opens a quoted field/) } });
     const long = `${header}20000001;${'x'.repeat(20 * MiB)};web;55,9;12,3\n`;
-    const r2 = await bridge('CSV, one 20 MiB field', admin, 'subscribers.import', { content: long, format: 'csv', mode: 'all_or_nothing', fileName: 'long.csv' });
+    const r2 = await upload('CSV, one 20 MiB field', long, 'long.csv');
     expect(r2).toMatchObject({ ok: false, error: { message: expect.stringMatching(/line 2 is longer than 65536 characters/) } });
+    // Refused while streaming: the first piece past 64 KiB of the line, not after 20 MiB.
+    expect(costs.at(-1)![1].wallMs).toBeLessThan(60_000);
     const nul = `${header}${'\0'.repeat(MiB)}`;
-    const r3 = await bridge('CSV, 1 MiB of NUL bytes', admin, 'subscribers.import', { content: nul, format: 'csv', mode: 'all_or_nothing', fileName: 'nul.csv' });
+    const r3 = await upload('CSV, 1 MiB of NUL bytes', nul, 'nul.csv');
     expect(r3).toMatchObject({ ok: false, error: { message: expect.stringMatching(/NUL byte/) } });
+  });
+
+  it('imports 34,000 rows through the worker, warning on places outside the district (Nordsjælland)', async () => {
+    const header = 'phone;name;consent_method;home_lat;home_lon\n';
+    // Every 100th person lives in Aarhus: in Denmark, outside Nordsjællands Politi.
+    const lines = Array.from({ length: 34_000 }, (_, i) => `2${String(6100000 + i)};Borger;web;${i % 100 === 0 ? '56,15;10,2' : '55,93;12,3'}`);
+    const r = await upload('CSV, 34,000 good rows (340 outside the district)', `${header}${lines.join('\n')}\n`, 'district.csv');
+    expect(r).toMatchObject({ ok: true, value: { imported: true, accepted: 34_000, refused: 0, warned: 340 } });
+    const report = r.value as { warnings: { row: number; code: string; message: string }[] };
+    expect(report.warnings[0]).toMatchObject({ row: 2, code: 'outside_district', message: expect.stringMatching(/outside Nordsjællands Politi/) });
   });
 
   it('refuses huge and endless files by their size before reading them', async () => {

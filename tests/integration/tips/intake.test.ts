@@ -108,6 +108,8 @@ describe('the inbound intake against a real store', () => {
     const s = await services.registry.find('+4520005555');
     expect(s).toMatchObject({ status: 'active', consentMethod: 'sms', consentTextVersion: expect.any(String) });
     expect(s?.places[0]).toMatchObject({ kind: 'home', lat: 55.95, lon: 12.3 });
+    // A citizen who signs up by SMS is in the citizens' group, like one imported without groups.
+    expect(s?.groups).toEqual(['citizen']);
     expect(changed.flat()).toContain(s!.id);
     expect((await replies()).map((r) => r.kind)).toEqual(['signup_confirm', 'signup_done']);
     // An opted-out subscriber comes back the same way.

@@ -8,8 +8,9 @@ import { createDispatchEngine } from '../../../electron/dispatch/engine';
 import type { DispatchEngine, DispatchTuning, ReleaseRequest } from '../../../electron/dispatch/engine';
 import { readLog } from '../../../electron/dispatch/outbox';
 import type { SendStatus } from '../../../electron/dispatch/outbox';
-import type { Db } from '../../../electron/store/db';
+import type { Db, Queryable } from '../../../electron/store/db';
 import { memoryDbAt } from '../../support/store';
+import { latestVersion } from '../../../electron/store/migrations';
 import { FakeGateway, accepted, phone, recipients, rejected, until } from './fake-gateway';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -24,7 +25,7 @@ async function setup(
   gateways: Record<string, FakeGateway>,
   opts: { now?: () => number; tuning?: Partial<DispatchTuning> } = {},
 ): Promise<{ db: Db; engine: DispatchEngine; events: SendStatus[] }> {
-  const db = await memoryDbAt(4);
+  const db = await memoryDbAt(latestVersion);
   const events: SendStatus[] = [];
   const engine = createDispatchEngine({
     db,
@@ -354,6 +355,39 @@ describe('dispatch engine', () => {
     await expect(engine.resume(r.sendId)).rejects.toMatchObject({ code: 'conflict' });
   });
 
+
+  it('writes a control\'s record (the audit entry) in the change\'s transaction: a failing record rolls the change back', async () => {
+    const gw = new FakeGateway({ window: 3, auto: null });
+    const { db, engine } = await setup({ gw });
+    const r = await engine.release(request({ recipients: recipients(12) }));
+    await until(() => gw.held.length === 3);
+    const failing = async (tx: Queryable) => {
+      await tx.run("UPDATE sends SET state = 'done' WHERE id = ?", [r.sendId]); // undone with the rest
+      throw new Error('the audit trail could not be written');
+    };
+    for (const op of ['pause', 'cancel'] as const) {
+      await expect(engine[op](r.sendId, failing)).rejects.toThrow(/audit trail/);
+      expect((await db.get<{ state: string }>('SELECT state FROM sends WHERE id = ?', [r.sendId]))?.state).toBe('sending');
+      expect((await engine.status(r.sendId)).state).toBe('sending');
+    }
+    expect(await states(db, r.sendId)).toEqual([{ state: 'queued', n: 9 }, { state: 'submitting', n: 3 }]);
+    expect((await readLog(db, r.sendId)).map((e) => e.kind)).toEqual(['released']);
+    // Still sending: the held messages are answered and the next ones go out.
+    gw.answerAll();
+    await until(() => gw.submitted.length === 6);
+
+    const seen: string[] = [];
+    const record = async (tx: Queryable, state: string) => {
+      seen.push(`${state}:${(await tx.get<{ state: string }>('SELECT state FROM sends WHERE id = ?', [r.sendId]))?.state}`);
+    };
+    expect((await engine.pause(r.sendId, record)).state).toBe('paused');
+    await expect(engine.resume(r.sendId, failing)).rejects.toThrow(/audit trail/);
+    expect((await engine.status(r.sendId)).state).toBe('paused');
+    expect((await engine.resume(r.sendId, record)).state).toBe('sending');
+    expect((await engine.cancel(r.sendId, record)).state).toBe('cancelled');
+    expect(seen).toEqual(['paused:paused', 'sending:sending', 'cancelled:cancelled']);
+    expect((await readLog(db, r.sendId)).map((e) => e.kind)).toEqual(['released', 'paused', 'resumed', 'cancelled']);
+  });
   it('moves the rest of a send to the fallback when the primary keeps failing, without resending accepted rows', async () => {
     const primary = new FakeGateway({ window: 4, prefix: 'p' });
     const fallback = new FakeGateway({ window: 4, prefix: 'f' });
@@ -389,7 +423,7 @@ describe('dispatch engine', () => {
 
   it('re-queues rows left submitting by a crash, counts them as possible duplicates, and resends nothing else', async () => {
     const gw = new FakeGateway({ window: 5, auto: null });
-    const db = await memoryDbAt(4);
+    const db = await memoryDbAt(latestVersion);
     cleanups.push(() => db.close());
     const first = createDispatchEngine({ db, gateways: new Map([['gw', gw]]), tuning: { maintenanceIntervalMs: 20, drainMs: 10 } });
     await first.start();
@@ -417,7 +451,7 @@ describe('dispatch engine', () => {
   });
 
   it('cancels a send whose release was interrupted, sending nothing', async () => {
-    const db = await memoryDbAt(4);
+    const db = await memoryDbAt(latestVersion);
     cleanups.push(() => db.close());
     await db.run(
       `INSERT INTO sends (id, text, encoding, segments, priority, state, primary_gateway, active_gateway, validity_minutes, created_at)

@@ -6,6 +6,7 @@ import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAX_REQUEST_BYTES } from '../../../shared/bridge/contract';
 import * as wire from '../../../shared/bridge/wire';
 import type { TrykBridgeApi } from '../../../shared/bridge/wire';
 
@@ -38,7 +39,7 @@ vi.mock('electron', async () => {
 
 // A path the type checker does not follow: preload.ts belongs to the entry tsconfig, not this project's.
 const preloadModule = '../../../electron/preload.ts';
-let preload: { IPC_INVOKE: string; IPC_EVENT: string };
+let preload: { IPC_INVOKE: string; IPC_EVENT: string; MAX_REQUEST_BYTES: number };
 let api: TrykBridgeApi;
 
 beforeAll(async () => {
@@ -56,6 +57,20 @@ describe('preload', () => {
   it('uses the same IPC channel names as shared/bridge/wire.ts', () => {
     expect(preload.IPC_INVOKE).toBe(wire.IPC_INVOKE);
     expect(preload.IPC_EVENT).toBe(wire.IPC_EVENT);
+  });
+
+  it("refuses a request over the bridge's limit before it leaves the window (the main process would deserialize it first)", async () => {
+    expect(preload.MAX_REQUEST_BYTES).toBe(MAX_REQUEST_BYTES);
+    const before = fakeElectron.invocations.length;
+    expect(await api.invoke('target.count', { padding: 'x'.repeat(MAX_REQUEST_BYTES) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    // Characters that take 3 bytes each: under the limit in length, over it in bytes.
+    expect(await api.invoke('target.count', { padding: '€'.repeat(Math.ceil(MAX_REQUEST_BYTES / 2.5)) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(await api.invoke('target.count', cyclic)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(fakeElectron.invocations.length).toBe(before);
+    expect(await api.invoke('target.count', { padding: 'x'.repeat(1000) })).toMatchObject({ ok: true });
+    expect(fakeElectron.invocations.length).toBe(before + 1);
   });
 
   it('invokes the one bridge channel with the call channel and payload, and returns the Result', async () => {
