@@ -8,7 +8,7 @@ import { describeGateway } from './registry';
 
 export function gatewayHandlers(
   services: Services,
-): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.test' | 'gateways.remove'> {
+): DomainHandlers<'gateways.list' | 'gateways.add' | 'gateways.update' | 'gateways.test' | 'gateways.remove'> {
   return {
     'gateways.list': {
       roles: ALL_ROLES,
@@ -33,6 +33,14 @@ export function gatewayHandlers(
         describeGateway(url);
         const g = await services.gateways.add(name, url, { primary }, { officer: caller.session.officer!.username, details: { host: caller.host } });
         return { name: g.name, kind: g.kind, primary: g.primary };
+      },
+    },
+    'gateways.update': {
+      roles: ['admin'],
+      handle: async ({ name, url }, caller) => {
+        const g = await services.gateways.update(name, url, { officer: caller.session.officer!.username, details: { host: caller.host } });
+        // The URL goes back redacted: the password never reaches the renderer.
+        return { name: g.name, kind: g.kind, url: redactUrl(g.url), changed: g.changed };
       },
     },
     'gateways.test': { roles: ['admin'], handle: ({ name }) => testGateway(services.gateways, name) },

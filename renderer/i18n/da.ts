@@ -109,7 +109,7 @@ export const da = {
         makePrimary: 'Brug som primær gateway',
         add: 'Tilføj gateway',
         addHint: 'Adgangskoden gemmes krypteret og vises aldrig igen. Konsollen forbinder den nye gateway, næste gang den startes.',
-        adminOnly: 'Kun en administrator kan tilføje, teste og fjerne gateways.',
+        adminOnly: 'Kun en administrator kan tilføje, rette, teste og fjerne gateways.',
         remove: 'Fjern',
         removeConfirm: 'Fjern {{name}}?',
         removeYes: 'Ja, fjern',
@@ -118,6 +118,13 @@ export const da = {
         removedPrimary: '{{name}} er fjernet; {{primary}} er nu primær.',
         removedRestart: 'Konsollen holder op med at bruge den, næste gang den startes.',
         removeInUse: '{{name}} bruges af en udsendelse, der ikke er færdig. Vent, til den er færdig, eller stop den, og fjern så gatewayen.',
+        // --- core2: change a gateway's settings ---
+        edit: 'Ret',
+        save: 'Gem og forbind igen',
+        cancelEdit: 'Fortryd',
+        editHint: 'Ret adressen, brugeren, afsenderen (source for SMPP, from for Kannel) eller hastigheden (tps). •••• beholder den gemte adgangskode; skriv en ny for at skifte den.',
+        updated: '{{name}} er ændret ({{changed}}). Konsollen forbinder igen med de nye indstillinger.',
+        unchanged: '{{name}}: intet er ændret. Konsollen forbinder igen.',
       },
     },
     map: {

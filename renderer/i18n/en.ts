@@ -109,7 +109,7 @@ export const en: Translation = {
         makePrimary: 'Use as the primary gateway',
         add: 'Add gateway',
         addHint: 'The password is stored encrypted and never shown again. The console connects the new gateway at its next start.',
-        adminOnly: 'Only an administrator can add, test and remove gateways.',
+        adminOnly: 'Only an administrator can add, edit, test and remove gateways.',
         remove: 'Remove',
         removeConfirm: 'Remove {{name}}?',
         removeYes: 'Yes, remove',
@@ -118,6 +118,13 @@ export const en: Translation = {
         removedPrimary: '{{name}} has been removed; {{primary}} is now the primary.',
         removedRestart: 'The console stops using it at its next start.',
         removeInUse: '{{name}} is used by a send that is not finished. Wait until it is done, or stop it, then remove the gateway.',
+        // --- core2: change a gateway's settings ---
+        edit: 'Edit',
+        save: 'Save and reconnect',
+        cancelEdit: 'Cancel',
+        editHint: 'Change the address, the user, the sender (source for SMPP, from for Kannel) or the rate (tps). •••• keeps the stored password; type a new one to change it.',
+        updated: '{{name}} changed ({{changed}}). The console reconnects with the new settings.',
+        unchanged: '{{name}}: nothing changed. The console reconnects.',
       },
     },
     map: {

@@ -224,7 +224,7 @@ describe('an alert in Danish and English', () => {
     const other = await screen.findByTestId('sms-other');
     expect(within(other).queryByTestId('sms-text-other')).toBeNull();
     fireEvent.click(within(other).getByTestId('add-other-text'));
-    const textarea = (await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement;
+    const textarea = await screen.findByTestId<HTMLTextAreaElement>('sms-text-other');
     expect(textarea.value).toBe('Police: Burglary in Hillerød i nat. Call 114.');
     // Its own facts and phone, with the English exercise prefix; a curly quote forces UCS-2 there alone.
     const facts = within(screen.getByTestId('sms-other'));
