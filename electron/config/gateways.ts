@@ -3,6 +3,7 @@ import type { AuditBy } from '../audit/service';
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
 import type { Db } from '../store/db';
+import { GatewayError } from '../gateways/gateway';
 import { describeGateway } from '../gateways/registry';
 import { keepStoredPassword } from '../gateways/url';
 
@@ -64,6 +65,19 @@ export interface GatewayConfigService {
   onUpdated(listener: (name: string) => void): () => void;
 }
 
+/**
+ * The connector's own parser on `url`: a mistyped setting is a bad request with its reason (the
+ * parsers never echo the URL, which holds the password), not an unexpected failure.
+ */
+export function checkGatewayUrl(url: string): void {
+  try {
+    describeGateway(url);
+  } catch (e) {
+    if (e instanceof GatewayError) throw new TrykError('bad_request', e.message);
+    throw e;
+  }
+}
+
 /** Which parts of a gateway URL differ, by name only: the values may be secret. */
 function changedParts(before: string, after: string): string[] {
   const a = new URL(before);
@@ -98,7 +112,7 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
       if (!stored) throw new TrykError('not_found', `There is no gateway called ${name}`);
       const next = keepStoredPassword(url.trim(), stored.url);
       const kind = gatewayKindOf(next);
-      describeGateway(next); // the connector's parser: a mistyped setting is refused with its reason
+      checkGatewayUrl(next);
       const result = await db.transaction(async (tx) => {
         const row = await tx.get<{ id: number; url: string; is_primary: number; enabled: number }>(
           'SELECT id, url, is_primary, enabled FROM gateways WHERE name = ?',

@@ -1,10 +1,9 @@
 /** The gateway channels: the configured gateways with their live state (passwords hidden), add and test. */
 import { ALL_ROLES } from '../bridge/dispatcher';
 import type { DomainHandlers } from '../bridge/dispatcher';
-import { redactUrl } from '../config/gateways';
+import { checkGatewayUrl, redactUrl } from '../config/gateways';
 import type { Services } from '../services';
 import { testGateway } from './probe';
-import { describeGateway } from './registry';
 
 export function gatewayHandlers(
   services: Services,
@@ -30,7 +29,7 @@ export function gatewayHandlers(
       roles: ['admin'],
       handle: async ({ name, url, primary }, caller) => {
         // Checked by the connector's own parser first, so a mistyped URL is refused with its reason.
-        describeGateway(url);
+        checkGatewayUrl(url);
         const g = await services.gateways.add(name, url, { primary }, { officer: caller.session.officer!.username, details: { host: caller.host } });
         return { name: g.name, kind: g.kind, primary: g.primary };
       },

@@ -49,7 +49,7 @@ describe('changing a gateway', () => {
     expect((await gateways.update('smsc', 'smpp://tryk:n3w@10.0.0.7:2775?tps=200&source=POLITI', { officer: 'boss', details: {} })).changed).toEqual(['password']);
 
     for (const bad of ['smpp://tryk:••••@10.0.0.7:2775?tps=fast', 'nonsense', 'smpp://tryk:••••@10.0.0.7:2775?colour=blue']) {
-      await expect(gateways.update('smsc', bad, { officer: 'boss', details: {} })).rejects.toMatchObject({ code: expect.stringMatching(/bad_request|bad_gateway_url/) });
+      await expect(gateways.update('smsc', bad, { officer: 'boss', details: {} })).rejects.toMatchObject({ code: 'bad_request' });
     }
     expect((await gateways.list())[0]!.url).toBe('smpp://tryk:n3w@10.0.0.7:2775?tps=200&source=POLITI');
     expect(await updates()).toHaveLength(2);
@@ -67,6 +67,9 @@ describe('changing a gateway', () => {
     const r = await dispatch(as(['admin']), 'gateways.update', { name: 'smsc', url: 'smpp://tryk:••••@127.0.0.1:2776' });
     expect(r).toEqual({ ok: true, value: { name: 'smsc', kind: 'smpp', url: 'smpp://tryk:••••@127.0.0.1:2776', changed: ['address'] } });
     expect(JSON.stringify(r)).not.toContain('secret');
+    const refused = await dispatch(as(['admin']), 'gateways.update', { name: 'smsc', url: 'smpp://tryk:••••@127.0.0.1:2776?tps=lots' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/tps/) } });
+    expect(JSON.stringify(refused)).not.toContain('secret');
     const listed = await dispatch(as(['admin']), 'gateways.list', {});
     expect(JSON.stringify(listed)).not.toContain('secret');
   });
