@@ -64,6 +64,8 @@ if (noKannel) {
 const electronTypes = existsSync(join(root, 'node_modules', 'electron', 'electron.d.ts'));
 let ok =
   step('lint', bin('eslint'), ['.']) &&
+  // Exports, files and dependencies nothing uses: found here, not by a reader later.
+  step('unused code (knip)', bin('knip'), ['--no-progress']) &&
   step('types', bin('tsc'), ['-b']) &&
   (electronTypes
     ? step('types (Electron entry files)', bin('tsc'), ['-p', 'electron/tsconfig.entry.json'])

@@ -7,9 +7,11 @@ import type { EventName } from '../shared/bridge/contract';
 import { alertHandlers } from './alerts/handlers';
 import { appendAudit } from './audit/service';
 import { boundaryHandlers } from './boundaries/handlers';
-import { createDispatcher, consoleLog } from './bridge/dispatcher';
-import type { Dispatch, DispatchLog, Handlers } from './bridge/dispatcher';
+import { createDispatcher } from './bridge/dispatcher';
+import type { Dispatch, Handlers } from './bridge/dispatcher';
 import { gatewayHandlers } from './gateways/handlers';
+import { logFor } from './log';
+import type { Log } from './log';
 import { sessionHandlers } from './officers/handlers';
 import { subscriberHandlers } from './registry/handlers';
 import { reportHandlers } from './reports/handlers';
@@ -54,7 +56,8 @@ export interface App {
 }
 
 export interface AppOptions extends ServiceOptions {
-  log?: DispatchLog;
+  /** The bridge's log (refused calls, failures); the process's logger by default. */
+  log?: Log;
   /** false: no gateways are connected and nothing is sent (tests of other parts). */
   sending?: boolean;
 }
@@ -101,7 +104,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       .then((c) => services.emit('subscribers.changed', { total: c.total }))
       // A console closed while a big import's change was still reaching the index: nothing to tell.
       .catch((e: unknown) => {
-        if (!services.store.db.isClosed) console.warn(`registry: counts after a change failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (!services.store.db.isClosed) logFor('registry').warn(`registry: counts after a change failed: ${e instanceof Error ? e.message : String(e)}`);
       });
   });
   const idleLockMs = (await services.settings.get('security.idleLockMinutes')) * 60_000;
@@ -131,7 +134,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
         });
   return {
     tips,
-    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips, () => surveys), opts.log ?? consoleLog, {
+    dispatch: createDispatcher(handlersFor(services, () => sender, () => tips, () => surveys), opts.log, {
       idleLockMs: () => idleLockMs,
       // --- harden: the idle lock is a sign-out the officer did not ask for: audited ---
       onIdleLock: (officer, caller) =>

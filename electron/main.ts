@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { app as electron, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
-import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
+import type { Session, WebContents } from 'electron';
 import { MAX_REQUEST_BYTES } from '../shared/bridge/contract';
 import { fail } from '../shared/bridge/result';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/bridge/wire';
@@ -16,6 +16,7 @@ import type { App } from './app';
 import { desktopDataDir, menuTemplate, PRODUCT_NAME, startupFailure } from './host/desktop';
 import { staticResponse } from './host/static-files';
 import { keychainStoreKey } from './keychain';
+import { logFor } from './log';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -48,10 +49,11 @@ electron.setPath('userData', path.join(electron.getPath('appData'), PRODUCT_NAME
 const devTools = !electron.isPackaged;
 let mainWindow: BrowserWindow | null = null;
 let running: App | null = null;
+const log = logFor('desktop');
 
 /** Logs channel and code only: payloads may hold personal data. */
 function refuse(channel: unknown, code: 'unauthorized' | 'too_large' | 'bad_request') {
-  console.warn(`bridge: refused ${JSON.stringify(String(channel)).slice(0, 80)} (${code})`);
+  log.warn(`bridge: refused ${JSON.stringify(String(channel)).slice(0, 80)} (${code})`);
 }
 
 /** Guards for every web contents, ours or any other that might appear. */
@@ -61,7 +63,7 @@ function harden(contents: WebContents) {
     const decision = navigationDecision(event.url);
     if (decision !== 'allow') {
       event.preventDefault();
-      console.warn(`navigation refused (${decision})`);
+      log.warn(`navigation refused (${decision})`);
     }
   };
   contents.on('will-navigate', guard);
@@ -80,7 +82,7 @@ function hardenSession(ses: Session, csp: string, tileHosts: readonly string[]) 
   ses.on('will-download', (event) => event.preventDefault());
   ses.webRequest.onBeforeRequest((details, callback) => {
     const allowed = isAllowedRequest(details.url, { tileHosts, devTools });
-    if (!allowed) console.warn(`request refused (${details.resourceType})`);
+    if (!allowed) log.warn(`request refused (${details.resourceType})`);
     callback({ cancel: !allowed });
   });
   ses.webRequest.onHeadersReceived((details, callback) =>
@@ -137,7 +139,7 @@ async function start() {
     running = await startApp({ store, host: 'electron', version: electron.getVersion() });
   } catch (error) {
     const failure = startupFailure(error, dataDir);
-    console.error(`start-up failed (${failure.code})`);
+    log.error(`start-up failed (${failure.code})`);
     dialog.showErrorBox(failure.title, failure.message);
     electron.exit(1);
     return;
@@ -145,7 +147,7 @@ async function start() {
   const app = running;
   const tileUrl = (await app.services.status()).map.tileUrl;
   const tileHosts = tileUrl ? (tileOriginsOf(tileUrl) ?? []) : [];
-  if (tileUrl && tileHosts.length === 0) console.warn('map tiles off: the tile URL is not an https URL');
+  if (tileUrl && tileHosts.length === 0) log.warn('map tiles off: the tile URL is not an https URL');
   const csp = contentSecurityPolicy({ tileHosts });
   hardenSession(session.defaultSession, csp, tileHosts);
 
@@ -175,7 +177,7 @@ async function start() {
   });
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, devTools }) as MenuItemConstructorOptions[]),
+    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, devTools })),
   );
   mainWindow = createWindow(app);
 }
@@ -208,7 +210,7 @@ if (!electron.requestSingleInstanceLock()) {
     .catch((error: unknown) => {
       // Anything start() did not foresee still ends in a dialog, never a silent crash.
       const failure = startupFailure(error);
-      console.error(`start-up failed (${failure.code})`);
+      log.error(`start-up failed (${failure.code})`);
       dialog.showErrorBox(failure.title, failure.message);
       electron.exit(1);
     });

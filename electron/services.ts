@@ -82,10 +82,7 @@ export function createServices(opts: ServiceOptions): Services {
   // The place index lives in a worker thread (electron/targeting/): loaded from the snapshot
   // when it matches the registry, else from the store; every registry change reaches it at
   // once and the snapshot follows in the background, so the next start is warm after any change.
-  const live = liveTargeting(store.db, {
-    ...opts.targeting,
-    log: (line) => console.warn(`targeting: ${line}`),
-  });
+  const live = liveTargeting(store.db, opts.targeting);
   const targeting = async () => {
     await live.client.start();
     return live.client;

@@ -17,7 +17,7 @@ import type { AlertReleases } from './release';
 import { DRAFT_AUDIT_INTERVAL_MS } from './types';
 import type { AlertServiceDeps } from './types';
 
-export type { Actor, AlertChange, AlertServiceDeps, AlertTargeting, CreateInput, ReleasePlan } from './types';
+export type { Actor, AlertChange, AlertServiceDeps } from './types';
 
 export interface AlertService extends AlertLifecycle, AlertReleases {
   templates(): Promise<Template[]>;

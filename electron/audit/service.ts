@@ -48,6 +48,7 @@ export const auditActions = [
   'outcome_recorded',
   'social_channel_added',
   'gateway_removed',
+  'gateway_updated',
   // --- harden: every security-relevant action (issue 8 §3) ---
   'officer_created',
   'send_paused',

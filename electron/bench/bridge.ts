@@ -20,6 +20,7 @@ import { createServices } from '../services';
 import { startHeadlessHost } from '../host/headless';
 import type { ParsedBoundary } from '../boundaries/parse';
 import { openStore } from '../store/store';
+import { silentLog } from '../log';
 import type { Store } from '../store/store';
 import type { KeySource } from '../store/keys';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
@@ -109,9 +110,9 @@ async function signedIn(port: number, token: string, who: { username: string; pa
 /** Starts the console on `store` and its headless host; resolves when the index is loaded. */
 async function startConsole(store: Store, rendererDir: string) {
   const t0 = performance.now();
-  const app = await startApp({ store, host: 'headless', version: 'bench', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+  const app = await startApp({ store, host: 'headless', version: 'bench', tileUrl: null, log: silentLog() });
   const startMs = performance.now() - t0;
-  const host = await startHeadlessHost({ app, rendererDir, port: 0, log: { info: () => undefined, warn: () => undefined } });
+  const host = await startHeadlessHost({ app, rendererDir, port: 0, log: silentLog() });
   return { app, host, startMs };
 }
 

@@ -12,6 +12,7 @@ import { createDispatchEngine } from '../dispatch/engine';
 import { SmppGateway } from '../gateways/smpp/connector';
 import { parseSmppUrl } from '../gateways/smpp/config';
 import { createStore } from '../store/store';
+import { lineLog } from '../log';
 
 export interface DispatchBenchOptions {
   /** Recipients for the unthrottled runs. */
@@ -55,7 +56,7 @@ async function runOnce(opts: DispatchBenchOptions, recipients: number, query: st
     const engine = createDispatchEngine({
       db: store.db,
       gateways: new Map([['bench', gateway]]),
-      log: { info: () => undefined, warn: (m) => opts.print(`  warning: ${m}`) },
+      log: lineLog((m) => opts.print(`  warning: ${m}`), 'warn'),
     });
     await engine.start();
     const list = Array.from({ length: recipients }, (_, i) => ({ subscriberId: i + 1, phone: `+45${String(20_000_000 + i)}` }));

@@ -5,9 +5,11 @@
  */
 import type { z } from 'zod';
 import { channels, isChannelName, MAX_REQUEST_BYTES } from '../../shared/bridge/contract';
-import type { ChannelName, RequestOf, ResponseOf } from '../../shared/bridge/contract';
+import type { ChannelName, ResponseOf } from '../../shared/bridge/contract';
 import { fail, isTrykError, ok } from '../../shared/bridge/result';
 import type { Result } from '../../shared/bridge/result';
+import { logFor } from '../log';
+import type { Log } from '../log';
 import { systemError } from '../store/store';
 
 export type Role = 'operator' | 'approver' | 'admin';
@@ -48,18 +50,22 @@ export type Handlers = { [C in ChannelName]: Handler<C> };
 /** The handlers of one domain (`session`, `alerts`, …): each domain's folder exports its own. */
 export type DomainHandlers<C extends ChannelName> = Pick<Handlers, C>;
 
-export interface DispatchLog {
-  /** Called for every refused call: channel and code only, never the payload (it may hold personal data). */
-  refused(channel: string, code: string): void;
-  /** Called for unexpected failures; `message` must not contain personal data. */
-  failed(channel: string, message: string): void;
+/**
+ * What the dispatcher logs: every refused call by channel and code, never the payload (it may
+ * hold personal data), and unexpected failures, whose message must not hold personal data either.
+ */
+function dispatchLog(log: Log) {
+  return {
+    // Only names of real channels reach the log: a made-up name is the caller's text, not ours.
+    refused(channel: string, code: string) {
+      const name = isChannelName(channel) ? channel : '(unknown channel)';
+      log.warn({ channel: name, code }, `bridge: refused ${name} (${code})`);
+    },
+    failed(channel: string, message: string) {
+      log.error({ channel }, `bridge: ${channel} failed: ${message}`);
+    },
+  };
 }
-
-export const consoleLog: DispatchLog = {
-  // Only names of real channels reach the log: a made-up name is the caller's text, not ours.
-  refused: (channel, code) => console.warn(`bridge: refused ${isChannelName(channel) ? channel : '(unknown channel)'} (${code})`),
-  failed: (channel, message) => console.error(`bridge: ${channel} failed: ${message}`),
-};
 
 export type Dispatch = (caller: Caller, channel: unknown, payload: unknown) => Promise<Result<unknown>>;
 
@@ -71,8 +77,9 @@ export interface DispatchOptions {
   onIdleLock?: (officer: SignedInOfficer, caller: Caller) => Promise<void> | void;
 }
 
-export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleLog, opts: DispatchOptions = {}): Dispatch {
+export function createDispatcher(handlers: Handlers, logger: Log = logFor('bridge'), opts: DispatchOptions = {}): Dispatch {
   const now = opts.now ?? Date.now;
+  const log = dispatchLog(logger);
   return async (caller, channel, payload) => {
     if (!isChannelName(channel)) {
       log.refused(String(channel), 'unknown_channel');
@@ -124,4 +131,4 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog = consoleL
 /** The byte size check hosts apply before parsing a message at all. */
 export const isOversized = (bytes: number) => bytes > MAX_REQUEST_BYTES;
 
-export type { RequestOf, ResponseOf };
+export type { ResponseOf };

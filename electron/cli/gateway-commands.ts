@@ -70,3 +70,25 @@ export const gatewayRemoveCommand: Command = {
     });
   },
 };
+
+export const gatewayUpdateCommand: Command = {
+  name: 'gateway update',
+  summary: "change a gateway's settings: address, credentials, sender, throughput (admin, audited)",
+  usage:
+    'tryk gateway update NAME URL --as ADMIN [--data-dir DIR] [--json]\n' +
+    '  URL is the whole new address, e.g. the one `tryk gateway list` shows with the setting changed;\n' +
+    '  its •••• password mark keeps the stored password. A running console reconnects with it.\n' +
+    '  the officer passphrase from TRYK_OFFICER_PASSPHRASE, or asked for on a terminal',
+  options: { as: { type: 'string' } },
+  async run(ctx) {
+    const [name, url, ...rest] = ctx.positionals;
+    if (!name || !url || rest.length) throw new UsageError('name one gateway and its new URL');
+    return withStore(ctx, async (store) => {
+      const services = createServices({ store, host: 'headless', version: VERSION });
+      const officer = await signInWithRole(ctx, services.officers, ['admin'], 'change a gateway');
+      const g = await services.gateways.update(name, url, { officer: officer.username, details: { via: 'cli' } });
+      const what = g.changed.length > 0 ? `changed: ${g.changed.join(', ')}` : 'nothing changed';
+      return { text: `Gateway ${g.name} (${g.kind}): ${redactUrl(g.url)} (${what}).`, json: { name: g.name, kind: g.kind, url: redactUrl(g.url), changed: g.changed } };
+    });
+  },
+};

@@ -12,7 +12,7 @@ import { auditListCommand, auditVerifyCommand } from './audit-commands';
 import { benchDispatchCommand, benchImportCommand, benchInboundCommand, benchTargetingCommand } from './bench-commands';
 import { capCheckCommand } from './cap-commands';
 import { demoCommand } from './demo-command';
-import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand } from './gateway-commands';
+import { gatewayListCommand, gatewayRemoveCommand, gatewayTestCommand, gatewayUpdateCommand } from './gateway-commands';
 import { alertImportCapCommand, alertRuleCommand, alertSendCommand } from './send-command';
 import { settingsCommand } from './settings-command';
 import { mapTestTilesCommand } from './map-commands';
@@ -50,6 +50,7 @@ export const commands: Command[] = [
   gatewayListCommand,
   gatewayTestCommand,
   gatewayRemoveCommand,
+  gatewayUpdateCommand,
   subscribersImportCommand,
   subscribersExportCommand,
   subscribersCountCommand,

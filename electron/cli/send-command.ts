@@ -14,6 +14,7 @@ import { importCapDraft } from '../alerts/cap-import';
 import type { AlertService } from '../alerts/service';
 import { storedStatus } from '../dispatch/outbox';
 import { startSender } from '../sending/sender';
+import { lineLog } from '../log';
 import type { Command } from './command';
 import { intOption, UsageError } from './command';
 import { formatSendStatus } from './dispatch-commands';
@@ -74,7 +75,7 @@ export const alertSendCommand: Command = {
         services,
         only: [alert.id],
         ...(typeof v.gateway === 'string' ? { primary: v.gateway } : {}),
-        log: { info: () => undefined, warn: (m) => ctx.progress(m) },
+        log: lineLog((m) => ctx.progress(m), 'warn'),
       });
       try {
         const deadline = Date.now() + Math.min(timeoutS, 60) * 1000;

@@ -10,6 +10,7 @@ import { resultsCsvRows } from '../../shared/surveys/schema';
 import type { SurveyQuestion, SurveyResults, SurveySummary } from '../../shared/surveys/schema';
 import { createServices } from '../services';
 import { startSender } from '../sending/sender';
+import { lineLog } from '../log';
 import { addToPanel, panelSize } from '../surveys/panel';
 import { surveyService } from '../surveys/service';
 import { createSurveys } from '../surveys/runtime';
@@ -114,7 +115,7 @@ export const surveySendCommand: Command = {
       const surveys = createSurveys(services);
       await surveys.service.send(actor, id, () => services.targeting());
       const tips = createTips(services, { surveys: surveys.changed });
-      const sender = await startSender({ services, only: [], inbound: tips.inbound, log: { info: () => undefined, warn: (m) => ctx.progress(m) } });
+      const sender = await startSender({ services, only: [], inbound: tips.inbound, log: lineLog((m) => ctx.progress(m), 'warn') });
       tips.attach(sender);
       surveys.attach(sender);
       try {

@@ -3,6 +3,9 @@ import type { AuditBy } from '../audit/service';
 import type { GatewaySummary } from '../../shared/bridge/contract';
 import { TrykError } from '../../shared/bridge/result';
 import type { Db } from '../store/db';
+import { GatewayError } from '../gateways/gateway';
+import { describeGateway } from '../gateways/registry';
+import { keepStoredPassword } from '../gateways/url';
 
 export type GatewayKind = GatewaySummary['kind'];
 
@@ -51,6 +54,42 @@ export interface GatewayConfigService {
    * once instead of at its next restart. Returns the unsubscribe function.
    */
   onRemoved(listener: (name: string) => void): () => void;
+  /**
+   * New settings for a stored gateway (address, credentials, sender, throughput: its whole URL).
+   * A URL whose password is the mark redactUrl shows keeps the stored password, so an admin edits
+   * what the console showed without retyping it. Checked by the connector's own parser; audited
+   * (gateway_updated: which parts changed, never a value) in the same transaction.
+   */
+  update(name: string, url: string, by: AuditBy): Promise<GatewayConfig & { changed: string[] }>;
+  /** Told after an update commits, so the running console reconnects with the new settings. */
+  onUpdated(listener: (name: string) => void): () => void;
+}
+
+/**
+ * The connector's own parser on `url`: a mistyped setting is a bad request with its reason (the
+ * parsers never echo the URL, which holds the password), not an unexpected failure.
+ */
+export function checkGatewayUrl(url: string): void {
+  try {
+    describeGateway(url);
+  } catch (e) {
+    if (e instanceof GatewayError) throw new TrykError('bad_request', e.message);
+    throw e;
+  }
+}
+
+/** Which parts of a gateway URL differ, by name only: the values may be secret. */
+function changedParts(before: string, after: string): string[] {
+  const a = new URL(before);
+  const b = new URL(after);
+  const changed: string[] = [];
+  if (a.protocol !== b.protocol) changed.push('kind');
+  if (a.host !== b.host) changed.push('address');
+  if (a.username !== b.username) changed.push('user');
+  if (a.password !== b.password) changed.push('password');
+  const keys = new Set([...a.searchParams.keys(), ...b.searchParams.keys()]);
+  for (const k of [...keys].sort()) if (a.searchParams.getAll(k).join('\n') !== b.searchParams.getAll(k).join('\n')) changed.push(k);
+  return changed;
 }
 
 export function gatewayConfigService(db: Db, now: () => Date = () => new Date()): GatewayConfigService {
@@ -61,8 +100,33 @@ export function gatewayConfigService(db: Db, now: () => Date = () => new Date())
       )
     ).map((r) => ({ id: r.id, name: r.name, kind: r.kind, url: r.url, primary: r.is_primary === 1, enabled: r.enabled === 1 }));
   const removedListeners = new Set<(name: string) => void>();
+  const updatedListeners = new Set<(name: string) => void>();
   return {
     list,
+    onUpdated(listener) {
+      updatedListeners.add(listener);
+      return () => updatedListeners.delete(listener);
+    },
+    async update(name, url, by) {
+      const stored = await db.get<{ url: string }>('SELECT url FROM gateways WHERE name = ?', [name]);
+      if (!stored) throw new TrykError('not_found', `There is no gateway called ${name}`);
+      const next = keepStoredPassword(url.trim(), stored.url);
+      const kind = gatewayKindOf(next);
+      checkGatewayUrl(next);
+      const result = await db.transaction(async (tx) => {
+        const row = await tx.get<{ id: number; url: string; is_primary: number; enabled: number }>(
+          'SELECT id, url, is_primary, enabled FROM gateways WHERE name = ?',
+          [name],
+        );
+        if (!row) throw new TrykError('not_found', `There is no gateway called ${name}`);
+        const changed = changedParts(row.url, next);
+        await tx.run('UPDATE gateways SET url = ?, kind = ? WHERE id = ?', [next, kind, row.id]);
+        await appendAudit(tx, { at: now(), officer: by.officer, action: 'gateway_updated', subject: `gateway:${name}`, details: { ...by.details, kind, changed } });
+        return { id: row.id, name, kind, url: next, primary: row.is_primary === 1, enabled: row.enabled === 1, changed };
+      });
+      for (const listener of updatedListeners) listener(name);
+      return result;
+    },
     onRemoved(listener) {
       removedListeners.add(listener);
       return () => removedListeners.delete(listener);

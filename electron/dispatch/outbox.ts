@@ -9,9 +9,6 @@ export const OUTBOX_STATES = ['queued', 'deferred', 'submitting', 'accepted', 'd
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 export type OutboxCounts = Record<OutboxState, number>;
 
-/** States no later event changes. */
-export const FINAL_STATES: ReadonlySet<OutboxState> = new Set(['delivered', 'failed', 'expired', 'cancelled']);
-
 export type SendState = 'queued' | 'sending' | 'paused' | 'done' | 'cancelled';
 export type SendPriority = 'urgent' | 'routine';
 

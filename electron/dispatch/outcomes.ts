@@ -62,7 +62,7 @@ export async function writeOutcomes(
       });
       d.add(d.submitted, row.sendId, 1);
       if (settled) {
-        const all = finals as NonNullable<(typeof finals)[number]>[];
+        const all = finals;
         for (const f of all) consumed.add(f.p);
         const bad = all.find((f) => f.final.state === 'failed') ?? all.find((f) => f.final.state === 'expired');
         const final = bad ? bad.final : { state: 'delivered' as const, reason: null };

@@ -4,16 +4,14 @@
  * memory only after its transaction commits (so a rolled-back turn changes nothing).
  */
 import type { DeliveryReceipt, Gateway, SubmitOutcome, Unsubscribe } from '../gateways/gateway';
+import type { Log } from '../log';
 import { CHUNK } from './outbox';
 import type { OutboxCounts, OutboxState, SendRow, SendStatus } from './outbox';
 import type { FlowControl } from './policy';
 import type { ThroughputMeter } from './progress';
 
-/** Developer messages: counts, codes and ids only, never a phone number or the text. */
-export interface DispatchLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+/** The main process's logger (electron/log.ts). Developer messages: counts, codes and ids only, never the text. */
+export type DispatchLogger = Log;
 
 export interface DispatchTuning {
   /** The most rows in flight per gateway, whatever window the gateway reports. */

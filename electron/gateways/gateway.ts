@@ -2,6 +2,7 @@
  * The one contract every SMS gateway (SMPP, Kannel HTTP, the simulator) implements, so the
  * dispatch engine can drive any of them and move a send from one to another.
  */
+import { logFor } from '../log';
 
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
@@ -147,7 +148,7 @@ export class GatewayError extends Error {
 export class Listeners<T> {
   private readonly set = new Set<(value: T) => void>();
 
-  constructor(private readonly onError: (error: unknown) => void = (e) => console.error('gateway listener failed', e)) {}
+  constructor(private readonly onError: (error: unknown) => void = (e) => logFor('gateway').error({ err: e }, 'gateway listener failed')) {}
 
   add(listener: (value: T) => void): Unsubscribe {
     // Wrapped so adding the same function twice still yields two independent subscriptions.

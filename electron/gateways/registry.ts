@@ -11,6 +11,7 @@ import { SimulatorGateway } from './simulator/connector';
 import type { Clock } from './simulator/schedule';
 import { parseSmppUrl } from './smpp/config';
 import { SmppGateway } from './smpp/connector';
+import type { Log } from '../log';
 
 export type GatewayKind = 'smpp' | 'kannel' | 'simulator';
 
@@ -18,7 +19,7 @@ export interface GatewayFactoryOptions {
   /** Milliseconds clock for rate limiting and simulated time; the system clock by default. */
   now?: () => number;
   /** Where connection state changes are written (never credentials, numbers or text). */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 export interface GatewayDescription {
@@ -67,7 +68,7 @@ export function createGateway(url: string, options: GatewayFactoryOptions = {}):
     }
   }
   const log = options.log;
-  if (log) gateway.onState((change) => log(`gateway ${kind}: ${change.state} (${change.detail})`));
+  if (log) gateway.onState((change) => log.info(`gateway ${kind}: ${change.state} (${change.detail})`));
   return gateway;
 }
 

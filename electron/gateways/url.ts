@@ -51,6 +51,33 @@ export function gatewayCredentials(parsed: URL, userLabel: string): { user: stri
   }
 }
 
+/** What redactUrl puts where a password was. */
+const PASSWORD_MARK = '••••';
+
+/**
+ * `url` with `stored`'s password where `url` carries redactUrl's mark: an edit of a redacted URL
+ * keeps the secret the console never showed.
+ */
+export function keepStoredPassword(url: string, stored: string): string {
+  let next: URL;
+  let before: URL;
+  try {
+    next = new URL(url);
+    before = new URL(stored);
+  } catch {
+    return url; // the parsers after this say what is wrong, without echoing it
+  }
+  let password: string;
+  try {
+    password = decodeURIComponent(next.password);
+  } catch {
+    return url;
+  }
+  if (password !== PASSWORD_MARK) return url;
+  next.password = before.password;
+  return next.toString();
+}
+
 /** A URL with its password removed, for display and logs (the one copy: settings, CLI, logs). */
 export function redactUrl(url: string): string {
   try {
@@ -58,7 +85,7 @@ export function redactUrl(url: string): string {
     if (!u.password) return u.toString();
     // URL would percent-encode the bullets: put a plain placeholder in, then swap it.
     u.password = 'REDACTED';
-    return u.toString().replace(':REDACTED@', ':••••@');
+    return u.toString().replace(':REDACTED@', `:${PASSWORD_MARK}@`);
   } catch {
     return '(invalid URL)';
   }

@@ -18,6 +18,8 @@ import { CallFrame, HELLO_TIMEOUT_MS, HelloFrame, TAKEN_OVER_CLOSE, TOKEN_PARAM,
 import type { EventFrame, ReplyFrame, ResumeFrame, WelcomeFrame } from '../../shared/bridge/wire';
 import type { CallerSession, Dispatch } from '../bridge/dispatcher';
 import { SessionRegistry } from '../bridge/sessions';
+import { logFor } from '../log';
+import type { Log } from '../log';
 import { contentSecurityPolicy, DEFAULT_TILE_HOSTS, normalizeTileHost, securityHeaders } from '../security';
 import { staticResponse } from './static-files';
 
@@ -32,17 +34,6 @@ export interface BridgeApp {
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
 }
 
-/** Host log lines: never payloads, tokens or URLs with the token in them. */
-export interface HostLog {
-  info(line: string): void;
-  warn(line: string): void;
-}
-
-const consoleHostLog: HostLog = {
-  info: (line) => console.log(line),
-  warn: (line) => console.warn(line),
-};
-
 export interface HeadlessHostOptions {
   app: BridgeApp;
   /** The built renderer (index.html, main.js, main.css). */
@@ -50,7 +41,8 @@ export interface HeadlessHostOptions {
   /** 0 picks a free port (tests); default 4848. */
   port?: number;
   tileHosts?: readonly string[];
-  log?: HostLog;
+  /** Host log lines: never payloads, tokens or URLs with the token in them. */
+  log?: Log;
   /** The console's idle lock: an idle session is not resumed after a reload or a blip. */
   idleLockMs?: () => number;
   /** How long a session waits for its tab to come back (tests shorten it). */
@@ -100,7 +92,7 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
 }
 
 export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
-  const log = options.log ?? consoleHostLog;
+  const log = options.log ?? logFor('host');
   const requestedPort = options.port ?? DEFAULT_PORT;
   const token = randomBytes(32).toString('base64url');
   const tileHosts = options.tileHosts ?? DEFAULT_TILE_HOSTS;
@@ -331,6 +323,6 @@ function toBuffers(data: RawData): Buffer[] {
 
 function idOf(json: unknown): number | undefined {
   if (typeof json !== 'object' || json === null || !('id' in json)) return undefined;
-  const id = (json as { id: unknown }).id;
+  const id = json.id;
   return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : undefined;
 }

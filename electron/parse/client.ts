@@ -72,9 +72,10 @@ export class ParseClient {
     const w = this.worker ?? this.spawn();
     const id = this.nextId++;
     return new Promise<ParseResults[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve, reject });
       w.ref();
-      w.postMessage({ id, ...req } as Envelope, transfer);
+      const envelope: Envelope = { id, ...req };
+      w.postMessage(envelope, transfer);
     });
   }
 

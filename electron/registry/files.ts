@@ -12,22 +12,6 @@ import type { ImportFormat } from './reader';
 
 export type { ImportFormat } from './reader';
 
-/**
- * A subscriber file's text, or a refusal saying why it cannot be read as one. Files must be
- * UTF-8 (with or without BOM). Rule for everything else: refused, not guessed at, because a
- * wrong guess stores every "æ, ø, å" garbled for good. Danish Excel's plain "CSV" is
- * Windows-1252: the message says to save as "CSV UTF-8". NUL bytes mean a binary or UTF-16
- * file. (The console reads the file in the browser, which turns bytes that are not UTF-8 into
- * U+FFFD; that is refused the same way.)
- */
-export function decodeImport(bytes: Uint8Array, name: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw notUtf8(name, bytes);
-  }
-}
-
 /** CSV as a table (header and cells with their line numbers), by the import's rules. */
 export function parseCsvTable(content: string, name: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
   const rows: { line: number; cells: string[] }[] = [];

@@ -35,12 +35,12 @@ export function areaOutline(area: TargetArea | null, resolve: BoundaryResolver):
   const out: Ring[][] = [];
   for (const { mode, shape } of area.parts) {
     if (mode !== 'include') continue;
-    if (shape.type === 'polygon') out.push(shape.coordinates as Ring[]);
+    if (shape.type === 'polygon') out.push(shape.coordinates);
     else if (shape.type === 'multipolygon') out.push(...(shape.coordinates as Ring[][]));
-    else if (shape.type === 'circle') out.push([circleRing(shape.center as [number, number], shape.radiusM)]);
+    else if (shape.type === 'circle') out.push([circleRing(shape.center, shape.radiusM)]);
     else {
       const g = resolve(shape.kind, shape.code);
-      if (g?.type === 'Polygon') out.push(g.coordinates as Ring[]);
+      if (g?.type === 'Polygon') out.push(g.coordinates);
       else if (g?.type === 'MultiPolygon') out.push(...(g.coordinates as Ring[][]));
     }
   }

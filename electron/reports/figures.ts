@@ -292,7 +292,7 @@ export async function figuresForAlert(deps: ReportDeps, alertId: number): Promis
   }
   const locate = await districtLocator(deps.db);
   const resolve = await deps.boundariesFor([row.area]);
-  const [figures] = await alertFigures(deps, [row as AlertRow], (r) => {
+  const [figures] = await alertFigures(deps, [row], (r) => {
     const m = areaMiddle(r.area, resolve);
     return m ? locate.codeAt(m[0], m[1]) : null;
   });

@@ -101,7 +101,8 @@ export class PdfClient {
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
       w.ref();
-      w.postMessage({ id, ...req } as PdfEnvelope);
+      const envelope: PdfEnvelope = { id, ...req };
+      w.postMessage(envelope);
     });
   }
 

@@ -56,8 +56,6 @@ export interface ChannelReach {
   reach: number;
 }
 
-/** The metric that counts people reached, per channel kind. */
-export const REACH_METRIC: Record<string, string> = { facebook: 'views', x: 'impressions' };
 
 /** Social posts and their last known reach per channel, for these alerts. */
 export async function reachByChannel(q: Queryable, alertIds: readonly number[]): Promise<ChannelReach[]> {

@@ -10,7 +10,10 @@ import { createDispatchEngine } from '../dispatch/engine';
 import type { DispatchEngine, SendStatus } from '../dispatch/engine';
 import type { Gateway, InboundSms, SubmitOutcome } from '../gateways/gateway';
 import { createIntake } from '../tips/intake';
+import type { GatewayConfig } from '../config/gateways';
 import { createGateway } from '../gateways/registry';
+import { logFor } from '../log';
+import type { Log } from '../log';
 import type { Services } from '../services';
 
 export interface Sender {
@@ -40,7 +43,7 @@ export interface SenderOptions {
   primary?: string;
   /** Release only these alerts (a CLI send must not release other approved alerts). */
   only?: readonly number[];
-  log?: { info(m: string): void; warn(m: string): void };
+  log?: Log;
   /**
    * Takes every inbound message; the gateway acknowledges it once this resolves (committed).
    * Default: the tip intake over the same store, without events.
@@ -54,7 +57,7 @@ export const ALERT_VALIDITY_MINUTES = 240;
 export async function startSender(opts: SenderOptions): Promise<Sender> {
   const { services } = opts;
   const { emit } = services;
-  const log = opts.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
+  const log = opts.log ?? logFor('sending');
   // Not const: a gateway removed while the console runs leaves this list (and is closed) at once.
   let configured = (await services.gateways.list()).filter((g) => g.enabled);
   const gateways = new Map<string, Gateway>();
@@ -69,14 +72,15 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
   let releasing: Promise<number[]> | null = null;
   const statusChanged = () => void services.status().then((s) => emit('app.statusChanged', s), () => undefined);
 
-  for (const g of configured) {
+  /** Creates, wires and starts connecting one configured gateway; null when its URL is unusable. */
+  const startGateway = (g: GatewayConfig): Gateway | null => {
     let gateway: Gateway;
     try {
       gateway = createGateway(g.url);
     } catch (e) {
       log.warn(`gateway ${g.name}: not usable (${(e as { code?: string }).code ?? 'bad configuration'})`);
       states.set(g.name, 'disconnected');
-      continue;
+      return null;
     }
     gateways.set(g.name, gateway);
     states.set(g.name, 'connecting');
@@ -110,7 +114,9 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
       }
     };
     void connect(2_000);
-  }
+    return gateway;
+  };
+  for (const g of configured) startGateway(g);
 
   const { alerts } = services;
   let problems = 0;
@@ -196,6 +202,24 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     statusChanged();
   };
   const stopRemoved = services.gateways.onRemoved(dropGateway);
+  // New settings: a new connector takes the gateway's lane at once, and the old one is closed.
+  const reconnectGateway = async (name: string) => {
+    const g = (await services.gateways.list()).find((x) => x.name === name);
+    if (!g || !g.enabled || closed) return;
+    configured = configured.some((c) => c.name === name) ? configured.map((c) => (c.name === name ? g : c)) : [...configured, g];
+    const old = gateways.get(name);
+    gateways.delete(name);
+    const fresh = startGateway(g);
+    if (fresh) engine?.replaceGateway(name, fresh);
+    if (old) {
+      void old.close().then(
+        () => log.info(`gateway ${name}: settings changed, old connection closed`),
+        () => undefined,
+      );
+    }
+    statusChanged();
+  };
+  const stopUpdated = services.gateways.onUpdated((name) => void reconnectGateway(name).catch((e: unknown) => log.warn({ err: e }, `gateway ${name}: could not reconnect`)));
   // Removed by another process on the same store (`tryk gateway remove`): noticed on the next tick.
   const dropRemovedElsewhere = async () => {
     if (gateways.size === 0) return;
@@ -229,6 +253,7 @@ export async function startSender(opts: SenderOptions): Promise<Sender> {
     async close() {
       closed = true;
       stopRemoved();
+      stopUpdated();
       for (const t of timers) clearTimeout(t);
       await releasing?.catch(() => undefined);
       await started.close();

@@ -14,6 +14,8 @@ const RATE_CODES = new Set([4, 17, 32, 613, 80001]);
 /** Reach and clicks; stored as views and clicks. */
 export const FACEBOOK_METRICS: Record<string, string> = { post_total_media_view_unique: 'views', post_clicks: 'clicks' };
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+
 interface GraphError {
   message?: string;
   type?: string;
@@ -37,11 +39,11 @@ export function facebookConnector(o: FacebookOptions): SocialConnector {
 
   /** Graph answers errors as { error: { code, error_subcode, message } }, throttling as codes 4/17/32/613. */
   function check(a: HttpAnswer, context: 'default' | 'insights' = 'default'): Record<string, unknown> {
-    const body = (a.json ?? null) as { error?: GraphError } | null;
-    const err = body && typeof body === 'object' ? body.error : undefined;
+    const body = isRecord(a.json) ? a.json : null;
+    const err = body ? (body.error as GraphError | undefined) : undefined;
     if (a.status >= 200 && a.status < 300 && !err) {
-      if (!body || typeof body !== 'object') throw new SocialError('transient', `Graph answered ${a.status} without JSON`, null, a.status);
-      return body as Record<string, unknown>;
+      if (!body) throw new SocialError('transient', `Graph answered ${a.status} without JSON`, null, a.status);
+      return body;
     }
     const code = err?.code ?? null;
     const what = `Graph ${a.status}${code !== null ? ` code ${code}` : ''}${err?.error_subcode ? `/${err.error_subcode}` : ''}`;

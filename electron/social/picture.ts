@@ -110,6 +110,6 @@ export async function areaPictureFor(services: Services, alertId: number): Promi
       if (g) parts.push({ mode, rings: ringsOf(g as AreaGeometry) });
     }
   }
-  const context = (await services.boundaries.outlines('municipality')).flatMap((o) => ringsOf(o.geometry as AreaGeometry));
+  const context = (await services.boundaries.outlines('municipality')).flatMap((o) => ringsOf(o.geometry));
   return drawAreaPng(parts, context);
 }

@@ -7,6 +7,8 @@
  */
 import type { AlertTimeline, SocialComment, SocialKind, SocialPostSummary } from '../../shared/social/schema';
 import { TrykError } from '../../shared/bridge/result';
+import { logFor } from '../log';
+import type { Log } from '../log';
 import type { Db } from '../store/db';
 import { socialChannelService } from './channels';
 import type { SocialChannel, SocialChannelService } from './channels';
@@ -19,15 +21,10 @@ import type { SocialSimulator } from './simulator';
 import { parseSocialUrl, withTokens } from './url';
 import { xConnector } from './x';
 
-export interface SocialLog {
-  info(m: string): void;
-  warn(m: string): void;
-}
-
 export interface SocialRunnerOptions {
   db: Db;
   now?: () => Date;
-  log?: SocialLog;
+  log?: Log;
   /** Called (at most once per tick) with the alerts whose posts or figures changed. */
   onChange?: (alertIds: number[]) => void;
   tickMs?: number;
@@ -115,7 +112,7 @@ export function connectorFactory(opts: { timeoutMs?: number; now?: () => Date; s
 export function startSocialRunner(o: SocialRunnerOptions): SocialRunner {
   const { db } = o;
   const now = o.now ?? (() => new Date());
-  const log = o.log ?? { info: () => undefined, warn: (m: string) => console.warn(m) };
+  const log = o.log ?? logFor('social');
   const channels = socialChannelService(db, now);
   const factory = connectorFactory({
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),

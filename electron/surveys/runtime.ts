@@ -5,6 +5,7 @@
  * most every quarter second however fast answers arrive.
  */
 import type { Sender } from '../sending/sender';
+import { logFor } from '../log';
 import type { Services } from '../services';
 import { surveyService } from './service';
 import type { SurveyService } from './service';
@@ -39,7 +40,7 @@ export function createSurveys(services: Services): Surveys {
       if (started.length > 0) changed();
       return started;
     } catch (e) {
-      console.warn(`surveys: not handed to the engine yet (${(e as Error).message})`);
+      logFor('surveys').warn(`surveys: not handed to the engine yet (${(e as Error).message})`);
       return [];
     }
   };

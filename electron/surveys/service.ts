@@ -10,7 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { TrykError } from '../../shared/bridge/result';
-import { PANEL_GROUP, SurveyDraft, SurveyQuestion, parseSurveyAnswer, surveySmsText, tallyAnswers } from '../../shared/surveys/schema';
+import { SurveyDraft, SurveyQuestion, parseSurveyAnswer, surveySmsText, tallyAnswers } from '../../shared/surveys/schema';
 import type { SurveyAudience, SurveyResults, SurveyState, SurveySummary } from '../../shared/surveys/schema';
 import { appendAudit } from '../audit/service';
 import type { AuditAction } from '../audit/service';
@@ -241,17 +241,6 @@ export function surveyService(db: Db, now: () => Date = () => new Date()): Surve
   return service;
 }
 
-/** N of the ids drawn uniformly at random (a partial Fisher–Yates shuffle); all when N ≥ their number. */
-export function sample(ids: number[], n: number): number[] {
-  const a = ids.slice();
-  const k = Math.min(n, a.length);
-  for (let i = 0; i < k; i++) {
-    const j = i + randomInt(a.length - i);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a.slice(0, k).sort((x, y) => x - y);
-}
-
 /** N active subscribers of the ids, drawn uniformly at random (shuffled lazily, checked 500 at a time). */
 async function activeSample(db: Db, ids: number[], n: number): Promise<number[]> {
   const a = ids.slice();
@@ -303,4 +292,3 @@ export async function takeSurveyAnswer(tx: Queryable, phone: string, text: strin
   return { kind: 'answered', surveyId: open.id };
 }
 
-export { PANEL_GROUP };

@@ -22,6 +22,7 @@ import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area'
 import type { AreaResult } from '../../shared/targeting/compile';
 import type { BBox } from '../../shared/geo/types';
 import { countVertices, MAX_AREA_VERTICES, tooManyVertices } from '../../shared/geo/validate';
+import type { Log } from '../log';
 import type { CountResult, DensityResult, IndexArrays, IndexGrid, SubscriberRecord } from './placeIndex';
 import type { BoundaryRow, Envelope, IndexSource, LoadInfo, Reply, WorkerOptions, WorkerRequest, WorkerResults } from './protocol';
 
@@ -60,7 +61,7 @@ export interface TargetingClientOptions {
   workerPath?: string;
   workerOptions?: WorkerOptions;
   /** One line per worker start, stop and refused snapshot; never personal data. */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 interface Pending {
@@ -109,7 +110,7 @@ export class TargetingClient {
   constructor(private readonly opts: TargetingClientOptions) {}
 
   private log(line: string): void {
-    this.opts.log?.(line);
+    this.opts.log?.warn(line);
   }
 
   /** Starts the worker and loads the index, if not running; resolves when it can answer. */
@@ -150,9 +151,10 @@ export class TargetingClient {
     if (this.worker !== w) return Promise.reject(new WorkerDied('replaced'));
     const id = this.nextId++;
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve, reject });
       w.ref();
-      w.postMessage({ id, ...req } as Envelope, transfer);
+      const envelope: Envelope = { id, ...req };
+      w.postMessage(envelope, transfer);
     });
   }
 
@@ -331,7 +333,8 @@ export async function layoutInWorker(arrays: IndexArrays, workerPath?: string): 
       w.once('message', (reply: Reply) => (reply.ok ? resolve(reply.value as { arrays: IndexArrays; grid: IndexGrid }) : reject(new Error(`${reply.code}: ${reply.message}`))));
       w.once('error', reject);
       w.once('exit', (code) => reject(new Error(`the layout worker stopped (exit ${code})`)));
-      w.postMessage({ id: 1, type: 'layout', arrays } as Envelope, transferOf({ kind: 'arrays', arrays }));
+      const envelope: Envelope = { id: 1, type: 'layout', arrays };
+      w.postMessage(envelope, transferOf({ kind: 'arrays', arrays }));
     });
   } finally {
     await w.terminate();

@@ -33,7 +33,7 @@ export class TargetingEngine {
     if (!parsed.success) {
       return { ok: false, error: { code: 'invalid_area', message: `not a target area: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
     }
-    return compileArea(parsed.data as TargetArea, { resolveBoundary: this.resolveBoundary, boundaryCache: this.boundaryCache });
+    return compileArea(parsed.data, { resolveBoundary: this.resolveBoundary, boundaryCache: this.boundaryCache });
   }
 
   private filter(input: TargetFilterInput | undefined) {
@@ -55,7 +55,7 @@ export class TargetingEngine {
     opts: { filter?: TargetFilterInput; cellSizeDeg?: number; zoom?: number; minCount: number },
   ): AreaResult<DensityResult> {
     const size = opts.cellSizeDeg ?? cellSizeForZoom(opts.zoom ?? 10);
-    if (Array.isArray(region)) return { ok: true, value: this.index.density(region as BBox, this.filter(opts.filter), size, opts.minCount) };
+    if (Array.isArray(region)) return { ok: true, value: this.index.density(region, this.filter(opts.filter), size, opts.minCount) };
     const c = this.compile(region);
     return c.ok ? { ok: true, value: this.index.density(c.value, this.filter(opts.filter), size, opts.minCount) } : c;
   }

@@ -10,17 +10,12 @@
  */
 import type { Db } from '../store/db';
 import { subscriberStatuses } from '../../shared/targeting/area';
-import type { AreaGeometry } from '../../shared/geo/types';
-import type { BoundaryKind } from '../../shared/targeting/area';
-import type { BoundaryResolver } from '../../shared/targeting/compile';
 import { PlaceIndex } from './placeIndex';
 import type { IndexArrays, IndexOptions } from './placeIndex';
 
 const CHUNK = 65_536;
 export const COORD_SCALE = 1e7;
 
-/** Rounds a coordinate the way the index holds it. */
-export const quantize = (deg: number): number => Math.round(deg * COORD_SCALE) / COORD_SCALE;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -196,10 +191,3 @@ export async function buildIndexFromStore(db: Db, opts: IndexOptions = {}): Prom
   };
 }
 
-/** Every imported boundary, parsed once, looked up by kind and code. */
-export async function loadBoundaryResolver(db: Db): Promise<BoundaryResolver> {
-  const rows = await db.all<{ kind: string; code: string; geometry: string }>('SELECT kind, code, geometry FROM boundaries');
-  const map = new Map<string, AreaGeometry>();
-  for (const r of rows) map.set(`${r.kind}:${r.code}`, JSON.parse(r.geometry) as AreaGeometry);
-  return (kind: BoundaryKind, code: string) => map.get(`${kind}:${code}`);
-}

@@ -22,7 +22,7 @@ export function targetingHandlers(services: Services): DomainHandlers<'target.co
           if (!g) throw new TrykError('bad_request', `No ${part.shape.kind} with code ${part.shape.code}`, { area: 'unknown_boundary' });
           geometryOf.set(`${part.shape.kind}:${part.shape.code}`, g);
         }
-        return areaToGeoJSON(area, (kind, code) => geometryOf.get(`${kind}:${code}`) as AreaGeometry | undefined) as { type: 'FeatureCollection'; features: unknown[] };
+        return areaToGeoJSON(area, (kind, code) => geometryOf.get(`${kind}:${code}`) as AreaGeometry | undefined);
       },
     },
     'target.density': {

@@ -18,6 +18,8 @@
  * A registry change emits its event in the same turn its transaction's commit resolves, so
  * one committed before step 1's read has been heard of by step 3's check.
  */
+import { logFor } from '../log';
+import type { Log } from '../log';
 import type { Db } from '../store/db';
 import { subscriberRecords } from '../registry/index-sync';
 import { TargetingClient, layoutInWorker } from './client';
@@ -34,7 +36,7 @@ export interface LiveTargetingOptions {
   writeSnapshots?: boolean;
   workerPath?: string;
   workerOptions?: TargetingClientOptions['workerOptions'];
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 export interface SnapshotRefresh {
@@ -65,7 +67,7 @@ async function boundaryRows(db: Db): Promise<BoundaryRow[]> {
 }
 
 export function liveTargeting(db: Db, opts: LiveTargetingOptions = {}): LiveTargeting {
-  const log = opts.log ?? (() => undefined);
+  const log = opts.log ?? logFor('targeting');
   const delay = opts.snapshotDelayMs ?? 2_000;
   const writes = opts.writeSnapshots ?? true;
   /** Changes heard of; compared before and after a refresh reads the worker. */
@@ -85,7 +87,7 @@ export function liveTargeting(db: Db, opts: LiveTargetingOptions = {}): LiveTarg
         dirty = false;
         return { source: { kind: 'snapshot', raw: read.raw }, boundaries };
       }
-      log(`index snapshot not used (${read.reason}: ${read.detail}): building from the store`);
+      log.warn(`index snapshot not used (${read.reason}: ${read.detail}): building from the store`);
     }
     const arrays = await readIndexArrays(db);
     // Whatever the reason for this build, the next start should not need one.
@@ -135,7 +137,7 @@ export function liveTargeting(db: Db, opts: LiveTargetingOptions = {}): LiveTarg
       } catch (e) {
         // The previous snapshot stays whole (write-then-flip); the next change or start tries again.
         const detail = e instanceof Error ? e.message : String(e);
-        if (!closed && !db.isClosed) log(`index snapshot not written: ${detail}`);
+        if (!closed && !db.isClosed) log.warn(`index snapshot not written: ${detail}`);
         return { outcome: 'failed' as const, detail };
       } finally {
         running = null;
@@ -161,7 +163,7 @@ export function liveTargeting(db: Db, opts: LiveTargetingOptions = {}): LiveTarg
           await client.apply(up.length > 0 ? await subscriberRecords(db, up) : [], rm);
         })
         .catch((e: unknown) => {
-          if (!closed && !db.isClosed) log(`a registry change did not reach the index: ${e instanceof Error ? e.message : String(e)}`);
+          if (!closed && !db.isClosed) log.warn(`a registry change did not reach the index: ${e instanceof Error ? e.message : String(e)}`);
         });
       schedule();
     },

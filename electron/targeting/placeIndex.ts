@@ -833,7 +833,7 @@ export class PlaceIndex {
    */
   density(region: CompiledArea | BBox, filter: TargetFilter, cellSizeDeg: number, minCount: number): DensityResult {
     if (!(cellSizeDeg > 0)) throw new Error('cellSizeDeg must be positive');
-    const area = Array.isArray(region) ? null : (region as CompiledArea);
+    const area = Array.isArray(region) ? null : region;
     const bb = area ? area.bbox : (region as BBox);
     const empty: DensityResult = { cellSizeDeg, cells: [], hiddenCells: 0 };
     if (!(bb[0] <= bb[2] && bb[1] <= bb[3])) return empty;

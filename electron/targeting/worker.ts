@@ -121,7 +121,7 @@ function handle(req: WorkerRequest): { value: unknown; transfer?: TransferListIt
         const arrays = index.currentArrays();
         const { grid } = index.layout();
         const g = { ...grid, cellStart: grid.cellStart.slice(), multiEnd: grid.multiEnd.slice() };
-        return { value: { arrays, grid: g }, transfer: [...buffersOf(arrays), g.cellStart.buffer as ArrayBuffer, g.multiEnd.buffer as ArrayBuffer] };
+        return { value: { arrays, grid: g }, transfer: [...buffersOf(arrays), g.cellStart.buffer, g.multiEnd.buffer] };
       }
       const arrays = index.currentArrays();
       return { value: { arrays }, transfer: buffersOf(arrays) };

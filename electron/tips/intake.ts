@@ -15,6 +15,7 @@ import { pointInMultiPolygon, pointInPolygon } from '../../shared/geo/pointInPol
 import { appendAudit } from '../audit/service';
 import type { SettingsService } from '../config/settings';
 import type { InboundSms } from '../gateways/gateway';
+import { logFor } from '../log';
 import type { Db, Queryable } from '../store/db';
 import { routeMessage } from './keywords';
 import type { Keywords } from './keywords';
@@ -169,7 +170,7 @@ export function createIntake(opts: IntakeOptions): Intake {
       if (failed.has(item)) item.reject(failed.get(item));
       else item.resolve();
     }
-    if (failed.size > 0) console.warn(`inbound: ${failed.size} message(s) could not be stored and were left for the SMSC to deliver again`);
+    if (failed.size > 0) logFor('inbound').warn(`inbound: ${failed.size} message(s) could not be stored and were left for the SMSC to deliver again`);
     if (effects.tips + effects.subscribers.length + effects.answers + (effects.surveys ?? 0) > 0) opts.onCommitted?.(effects);
   }
 

@@ -8,7 +8,7 @@ import { defaultKeywords, foldWord, keywordProblem } from '../../shared/tips/key
 import type { KeywordProblem, Keywords } from '../../shared/tips/keywords';
 
 export { defaultKeywords, foldWord };
-export type { KeywordKind, Keywords } from '../../shared/tips/keywords';
+export type { Keywords } from '../../shared/tips/keywords';
 
 export type Routed =
   | { kind: 'stop' | 'confirm' | 'help' | 'panel'; word: string }

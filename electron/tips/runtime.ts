@@ -5,6 +5,7 @@
  */
 import type { Services } from '../services';
 import type { InboundSms } from '../gateways/gateway';
+import { logFor } from '../log';
 import type { Sender } from '../sending/sender';
 import { createIntake } from './intake';
 import type { Intake, IntakeEffects } from './intake';
@@ -67,7 +68,7 @@ export function createTips(services: Services, hooks: { surveys?: () => void } =
   const pump = async () => {
     if (!replies) return [];
     return replies.pump().catch((e: Error) => {
-      console.warn(`tips: answers not handed to the engine yet (${e.message})`);
+      logFor('tips').warn(`tips: answers not handed to the engine yet (${e.message})`);
       return [];
     });
   };
@@ -89,7 +90,7 @@ export function createTips(services: Services, hooks: { surveys?: () => void } =
           (r) => {
             if (r.partial + r.deleted > 0) changed();
           },
-          (e: Error) => console.warn(`tips: housekeeping failed (${e.message})`),
+          (e: Error) => logFor('tips').warn(`tips: housekeeping failed (${e.message})`),
         );
       }, 30_000);
     },

@@ -18,8 +18,3 @@ function toWellFormed(s: string): string {
   return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
-/** Binary user data as text for the officer: hex, flagged as binary, never decoded. */
-export function binaryAsText(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes.subarray(0, 1024)).toString('hex').replace(/(..)/g, '$1 ').trim();
-  return bytes.length > 1024 ? `${hex} … (${bytes.length} bytes)` : hex;
-}

@@ -93,11 +93,14 @@ export function Chart(p: ChartProps) {
   const plot = useRef<uPlot | null>(null);
   const latestData = useRef(p.data);
   latestData.current = p.data;
+  const latestProps = useRef(p);
+  latestProps.current = p;
   const shape = JSON.stringify([p.series, p.axes, p.time, p.height, p.xLabels]);
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const p = latestProps.current;
     let u: uPlot | null = null;
     let gone = false;
     const resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => u?.setSize({ width: Math.max(200, el.clientWidth), height: p.height ?? 240 }));

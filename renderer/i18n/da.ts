@@ -34,45 +34,18 @@ export const da = {
     surveys: 'Undersøgelser',
     settings: 'Indstillinger',
   },
-  notBuilt: {
-    badge: 'Ikke bygget endnu',
-    lead: 'Denne skærm er ikke bygget endnu. Intet her virker, og intet bliver sendt.',
-    willDo: 'Når den er bygget, kan du her:',
-  },
   screens: {
     alerts: {
       title: 'Varsler',
-      plans: [
-        'skrive et varsel ud fra en skabelon (indbrud, savnet person, efterlyst køretøj, svindel, trafik, forebyggelse, "sagen er opklaret – tak")',
-        'se SMS-længde, antal dele og pris, mens du skriver, og se en forhåndsvisning',
-        'gemme kladder, også uden netværk',
-        'sende til godkendelse hos vagtchefen og derefter sende som SMS og på Facebook og X',
-      ],
     },
     monitor: {
       title: 'Overvågning',
-      plans: [
-        'følge hvert varsel live: i kø, sendt, leveret og fejlet',
-        'se gennemløb og forventet resttid',
-        'se på kortet, hvor leveringen fejlede',
-        'følge rækkevidden på sociale medier time for time',
-      ],
     },
     tips: {
       title: 'Tips',
-      plans: [
-        'læse borgernes svar på et varsel i en indbakke knyttet til varslet',
-        'se at STOP og START håndteres automatisk',
-        'sende en opfølgning til de samme modtagere, når sagen lukkes',
-      ],
     },
     subscribers: {
       title: 'Abonnenter',
-      plans: [
-        'tilmelde, rette og framelde abonnenter med samtykke, steder, grupper og stille timer',
-        'importere og eksportere abonnenter',
-        'vise, udlevere og slette en persons egne data',
-      ],
     },
     settings: {
       title: 'Indstillinger',
@@ -146,7 +119,7 @@ export const da = {
         makePrimary: 'Brug som primær gateway',
         add: 'Tilføj gateway',
         addHint: 'Adgangskoden gemmes krypteret og vises aldrig igen. Konsollen forbinder den nye gateway, næste gang den startes.',
-        adminOnly: 'Kun en administrator kan tilføje, teste og fjerne gateways.',
+        adminOnly: 'Kun en administrator kan tilføje, rette, teste og fjerne gateways.',
         remove: 'Fjern',
         removeConfirm: 'Fjern {{name}}?',
         removeYes: 'Ja, fjern',
@@ -155,6 +128,13 @@ export const da = {
         removedPrimary: '{{name}} er fjernet; {{primary}} er nu primær.',
         removedRestart: 'Konsollen holder op med at bruge den, næste gang den startes.',
         removeInUse: '{{name}} bruges af en udsendelse, der ikke er færdig. Vent, til den er færdig, eller stop den, og fjern så gatewayen.',
+        // --- core2: change a gateway's settings ---
+        edit: 'Ret',
+        save: 'Gem og forbind igen',
+        cancelEdit: 'Fortryd',
+        editHint: 'Ret adressen, brugeren, afsenderen (source for SMPP, from for Kannel) eller hastigheden (tps). •••• beholder den gemte adgangskode; skriv en ny for at skifte den.',
+        updated: '{{name}} er ændret ({{changed}}). Konsollen forbinder igen med de nye indstillinger.',
+        unchanged: '{{name}}: intet er ændret. Konsollen forbinder igen.',
       },
     },
     map: {

@@ -34,45 +34,18 @@ export const en: Translation = {
     surveys: 'Surveys',
     settings: 'Settings',
   },
-  notBuilt: {
-    badge: 'Not built yet',
-    lead: 'This screen is not built yet. Nothing here works, and nothing is sent.',
-    willDo: 'Once it is built, this is where you will:',
-  },
   screens: {
     alerts: {
       title: 'Alerts',
-      plans: [
-        'compose an alert from a template (burglary, missing person, wanted vehicle, fraud, traffic, prevention, "case closed – thank you")',
-        'see the SMS length, segment count and cost as you type, and a preview',
-        'save drafts, also without a network',
-        'send it for the shift leader’s approval, then send it by SMS and to Facebook and X',
-      ],
     },
     monitor: {
       title: 'Monitor',
-      plans: [
-        'follow each alert live: queued, sent, delivered and failed',
-        'see throughput and the time left',
-        'see on the map where delivery failed',
-        'follow social media reach hour by hour',
-      ],
     },
     tips: {
       title: 'Tips',
-      plans: [
-        'read citizens’ replies to an alert in an inbox tied to that alert',
-        'see STOP and START handled automatically',
-        'send a follow-up to the same recipients when the case is closed',
-      ],
     },
     subscribers: {
       title: 'Subscribers',
-      plans: [
-        'sign up, edit and opt out subscribers with consent, places, groups and quiet hours',
-        'import and export subscribers',
-        'show, hand over and erase a person’s own data',
-      ],
     },
     settings: {
       title: 'Settings',
@@ -146,7 +119,7 @@ export const en: Translation = {
         makePrimary: 'Use as the primary gateway',
         add: 'Add gateway',
         addHint: 'The password is stored encrypted and never shown again. The console connects the new gateway at its next start.',
-        adminOnly: 'Only an administrator can add, test and remove gateways.',
+        adminOnly: 'Only an administrator can add, edit, test and remove gateways.',
         remove: 'Remove',
         removeConfirm: 'Remove {{name}}?',
         removeYes: 'Yes, remove',
@@ -155,6 +128,13 @@ export const en: Translation = {
         removedPrimary: '{{name}} has been removed; {{primary}} is now the primary.',
         removedRestart: 'The console stops using it at its next start.',
         removeInUse: '{{name}} is used by a send that is not finished. Wait until it is done, or stop it, then remove the gateway.',
+        // --- core2: change a gateway's settings ---
+        edit: 'Edit',
+        save: 'Save and reconnect',
+        cancelEdit: 'Cancel',
+        editHint: 'Change the address, the user, the sender (source for SMPP, from for Kannel) or the rate (tps). •••• keeps the stored password; type a new one to change it.',
+        updated: '{{name}} changed ({{changed}}). The console reconnects with the new settings.',
+        unchanged: '{{name}}: nothing changed. The console reconnects.',
       },
     },
     map: {

@@ -1,13 +1,12 @@
 import i18next from 'i18next';
 import type { i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { BridgeError } from '../../shared/bridge/result';
+import type { BridgeError, ErrorCode } from '../../shared/bridge/result';
 import { da } from './da';
 import { en } from './en';
-import type { Language } from './types';
+import type { Language, TranslationKey } from './types';
 
-export { languages, isLanguage } from './types';
-export type { Language, Translation } from './types';
+export type { Language, TranslationKey } from './types';
 
 export const resources = { da: { translation: da }, en: { translation: en } } as const;
 
@@ -29,5 +28,11 @@ export function createI18n(language: Language): I18n {
   return instance;
 }
 
+/**
+ * Whether a key made at run time from an open-ended code (a group an admin added, a place kind)
+ * has a text; a type guard, so `t` takes the key once it is known to be there.
+ */
+export const isKnownKey = (exists: (key: string) => boolean, key: string): key is TranslationKey => exists(key);
+
 /** The officer reads the translated code; the host's English message is for developers and logs. */
-export const errorKey = (error: Pick<BridgeError, 'code'>) => `errors.${error.code}`;
+export const errorKey = (error: Pick<BridgeError, 'code'>): `errors.${ErrorCode}` => `errors.${error.code}`;

@@ -254,11 +254,6 @@ export function fillTemplate(template: TemplateType, fields: Readonly<Record<str
   return { sms: fill(template.sms), social: fill(template.social) };
 }
 
-/** Required fields still empty, by key. */
-export function missingFields(template: TemplateType, fields: Readonly<Record<string, string>>): string[] {
-  return template.fields.filter((f) => f.required && !fields[f.key]?.trim()).map((f) => f.key);
-}
-
 /** The template's fields still unfilled in a text: "[journalnummer]" or a bare "{case_number}". */
 export function unfilledFields(template: TemplateType, text: string): string[] {
   return template.fields.filter((f) => text.includes(`[${f.label}]`) || text.includes(`{${f.key}}`)).map((f) => f.key);

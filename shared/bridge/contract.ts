@@ -469,6 +469,14 @@ export const channels = {
       .strict(),
     response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, primary: z.boolean() }),
   },
+  /**
+   * New settings for a gateway (admin, audited): its whole URL, as gateways.list shows it; the
+   * password mark there keeps the stored password. The running console reconnects with them.
+   */
+  'gateways.update': {
+    request: z.object({ name: z.string().trim().min(1).max(40), url: z.string().trim().min(1).max(2000) }).strict(),
+    response: z.object({ name: z.string(), kind: GatewaySummary.shape.kind, url: z.string(), changed: z.array(z.string()) }),
+  },
   /** Removes a gateway (admin, audited); refused while an unfinished send uses it. */
   'gateways.remove': {
     request: z.object({ name: z.string().trim().min(1).max(40) }).strict(),

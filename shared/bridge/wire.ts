@@ -31,7 +31,6 @@ export type CallFrame = z.infer<typeof CallFrame>;
 /** Host → renderer: the answer to a call, or an event. */
 export type ReplyFrame = { id: number; result: Result<unknown> };
 export type EventFrame = { event: string; payload: unknown };
-export type HostFrame = ReplyFrame | EventFrame;
 
 /**
  * The headless bridge's handshake. The per-start token travels in the first frame, never in the

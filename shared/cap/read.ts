@@ -3,10 +3,10 @@
  * draft. Untrusted input: everything is checked, and anything we cannot represent faithfully
  * is either refused with a code and a message or dropped with a warning the officer sees.
  */
+import { categories } from '../registry/subscriber';
 import { parseXml } from './xml';
 import type { XmlElement } from './xml';
 import {
-  alertCategories,
   CAP_DATETIME,
   CAP_NAMESPACE,
   CapAlertInputSchema,
@@ -146,7 +146,7 @@ function category(info: XmlElement): AlertCategory {
   for (const code of all(info, 'eventCode')) {
     if (optional(code, 'valueName', '<eventCode>') === TRYK_CATEGORY_CODE) {
       const v = optional(code, 'value', '<eventCode>');
-      if ((alertCategories as readonly string[]).includes(v ?? '')) return v as AlertCategory;
+      if ((categories as readonly string[]).includes(v ?? '')) return v as AlertCategory;
     }
   }
   // From another sender: CAP's categories are coarser than ours; only Transport maps one to one.

@@ -3,6 +3,8 @@
  * how our words map onto CAP's. Field order and value lists follow the CAP 1.2 schema.
  */
 import { z } from 'zod';
+import { categories } from '../registry/subscriber';
+import type { Category } from '../registry/subscriber';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 /** XML signatures are the one foreign element the CAP 1.2 schema allows (at the end of <alert>). */
@@ -10,17 +12,8 @@ export const XMLDSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
 /** The <eventCode> that carries our own category, so a round trip does not lose it to CAP's coarser one. */
 export const TRYK_CATEGORY_CODE = 'tryk:category';
 
-export const alertCategories = [
-  'burglary',
-  'missing_person',
-  'wanted_vehicle',
-  'wanted_person',
-  'fraud',
-  'traffic',
-  'prevention',
-  'general',
-] as const;
-export type AlertCategory = (typeof alertCategories)[number];
+/** Our alert categories: the one list, in shared/registry/subscriber.ts. */
+export type AlertCategory = Category;
 
 export const capCategories = ['Geo', 'Met', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'CBRNE', 'Other'] as const;
 export type CapCategory = (typeof capCategories)[number];
@@ -119,7 +112,7 @@ export const CapAlertInputSchema = z
     restriction: z.string().min(1).max(1000).optional(),
     /** The recipients of a Private alert (CAP requires it with that scope). */
     addresses: z.string().min(1).max(10_000).optional(),
-    category: z.enum(alertCategories),
+    category: z.enum(categories),
     urgency: z.enum(capUrgencies),
     severity: z.enum(capSeverities),
     certainty: z.enum(capCertainties),
@@ -148,8 +141,6 @@ export type CapAlert = z.output<typeof CapAlertInputSchema>;
 export type CapInfo = z.output<typeof CapInfoSchema>;
 export type CapArea = z.output<typeof CapAreaSchema>;
 export type CapAreaInput = z.input<typeof CapAreaSchema>;
-export type CapCircle = z.output<typeof CapCircleSchema>;
-export type CapReference = z.output<typeof CapReferenceSchema>;
 
 /** An imported alert: times kept exactly as the document wrote them, ready to become a draft. */
 export type CapDraft = Omit<CapAlert, 'sentAt' | 'expiresAt' | 'references'> & {

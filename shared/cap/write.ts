@@ -47,7 +47,7 @@ export function formatCapDateTime(value: Date | string, timeZone = DEFAULT_CAP_T
   for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const local = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
   const offsetMin = Math.round((local - ms) / 60_000);
   // CAP 1.2 §3.3.2: UTC is written "-00:00", never "Z" or "+00:00".
   const sign = offsetMin > 0 ? '+' : '-';

@@ -2,10 +2,6 @@ import type { BBox, Position } from './types';
 
 export const emptyBBox = (): BBox => [Infinity, Infinity, -Infinity, -Infinity];
 
-export function isEmptyBBox(b: BBox): boolean {
-  return !(b[0] <= b[2] && b[1] <= b[3]);
-}
-
 export function extendBBox(b: BBox, lon: number, lat: number): BBox {
   if (lon < b[0]) b[0] = lon;
   if (lat < b[1]) b[1] = lat;
@@ -21,11 +17,6 @@ export function bboxOfPositions(points: readonly Position[], into: BBox = emptyB
 
 export function unionBBox(a: BBox, b: BBox): BBox {
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
-}
-
-/** Closed: a point on the box's edge is in it, like the polygon rule. */
-export function bboxContains(b: BBox, lon: number, lat: number): boolean {
-  return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3];
 }
 
 export function bboxIntersects(a: BBox, b: BBox): boolean {

@@ -5,8 +5,23 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { PhoneNumberType } from 'libphonenumber-js/max';
 
+/** The digits of an E.164 number: a country code (no leading 0) and 7 to 15 digits in all. */
+const E164_DIGITS = '[1-9]\\d{6,14}';
+
 /** An E.164 number as the store and the gateways hold it: '+', a country code, 7 to 15 digits. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
+export const E164 = new RegExp(`^\\+${E164_DIGITS}$`);
+
+/**
+ * The same shape inside other text, after '+', '00' or nothing (a national number, or one a
+ * gateway wrote without the '+'): a run of 7 to 15 digits not part of a longer run or a word.
+ * Global: use it with replace(), not test().
+ */
+export const E164_IN_TEXT = new RegExp(`(?<![\\w+])(?:\\+|00)?${E164_DIGITS}(?!\\d)`, 'g');
+
+/** Text with every E.164-like digit run replaced by `mask`: what stands between a number and a log line. */
+export function maskPhonesInText(text: string, mask = '[phone]'): string {
+  return text.replace(E164_IN_TEXT, mask);
+}
 
 export type PhoneResult =
   | { ok: true; e164: string }

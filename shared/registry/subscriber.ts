@@ -297,5 +297,5 @@ export function toRecord(s: SubscriberInput): Record<(typeof csvColumns)[number]
     rec[`${k}_lon`] = p?.lon ?? null;
     rec[`${k}_address`] = p?.address ?? null;
   }
-  return rec as Record<(typeof csvColumns)[number], string | number | null>;
+  return rec;
 }

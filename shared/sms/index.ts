@@ -1,8 +1,7 @@
-export type { OffendingChar, SmsAnalysis, SmsEncoding } from './analysis';
+export type { OffendingChar, SmsAnalysis } from './analysis';
 export { SEGMENT_UNITS, analyzeSms, replaceOffending, smsCost, splitSms } from './analysis';
 export {
   GSM7_BASIC_TABLE,
-  GSM7_ESCAPE,
   GSM7_EXTENSION_TABLE,
   GsmEncodingError,
   decodeGsm7,

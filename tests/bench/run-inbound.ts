@@ -32,7 +32,7 @@ function startHost(): Promise<ChildProcess> {
   const run = cpuOfRun.push(0) - 1;
   const child = spawn(process.execPath, [tryk, 'bench', 'inbound', '--smsc', smsc.url(), '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolveReady, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'ready') resolveReady(child);
       const cpu = /^cpu (\d+)$/.exec(line);
       if (cpu) cpuOfRun[run] = Number(cpu[1]);

@@ -11,6 +11,7 @@ import { drawAreaPng } from '../../electron/social/picture';
 import { startSocialRunner } from '../../electron/social/service';
 import { startSocialSimulator } from '../../electron/social/simulator';
 import { createStore } from '../../electron/store/store';
+import { lineLog } from '../../electron/log';
 
 const ALERTS = Number(process.argv[2] ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'tryk-social-bench-'));
@@ -32,7 +33,7 @@ try {
     );
   }
   const loop = monitorEventLoopDelay({ resolution: 1 });
-  const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: { info: () => undefined, warn: print } });
+  const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: lineLog(print, 'warn') });
   // Posting: each channel works through its queue one post at a time (5 per round).
   loop.enable();
   let cpu0 = process.cpuUsage();

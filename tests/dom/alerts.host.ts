@@ -102,7 +102,7 @@ export interface AlertsHost {
 
 /** A host with the alert channels; `overrides` replace single channels (to hold or fail them). */
 export function alertsHost(
-  { officer = operator as AlertsHost['session']['officer'], alerts = [] as Alert[], idleLockMinutes = 0 } = {},
+  { officer = operator, alerts = [], idleLockMinutes = 0 }: { officer?: AlertsHost['session']['officer']; alerts?: Alert[]; idleLockMinutes?: number } = {},
   overrides: Partial<Record<ChannelName, Answer>> = {},
 ): AlertsHost {
   const store = new Map(alerts.map((a) => [a.id, a]));

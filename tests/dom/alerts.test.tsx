@@ -23,7 +23,7 @@ async function openAlerts(r: Rig) {
 async function openDraft(r: Rig, id: number) {
   await openAlerts(r);
   fireEvent.click(await screen.findByTestId(`alert-item-${id}`));
-  return (await screen.findByTestId('sms-text')) as HTMLTextAreaElement;
+  return await screen.findByTestId<HTMLTextAreaElement>('sms-text');
 }
 
 const type = (el: HTMLElement, value: string) => fireEvent.change(el, { target: { value } });
@@ -54,7 +54,7 @@ describe('importing CAP', () => {
     expect(screen.queryByTestId('sms-text')).toBeNull();
     refuse = false;
     upload('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>');
-    const sms = (await screen.findByTestId('sms-text')) as HTMLTextAreaElement;
+    const sms = await screen.findByTestId<HTMLTextAreaElement>('sms-text');
     expect(sms.value).toBe('Savnet: dreng på 8 år');
     expect(r.host.callsTo('alerts.importCap').map((c) => (c.payload as { xml: string }).xml)).toEqual([
       '<!DOCTYPE a [<!ENTITY x "x">]><alert/>',
@@ -78,16 +78,16 @@ describe('the composer', () => {
     const r = await openAlerts(rig({ host: a.host }));
     fireEvent.click(await screen.findByTestId('new-alert-open'));
     fireEvent.change(screen.getByTestId('new-category'), { target: { value: 'burglary' } });
-    expect((screen.getByTestId('new-template') as HTMLSelectElement).value).toBe(burglaryTemplate.id);
+    expect(screen.getByTestId<HTMLSelectElement>('new-template').value).toBe(burglaryTemplate.id);
     fireEvent.click(screen.getByTestId('new-create'));
-    const sms = (await screen.findByTestId('sms-text')) as HTMLTextAreaElement;
+    const sms = await screen.findByTestId<HTMLTextAreaElement>('sms-text');
     expect(r.host.callsTo('alerts.create')[0]?.payload).toEqual({ category: 'burglary', kind: 'alert', language: 'da', templateId: burglaryTemplate.id });
     expect(screen.getByTestId('blockers').textContent).toContain('Udfyld de felter');
 
     type(screen.getByTestId('field-area'), 'Hillerød Øst');
     type(screen.getByTestId('field-time'), 'i nat');
     expect(sms.value).toBe('Politiet: Indbrud i Hillerød Øst i nat. Se du noget, så svar på denne SMS eller ring 114.');
-    expect((screen.getByTestId('social-text') as HTMLTextAreaElement).value).toBe('Indbrud i Hillerød Øst i nat. Tip os på 114.');
+    expect(screen.getByTestId<HTMLTextAreaElement>('social-text').value).toBe('Indbrud i Hillerød Øst i nat. Tip os på 114.');
     expect(screen.getByTestId('phone-bubble').textContent).toBe(sms.value);
     expect(screen.getByTestId('sms-encoding').textContent).toBe('GSM-7');
     expect(screen.getByTestId('sms-parts').textContent).toBe('1 del (op til 160 pr. del)');
@@ -152,7 +152,7 @@ describe('the composer', () => {
     const social = screen.getByTestId('social-text');
     type(social, 'x'.repeat(280));
     expect(screen.getByTestId('x-count').textContent).toBe('280 af 280 tegn på X');
-    expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId<HTMLButtonElement>('submit').disabled).toBe(false);
 
     // As X weighs text (twitter-text): an emoji weighs 2, a link 23 whatever its length.
     type(social, `${'x'.repeat(278)}🚓`);
@@ -166,7 +166,7 @@ describe('the composer', () => {
     expect(screen.getByTestId('x-count').textContent).toBe('3 tegn for meget til X (højst 280). Forkort teksten.');
     expect(social.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByTestId('blockers').textContent).toContain('Teksten til X er for lang.');
-    expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('submit').disabled).toBe(true);
   });
 
   it('takes the area from the map with its count and shows the preview’s recipients, cost and time', async () => {
@@ -224,11 +224,11 @@ describe('an alert in Danish and English', () => {
     const other = await screen.findByTestId('sms-other');
     expect(within(other).queryByTestId('sms-text-other')).toBeNull();
     fireEvent.click(within(other).getByTestId('add-other-text'));
-    const textarea = (await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement;
+    const textarea = await screen.findByTestId<HTMLTextAreaElement>('sms-text-other');
     expect(textarea.value).toBe('Police: Burglary in Hillerød i nat. Call 114.');
     // Untouched, it follows the fields like the Danish text.
     type(screen.getByTestId('field-area'), 'Helsinge');
-    expect(((await screen.findByTestId('sms-text-other')) as HTMLTextAreaElement).value).toBe('Police: Burglary in Helsinge i nat. Call 114.');
+    expect((await screen.findByTestId<HTMLTextAreaElement>('sms-text-other')).value).toBe('Police: Burglary in Helsinge i nat. Call 114.');
     // Its own facts and phone, with the English exercise prefix; a curly quote forces UCS-2 there alone.
     const facts = within(screen.getByTestId('sms-other'));
     expect(facts.getByTestId('sms-encoding').textContent).toBe('GSM-7');
@@ -269,7 +269,7 @@ describe('exercise alerts', () => {
     expect((await screen.findByTestId('exercise-banner')).textContent).toMatch(/ØVELSE/);
     expect(screen.getByTestId('phone-bubble').textContent).toBe('ØVELSE: Politiet: Indbrud i nat.');
     // The text the officer edits stays their own.
-    expect((screen.getByTestId('sms-text') as HTMLTextAreaElement).value).toBe('Politiet: Indbrud i nat.');
+    expect(screen.getByTestId<HTMLTextAreaElement>('sms-text').value).toBe('Politiet: Indbrud i nat.');
     await waitFor(() => expect(updates(r).some((p) => p.capStatus === 'Exercise')).toBe(true));
     await waitFor(() => expect(within(screen.getByTestId('alert-item-70')).getByTestId('exercise-chip').textContent).toBe('ØVELSE'));
   });
@@ -419,8 +419,8 @@ describe('autosave', () => {
     type(sms, 'mine, edited');
     const conflict = await screen.findByTestId('conflict');
     expect(conflict.textContent).toContain('En anden har ændret kladden');
-    expect((within(conflict).getByRole('textbox') as HTMLTextAreaElement).value).toBe('mine, edited');
-    expect((screen.getByTestId('sms-text') as HTMLTextAreaElement).value).toBe('theirs');
+    expect(within(conflict).getByRole<HTMLTextAreaElement>('textbox').value).toBe('mine, edited');
+    expect(screen.getByTestId<HTMLTextAreaElement>('sms-text').value).toBe('theirs');
   });
 });
 
@@ -543,7 +543,7 @@ describe('after sending', () => {
       templateId: 'close-da',
     });
     expect(screen.getByTestId('follow-up-of').textContent).toContain('opfølgning på varsel 60');
-    expect((screen.getByTestId('sms-text') as HTMLTextAreaElement).value).toBe('Politiet: Sagen er lukket. Tak for hjælpen.');
+    expect(screen.getByTestId<HTMLTextAreaElement>('sms-text').value).toBe('Politiet: Sagen er lukket. Tak for hjælpen.');
 
     fireEvent.click(screen.getByTestId('alert-item-60'));
     fireEvent.click(await screen.findByTestId('follow-update'));
@@ -585,7 +585,7 @@ describe('after sending', () => {
     await openAlerts(rig({ host: a.host }));
     fireEvent.click(await screen.findByTestId('alert-item-60'));
     fireEvent.click(await screen.findByTestId('export-cap'));
-    const xml = (await screen.findByTestId('cap-xml')) as HTMLTextAreaElement;
+    const xml = await screen.findByTestId<HTMLTextAreaElement>('cap-xml');
     expect(xml.readOnly).toBe(true);
     expect(xml.value).toContain('<identifier>uuid-60</identifier>');
     fireEvent.keyDown(xml, { key: 'Escape' });

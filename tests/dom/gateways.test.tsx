@@ -47,13 +47,40 @@ describe('the gateways in settings', () => {
     refuse = false;
     fireEvent.change(screen.getByTestId('gateway-url'), { target: { value: 'smpp://a:b@127.0.0.1:2775' } });
     fireEvent.click(screen.getByTestId('gateway-add'));
-    await waitFor(() => expect((screen.getByTestId('gateway-url') as HTMLInputElement).value).toBe(''));
+    await waitFor(() => expect(screen.getByTestId<HTMLInputElement>('gateway-url').value).toBe(''));
     expect(r.host.callsTo('gateways.add').map((c) => c.payload)).toEqual([
       { name: 'backup', url: 'ftp://x', primary: false },
       { name: 'backup', url: 'smpp://a:b@127.0.0.1:2775', primary: false },
     ]);
     fireEvent.click(screen.getByTestId('gateway-test-smsc'));
     await waitFor(() => expect(screen.getByTestId('gateway-tested-smsc').textContent).toBe('svarede på 42 ms'));
+  });
+
+  it('lets an admin change a gateway from its redacted address, and shows a refusal without losing the edit', async () => {
+    let refuse = true;
+    const r = await openSettings(admin, {
+      'gateways.update': () =>
+        refuse
+          ? { ok: false, error: { code: 'bad_request', message: 'The gateway address has bad settings: tps: too big' } }
+          : { ok: true, value: { name: 'smsc', kind: 'smpp', url: 'smpp://tryk:••••@127.0.0.1:2775?tps=100', changed: ['tps'] } },
+    });
+    fireEvent.click(screen.getByTestId('gateway-edit-smsc'));
+    const input = screen.getByTestId<HTMLInputElement>('gateway-edit-url-smsc');
+    // Starts from what the host showed: the password stays behind its mark.
+    expect(input.value).toBe('smpp://tryk:••••@127.0.0.1:2775');
+    fireEvent.change(input, { target: { value: 'smpp://tryk:••••@127.0.0.1:2775?tps=99999' } });
+    fireEvent.click(screen.getByTestId('gateway-save-smsc'));
+    await screen.findByText('Forespørgslen var ugyldig.', { exact: false });
+    expect(screen.getByTestId<HTMLInputElement>('gateway-edit-url-smsc').value).toBe('smpp://tryk:••••@127.0.0.1:2775?tps=99999');
+    refuse = false;
+    fireEvent.change(screen.getByTestId('gateway-edit-url-smsc'), { target: { value: 'smpp://tryk:••••@127.0.0.1:2775?tps=100' } });
+    fireEvent.click(screen.getByTestId('gateway-save-smsc'));
+    await waitFor(() => expect(screen.getByTestId('gateway-notice').textContent).toBe('smsc er ændret (tps). Konsollen forbinder igen med de nye indstillinger.'));
+    expect(screen.queryByTestId('gateway-edit-url-smsc')).toBeNull();
+    expect(r.host.callsTo('gateways.update').map((c) => c.payload)).toEqual([
+      { name: 'smsc', url: 'smpp://tryk:••••@127.0.0.1:2775?tps=99999' },
+      { name: 'smsc', url: 'smpp://tryk:••••@127.0.0.1:2775?tps=100' },
+    ]);
   });
 
   it('lets an admin remove one after confirming, and shows why the host refuses one in use', async () => {
@@ -80,7 +107,7 @@ describe('the gateways in settings', () => {
     await openSettings({ id: 1, username: 'jensen', displayName: 'Jensen', roles: ['operator'] });
     expect(screen.queryByTestId('gateway-add')).toBeNull();
     expect(screen.queryByTestId('gateway-test-smsc')).toBeNull();
-    expect(screen.getByText('Kun en administrator kan tilføje, teste og fjerne gateways.')).toBeTruthy();
+    expect(screen.getByText('Kun en administrator kan tilføje, rette, teste og fjerne gateways.')).toBeTruthy();
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../shared/bridge/result';
 import { createI18n, errorKey, resources } from '../../renderer/i18n';
+import type { TranslationKey } from '../../renderer/i18n';
 
 /** Every leaf's path, arrays included by index, so a missing list item counts as a missing key. */
 function keys(value: unknown, prefix = ''): string[] {
@@ -18,11 +19,19 @@ describe('translations', () => {
     expect(da.length).toBeGreaterThan(50);
   });
 
+  it('knows its keys at compile time: a key that is not in da.ts does not compile', () => {
+    const i18n = createI18n('da');
+    // @ts-expect-error -- not a key of da.ts (renderer/i18n/i18next.d.ts types t() from it)
+    expect(i18n.t('nonexistent.key')).toBe('nonexistent.key');
+    expect(i18n.t('app.name')).toBe('Tryk');
+  });
+
   it('has no empty text in either language', () => {
     for (const lang of ['da', 'en'] as const) {
       const i18n = createI18n(lang);
       for (const key of keys(resources[lang].translation)) {
-        expect(i18n.t(key), `${lang}:${key}`).not.toBe('');
+        // Every leaf path of the resources is a key by construction.
+        expect(i18n.t(key as TranslationKey), `${lang}:${key}`).not.toBe('');
       }
     }
   });

@@ -40,11 +40,11 @@ describe('the inbox settings', () => {
   it('shows the host’s values, refuses bad ones with a sentence saying why, and saves the rest', async () => {
     const r = await openSettings(admin);
     const panel = await screen.findByTestId('inbox-settings');
-    const window = (await within(panel).findByTestId('inbox-windowHours')) as HTMLInputElement;
+    const window = await within(panel).findByTestId<HTMLInputElement>('inbox-windowHours');
     expect(window.value).toBe('48');
-    expect((within(panel).getByTestId('inbox-retentionDays') as HTMLInputElement).value).toBe('90');
-    expect((within(panel).getByTestId('inbox-keywords-help') as HTMLInputElement).value).toBe('HJÆLP, HELP, INFO');
-    const save = within(panel).getByTestId('inbox-save') as HTMLButtonElement;
+    expect(within(panel).getByTestId<HTMLInputElement>('inbox-retentionDays').value).toBe('90');
+    expect(within(panel).getByTestId<HTMLInputElement>('inbox-keywords-help').value).toBe('HJÆLP, HELP, INFO');
+    const save = within(panel).getByTestId<HTMLButtonElement>('inbox-save');
 
     type(window, '0');
     expect(within(panel).getByTestId('inbox-windowHours-problem').textContent).toBe('Skriv et helt tal fra 1 til 336.');
@@ -70,7 +70,7 @@ describe('the inbox settings', () => {
     const sent = r.host.callsTo('tips.settings').map((c) => c.payload as { set?: typeof settings }).filter((p) => p.set);
     // Stored before the panel keyword existed: the router's words are shown and saved with the rest.
     expect(sent).toEqual([{ set: { windowHours: 72, retentionDays: 90, floodPerMinute: 10, keywords: { ...settings.keywords, confirm: ['JA', 'YES', 'OKAY'], panel: ['PANEL', 'BORGERPANEL'] } } }]);
-    expect((within(panel).getByTestId('inbox-keywords-confirm') as HTMLInputElement).value).toBe('JA, YES, OKAY');
+    expect(within(panel).getByTestId<HTMLInputElement>('inbox-keywords-confirm').value).toBe('JA, YES, OKAY');
   });
 
   it('shows the host’s refusal and is not shown to an officer who is not an administrator', async () => {

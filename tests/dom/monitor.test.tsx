@@ -124,7 +124,7 @@ describe('the delivery monitor', () => {
     const d = dispatchHost([makeSend({ sendId: 7 })]);
     await openMonitor(d);
     const c = await card(7);
-    const button = (id: string) => within(c).getByTestId(id) as HTMLButtonElement;
+    const button = (id: string) => within(c).getByTestId<HTMLButtonElement>(id);
     expect([button('send-pause').disabled, button('send-resume').disabled, button('send-cancel').disabled]).toEqual([false, true, false]);
     fireEvent.click(button('send-pause'));
     await waitFor(() => expect(text(c, 'send-state')).toBe('Sat på pause'));

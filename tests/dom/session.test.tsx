@@ -37,7 +37,7 @@ describe('sign-in', () => {
     signIn('jensen', 'wrong');
     const error = await screen.findByTestId('signin-error');
     expect(error.textContent).toBe('Forkert brugernavn eller adgangsfrase – eller for mange forsøg. Prøv igen.');
-    expect((screen.getByTestId('signin-passphrase') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId<HTMLInputElement>('signin-passphrase').value).toBe('');
 
     signIn('jensen', 'demo-jensen');
     await screen.findByTestId('session-content');
@@ -76,7 +76,7 @@ describe('sign-in', () => {
     const r = renderApp(rig({ host: a.host }));
     fireEvent.click(await screen.findByTestId('nav-alerts'));
     fireEvent.click(await screen.findByTestId('alert-item-5'));
-    const sms = (await screen.findByTestId('sms-text')) as HTMLTextAreaElement;
+    const sms = await screen.findByTestId<HTMLTextAreaElement>('sms-text');
 
     locked = true;
     a.session.officer = null;
@@ -89,7 +89,7 @@ describe('sign-in', () => {
     signIn('jensen', 'demo-jensen');
     await waitFor(() => expect(screen.getByTestId('session-content').hidden).toBe(false));
     // Same screen, same text, and now saved.
-    expect((screen.getByTestId('sms-text') as HTMLTextAreaElement).value).toBe('Politiet: Indbrud på Slotsgade i nat.');
+    expect(screen.getByTestId<HTMLTextAreaElement>('sms-text').value).toBe('Politiet: Indbrud på Slotsgade i nat.');
     await waitFor(() => expect(a.alerts.get(5)?.smsText).toBe('Politiet: Indbrud på Slotsgade i nat.'));
     await waitFor(() => expect(screen.getByTestId('save-state').dataset.state).toBe('saved'));
   });

@@ -96,7 +96,7 @@ describe('Facebook and X in settings', () => {
     fireEvent.click(screen.getByTestId('social-add'));
     await waitFor(() => expect(screen.getByTestId('social-fb').dataset.state).toBe('ok'));
     expect(added).toEqual([{ name: 'fb', url: 'facebook://123456?token=NEW-SECRET', replace: true }]);
-    expect((screen.getByTestId('social-url') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId<HTMLInputElement>('social-url').value).toBe('');
     expect(document.body.textContent).not.toContain('NEW-SECRET');
     fireEvent.click(screen.getByTestId('social-test-fb'));
     expect((await screen.findByTestId('social-test-result-fb')).textContent).toContain('forbundet som Nordsjællands Politi');

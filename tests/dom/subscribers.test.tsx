@@ -325,7 +325,7 @@ describe("Abonnenter: a person's data", () => {
     Object.assign(URL, { createObjectURL: created, revokeObjectURL: vi.fn() });
     const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     fireEvent.click(screen.getByRole('button', { name: 'Eksportér som JSON' }));
-    const text = screen.getByTestId('person-export-text') as HTMLTextAreaElement;
+    const text = screen.getByTestId<HTMLTextAreaElement>('person-export-text');
     expect(text.readOnly).toBe(true);
     expect(JSON.parse(text.value)).toEqual(person);
     expect(created).toHaveBeenCalledTimes(1);

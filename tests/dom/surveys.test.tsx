@@ -71,7 +71,7 @@ describe('Undersøgelser', () => {
     render(<App store={r.store} i18n={createI18n('da')} />);
     fireEvent.click(await screen.findByTestId('nav-surveys'));
     fireEvent.click(await screen.findByTestId('survey-new'));
-    expect((screen.getByTestId('survey-create') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('survey-create').disabled).toBe(true);
     fireEvent.change(screen.getByTestId('survey-title'), { target: { value: 'Tryghed' } });
     fireEvent.change(screen.getByTestId('survey-q-text-0'), { target: { value: 'Hvor tryg føler du dig?' } });
     fireEvent.click(screen.getByTestId('survey-add-question'));

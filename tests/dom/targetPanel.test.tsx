@@ -129,7 +129,7 @@ describe('the targeting panel', () => {
     expect(screen.getByTestId('part-boundary:postcode:3400')).toBeTruthy();
     fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
     expect(screen.queryByTestId('part-boundary:postcode:3400')).toBeNull();
-    expect((screen.getByTestId('undo') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('undo').disabled).toBe(true);
   });
 
   it('places a circle from the keyboard and sizes it in the list', async () => {
@@ -140,7 +140,7 @@ describe('the targeting panel', () => {
     const part = r.store.getState().targetParts[0]!;
     expect(part).toMatchObject({ source: 'circle', mode: 'include', shape: { type: 'circle', radiusM: 1000 } });
     expect(screen.getByTestId('area-parts').textContent).toMatch(/Cirkel 1/);
-    const radius = screen.getByTestId(`radius-${part.id}`) as HTMLInputElement;
+    const radius = screen.getByTestId<HTMLInputElement>(`radius-${part.id}`);
     expect(radius.value).toBe('1000');
     fireEvent.focus(radius);
     fireEvent.change(radius, { target: { value: '2500' } });
@@ -222,10 +222,10 @@ describe('the targeting panel', () => {
           }),
         }),
       );
-      expect((screen.getByTestId('area-export') as HTMLButtonElement).disabled).toBe(true);
+      expect(screen.getByTestId<HTMLButtonElement>('area-export').disabled).toBe(true);
       fireEvent.click(await screen.findByTestId('include-district'));
       fireEvent.click(screen.getByTestId('area-export'));
-      const text = (await screen.findByTestId('area-geojson')) as HTMLTextAreaElement;
+      const text = await screen.findByTestId<HTMLTextAreaElement>('area-geojson');
       expect(text.readOnly).toBe(true);
       expect(JSON.parse(text.value)).toEqual(fc);
       expect(screen.getByRole('dialog', { name: 'Området som GeoJSON' })).toBeTruthy();

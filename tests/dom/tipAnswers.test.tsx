@@ -30,10 +30,10 @@ describe('the automatic acknowledgement in the composer', () => {
     const r = rig({ host: a.host });
     await openAlert(r, 5);
     const box = await screen.findByTestId('tip-ack');
-    const on = within(box).getByTestId('tip-ack-on') as HTMLInputElement;
+    const on = within(box).getByTestId<HTMLInputElement>('tip-ack-on');
     await waitFor(() => expect(on.disabled).toBe(false));
     expect(on.checked).toBe(false);
-    const text = within(box).getByTestId('tip-ack-text') as HTMLTextAreaElement;
+    const text = within(box).getByTestId<HTMLTextAreaElement>('tip-ack-text');
     expect(text.value).toBe('Tak for dit tip. Politiet læser alle henvendelser.');
 
     type(text, 'Tak! '.repeat(40));
@@ -66,7 +66,7 @@ describe('the automatic acknowledgement in the composer', () => {
     });
     await openAlert(rig({ host: a.host }), 5);
     const box = await screen.findByTestId('tip-ack');
-    const on = within(box).getByTestId('tip-ack-on') as HTMLInputElement;
+    const on = within(box).getByTestId<HTMLInputElement>('tip-ack-on');
     await waitFor(() => expect(on.disabled).toBe(false));
     fireEvent.click(on);
     expect((await within(box).findByTestId('error-note')).textContent).toBe('Din rolle må ikke gøre dette.');
@@ -87,8 +87,8 @@ describe('the acknowledgement box while the host is away', () => {
     up = true;
     act(() => a.host.setState('disconnected'));
     act(() => a.host.setState('connected'));
-    await waitFor(() => expect((within(box).getByTestId('tip-ack-on') as HTMLInputElement).checked).toBe(true));
-    expect((within(box).getByTestId('tip-ack-text') as HTMLTextAreaElement).value).toBe('Tak!');
+    await waitFor(() => expect(within(box).getByTestId<HTMLInputElement>('tip-ack-on').checked).toBe(true));
+    expect(within(box).getByTestId<HTMLTextAreaElement>('tip-ack-text').value).toBe('Tak!');
   });
 });
 
@@ -105,10 +105,10 @@ describe('"Tak alle der tippede" after release', () => {
     await openAlert(r, 60);
     fireEvent.click(await screen.findByTestId('tip-thanks-60'));
     const form = screen.getByTestId('tip-thanks-form-60');
-    const text = within(form).getByTestId('tip-thanks-text') as HTMLTextAreaElement;
+    const text = within(form).getByTestId<HTMLTextAreaElement>('tip-thanks-text');
     expect(text.value).toBe('Sagen er afsluttet. Tak for dit tip - det hjalp politiet.');
     type(text, '  ');
-    expect((within(form).getByTestId('tip-thanks-send') as HTMLButtonElement).disabled).toBe(true);
+    expect(within(form).getByTestId<HTMLButtonElement>('tip-thanks-send').disabled).toBe(true);
     type(text, 'Sagen er opklaret. Tak for hjælpen.');
     fireEvent.click(within(form).getByTestId('tip-thanks-send'));
     expect((await screen.findByTestId('tip-thanks-done-60')).textContent).toBe('Tak sendt til 2 tipgivere. 1 kunne ikke få en SMS (afmeldt).');

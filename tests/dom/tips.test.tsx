@@ -171,7 +171,7 @@ describe('Tips: the inbox', () => {
     const r = rig({ host });
     render(<App store={r.store} i18n={createI18n('da')} />);
     const map = await screen.findByTestId('map');
-    const pick = screen.getByTestId('map-tips-alert') as HTMLSelectElement;
+    const pick = screen.getByTestId<HTMLSelectElement>('map-tips-alert');
     await waitFor(() => expect(within(pick).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ingen', 'Varsel 7 (14 tips til varslet)']));
     fireEvent.change(pick, { target: { value: '7' } });
     await waitFor(() => expect(map.querySelectorAll('path.tip-cell')).toHaveLength(1));

@@ -158,11 +158,17 @@ export class KannelGateway extends GatewayEvents implements Gateway {
         fail: resolve,
         start: () => {
           this.inFlight++;
-          this.get(request.path).then((result) => {
+          const done = (result: HttpResult) => {
             this.inFlight--;
             resolve(this.outcomeOf(result, message.ref));
             this.pump();
-          });
+          };
+          // get() answers every HTTP failure as a result; a throw (a request node refuses to
+          // make) must still end this submit, or it would hold a window slot for ever. Its code
+          // only: node's message could quote the path, which carries the password.
+          this.get(request.path).then(done, (e: unknown) =>
+            done({ ok: false, code: 'KANNEL_REQUEST_FAILED', detail: `the request could not be made (${(e as NodeJS.ErrnoException)?.code ?? 'error'})`, sent: false }),
+          );
         },
       };
       (message.priority === 'urgent' ? this.urgent : this.routine).push(waiter);
@@ -263,5 +269,4 @@ export class KannelGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseKannelUrl } from './config';
 export type { KannelConfig } from './config';

@@ -14,14 +14,6 @@ import { analyzeSms, isGsm7 } from '../../../shared/sms';
 import type { DeliveryReceipt, InboundSms, OutboundSms, ReceiptState, SubmitOutcome } from '../gateway';
 import type { KannelConfig } from './config';
 
-/** Kannel DLR types (dlr.h): one bit per report. */
-export const DLR_TYPE = {
-  delivered: 1,
-  undeliverable: 2,
-  buffered: 4,
-  smscSubmit: 8,
-  smscReject: 16,
-} as const;
 
 const dlrMeaning: Record<number, { state: ReceiptState; final: boolean; stat: string }> = {
   1: { state: 'delivered', final: true, stat: 'DELIVRD' },

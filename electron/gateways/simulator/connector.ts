@@ -332,5 +332,4 @@ export class SimulatorGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseSimulatorUrl, SIMULATOR_DEFAULTS } from './config';
 export type { SimulatorConfig } from './config';

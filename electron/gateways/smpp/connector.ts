@@ -14,6 +14,7 @@ import type {
   SubmitOutcome,
 } from '../gateway';
 import { GatewayError, GatewayEvents } from '../gateway';
+import { logFor } from '../../log';
 import type { SmppConfig } from './config';
 import { encodeSubmitParts } from './encode';
 import type { SubmitPart } from './encode';
@@ -317,7 +318,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
       bind.session = session;
       bind.closeReason = undefined;
       let settled = false;
-      let lastError: Error | undefined;
+      let lastError: NodeJS.ErrnoException | undefined;
       const settle = (error?: GatewayError) => {
         if (settled) return;
         settled = true;
@@ -354,12 +355,12 @@ export class SmppGateway extends GatewayEvents implements Gateway {
           this.pump();
         });
       });
-      session.on('error', (error: Error) => {
+      session.on('error', (error: NodeJS.ErrnoException) => {
         // Kept for the close that follows; node emits 'close' after every socket error.
         lastError = error;
       });
       session.on('close', () => {
-        const code = (lastError as NodeJS.ErrnoException | undefined)?.code ?? 'SMPP_CONNECTION_LOST';
+        const code = lastError?.code ?? 'SMPP_CONNECTION_LOST';
         const detail = bind.session === session && bind.closeReason ? bind.closeReason : lastError ? lastError.message : 'the SMSC closed the connection';
         settle(new GatewayError(code, `Could not bind to ${this.config.host}:${this.config.port}: ${detail}`));
         this.onClosed(bind, session, detail);
@@ -445,7 +446,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
     } catch (error) {
       // Never let one bad PDU take the link down: it has been answered, drop it and go on.
       const why = error instanceof PduFormatError ? error.message : String(error);
-      console.warn(`smpp: malformed deliver_sm dropped: ${why}`);
+      logFor('smpp').warn(`smpp: malformed deliver_sm dropped: ${why}`);
       return;
     }
     switch (delivery.kind) {
@@ -453,7 +454,7 @@ export class SmppGateway extends GatewayEvents implements Gateway {
         this.receipts.emit(delivery.receipt);
         return;
       case 'ignored':
-        console.warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
+        logFor('smpp').warn(`smpp: deliver_sm not passed on: ${delivery.why}`);
         return;
       case 'message':
         await this.deliverInbound({
@@ -511,5 +512,4 @@ export class SmppGateway extends GatewayEvents implements Gateway {
   }
 }
 
-export { parseSmppUrl } from './config';
 export type { SmppConfig } from './config';

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Alert } from '../../../shared/alerts/schema';
 import type { BridgeError } from '../../../shared/bridge/result';
+import type { TranslationKey } from '../../i18n';
 import { useAppStore } from '../../store';
 import { hasRole } from '../session/sessionSlice';
 import { TestToPhone } from './TestToPhone';
@@ -11,7 +12,7 @@ const detail = (error: BridgeError, key: string): unknown =>
   typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>)[key] : undefined;
 
 /** Which field the host named when it refused a submission, as the composer's own words for it. */
-const fieldProblems: Record<string, string> = {
+const fieldProblems: Partial<Record<string, TranslationKey>> = {
   smsText: 'alerts.blockers.smsEmpty',
   fields: 'alerts.blockers.requiredField',
   socialText: 'alerts.blockers.xTooLong',

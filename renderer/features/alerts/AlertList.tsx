@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Alert } from '../../../shared/alerts/schema';
+import type { TranslationKey } from '../../i18n';
 import { useAppStore } from '../../store';
 import { dateTime } from './format';
 import { StatusChip } from './StatusChip';
@@ -10,7 +11,7 @@ import { ExerciseChip } from './ExerciseBanner';
 const headline = (a: Alert) => a.smsText.split('\n')[0]!.slice(0, 90);
 
 /** Alerts as a list of buttons, newest first, each with its status in words. */
-export function AlertList({ alerts, emptyKey, testid }: { alerts: Alert[]; emptyKey: string; testid: string }) {
+export function AlertList({ alerts, emptyKey, testid }: { alerts: Alert[]; emptyKey: TranslationKey; testid: string }) {
   const { t, i18n } = useTranslation();
   const selectedId = useAppStore((s) => s.selected?.id ?? null);
   const select = useAppStore((s) => s.selectAlert);

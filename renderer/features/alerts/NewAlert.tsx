@@ -29,17 +29,19 @@ export function NewAlert({ onDone }: { onDone: () => void }) {
       className="panel new-alert"
       data-testid="new-alert"
       aria-labelledby="new-alert-title"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (!category) return;
-        const done = await create({
-          category,
-          kind: 'alert',
-          language: chosen?.language ?? language,
-          ...(chosen ? { templateId: chosen.id } : {}),
-        });
-        if (done) onDone();
-      }}
+      onSubmit={(e) =>
+        void (async () => {
+          e.preventDefault();
+          if (!category) return;
+          const done = await create({
+            category,
+            kind: 'alert',
+            language: chosen?.language ?? language,
+            ...(chosen ? { templateId: chosen.id } : {}),
+          });
+          if (done) onDone();
+        })()
+      }
     >
       <h2 id="new-alert-title" className="panel__title">
         {t('alerts.new.title')}
@@ -96,15 +98,17 @@ export function NewAlert({ onDone }: { onDone: () => void }) {
           accept=".xml,application/xml,text/xml"
           data-testid="import-cap"
           disabled={pending}
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) return;
-            // The host refuses larger documents anyway; saying so here spares reading them.
-            if (file.size > 1024 * 1024) return setCapProblem(t('alerts.new.importCapTooLarge'));
-            setCapProblem(null);
-            if ((await importCap(await file.text())) !== null) onDone();
-          }}
+          onChange={(e) =>
+            void (async () => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              // The host refuses larger documents anyway; saying so here spares reading them.
+              if (file.size > 1024 * 1024) return setCapProblem(t('alerts.new.importCapTooLarge'));
+              setCapProblem(null);
+              if ((await importCap(await file.text())) !== null) onDone();
+            })()
+          }
         />
         <span className="hint">{t('alerts.new.importCapHint')}</span>
       </label>

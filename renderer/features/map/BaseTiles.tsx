@@ -25,6 +25,13 @@ export function BaseTiles() {
     return () => clearTimeout(timer);
   }, [store, downUntil]);
 
+  // A new layer (after a back-off, or a new URL) counts afresh.
+  return url ? <WatchedTiles key={`${url} ${downUntil ?? ''}`} url={url} /> : null;
+}
+
+/** The tile layer and its error count: one per mount. */
+function WatchedTiles({ url }: { url: string }) {
+  const store = useContext(StoreContext)!;
   const handlers = useMemo<LeafletEventHandlerFnMap>(() => {
     let errors = 0;
     let loaded = false;
@@ -38,8 +45,6 @@ export function BaseTiles() {
         store.getState().reportTiles(false);
       },
     };
-    // A new layer (after a back-off, or a new URL) counts afresh.
-  }, [store, url, downUntil]);
-
-  return url ? <TileLayer key={url} url={url} attribution={TILE_ATTRIBUTION} maxZoom={19} eventHandlers={handlers} /> : null;
+  }, [store]);
+  return <TileLayer url={url} attribution={TILE_ATTRIBUTION} maxZoom={19} eventHandlers={handlers} />;
 }

@@ -159,7 +159,7 @@ function DrawingTool() {
       pathOptions: modeStyle.include,
       templineStyle: { color: '#1b6e3a' },
       hintlineStyle: { color: '#1b6e3a', dashArray: '5 5' },
-    } as L.PM.GlobalOptions);
+    });
     const onCreate: L.PM.CreateEventHandler = (e) => {
       const layer = e.layer as DrawnLayer;
       // The store's copy replaces Geoman's: one layer per part, made one way.

@@ -8,6 +8,7 @@ import { MAX_RADIUS_M } from '../../../shared/targeting/area';
 import { categories } from '../../../shared/registry/subscriber';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
+import type { TranslationKey } from '../../i18n';
 import { circleShape } from '../target/parts';
 import type { AreaPart } from '../target/parts';
 import { areaProblem, selectCanUndo } from '../target/targetSlice';
@@ -16,7 +17,7 @@ import type { DrawTool, PickKind } from './mapSlice';
 import { DENMARK_CENTER } from './outlines';
 
 const toolTestIds: Record<DrawTool, string> = { Polygon: 'draw-polygon', Rectangle: 'draw-rectangle', Circle: 'draw-circle' };
-const toolLabels: Record<DrawTool, string> = {
+const toolLabels: Record<DrawTool, TranslationKey> = {
   Polygon: 'target.drawPolygon',
   Rectangle: 'target.drawRectangle',
   Circle: 'target.drawCircle',

@@ -36,9 +36,9 @@ export function circleRing(center: readonly [number, number], radiusM: number): 
 export function shapePolygons(shape: Shape, lookup: GeometryLookup): MultiPolygon | null {
   switch (shape.type) {
     case 'polygon':
-      return [shape.coordinates as Ring[]];
+      return [shape.coordinates];
     case 'multipolygon':
-      return shape.coordinates as Ring[][];
+      return shape.coordinates;
     case 'circle':
       return [[circleRing(shape.center, shape.radiusM)]];
     case 'boundary': {

@@ -2,7 +2,6 @@
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { BoundaryOutline } from '../../../shared/bridge/contract';
 import { pointInPolygon } from '../../../shared/geo/pointInPolygon';
-import type { PolygonCoords } from '../../../shared/geo/types';
 
 /** The kinds of outline the map draws, bottom to top (the district lies on top, bold). */
 export const outlineKinds = ['postcode', 'municipality', 'district'] as const;
@@ -56,7 +55,7 @@ export function outlineAt(outlines: readonly BoundaryOutline[], lon: number, lat
   for (const o of outlines) {
     const polygons = o.geometry.type === 'Polygon' ? [o.geometry.coordinates] : o.geometry.coordinates;
     for (const polygon of polygons) {
-      if (pointInPolygon(lon, lat, polygon as PolygonCoords)) return o;
+      if (pointInPolygon(lon, lat, polygon)) return o;
     }
   }
   return null;

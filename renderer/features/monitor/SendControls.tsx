@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendStatus } from '../../../shared/dispatch/schema';
+import type { ErrorCode } from '../../../shared/bridge/result';
 import { errorKey } from '../../i18n';
 import { useAppStore } from '../../store';
 import { hasRole } from '../session/sessionSlice';
 import { allowedActions, selectControl } from './monitorSlice';
 
 /** The codes the monitor explains in its own words; any other refusal gets the console's general text. */
-const ownErrors = new Set(['conflict', 'forbidden']);
+/** Codes the monitor says in its own words (monitor.actions.*). */
+const ownError = (code: ErrorCode): code is 'conflict' | 'forbidden' => code === 'conflict' || code === 'forbidden';
 
 /**
  * Pause, resume, cancel and resend to the failed; cancel only after the officer confirms, since
@@ -142,7 +144,7 @@ export function SendControls({ status }: { status: SendStatus }) {
         <div className="error-note send-controls__error" role="alert" data-testid="send-action-error" data-code={failed.error.code} title={failed.error.message}>
           <span>
             {t(`monitor.actions.failed.${failed.action}`)}{' '}
-            {ownErrors.has(failed.error.code) ? t(`monitor.actions.${failed.error.code}`) : t(errorKey(failed.error))}
+            {ownError(failed.error.code) ? t(`monitor.actions.${failed.error.code}`) : t(errorKey(failed.error))}
           </span>
           <button type="button" className="link-button" onClick={() => dismiss(sendId)}>
             {t('monitor.actions.dismiss')}

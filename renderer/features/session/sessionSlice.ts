@@ -141,7 +141,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, { bridg
     watchSession() {
       const refusedNow = () => {
         const state = bridge.connectionState();
-        return isRefusedState(state) ? (state as 'stale' | 'unauthorized') : null;
+        return isRefusedState(state) ? state : null;
       };
       const stop = bridge.onConnectionChange((state) => {
         if (state === 'connected') void get().loadSession();

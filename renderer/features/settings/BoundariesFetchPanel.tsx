@@ -36,7 +36,7 @@ export function BoundariesFetchPanel() {
         className="button"
         data-testid="boundaries-fetch-button"
         disabled={busy}
-        onClick={async () => {
+        onClick={() => void (async () => {
           setBusy(true);
           setDone(null);
           setError(null);
@@ -44,7 +44,7 @@ export function BoundariesFetchPanel() {
           setBusy(false);
           if (r.ok) setDone(r.value);
           else setError(r.error);
-        }}
+        })()}
       >
         {t('screens.settings.boundaries.fetch')}
       </button>

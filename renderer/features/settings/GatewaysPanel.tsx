@@ -30,6 +30,24 @@ export function GatewaysPanel() {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The gateway being edited and its URL as typed (starting from the redacted one). */
+  const [editing, setEditing] = useState<{ name: string; url: string } | null>(null);
+
+  const update = async (name: string, url: string) => {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    const r = await calls.update({ name, url });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setEditing(null);
+    setNotice(
+      r.value.changed.length > 0
+        ? t('screens.settings.gateways.updated', { name, changed: r.value.changed.join(', ') })
+        : t('screens.settings.gateways.unchanged', { name }),
+    );
+    void load();
+  };
 
   const remove = async (name: string) => {
     setError(null);
@@ -78,7 +96,35 @@ export function GatewaysPanel() {
               <td>{g.kind}</td>
               <td>{t(`gatewayState.${g.state}`, { defaultValue: g.state })}</td>
               <td className="gateways__url">
-                <code>{g.url}</code>
+                {editing?.name === g.name ? (
+                  <form
+                    className="gateway-edit"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      void update(g.name, editing.url);
+                    }}
+                  >
+                    <input
+                      data-testid={`gateway-edit-url-${g.name}`}
+                      aria-label={t('screens.settings.gateways.address')}
+                      value={editing.url}
+                      onChange={(e) => setEditing({ name: g.name, url: e.target.value })}
+                      required
+                      maxLength={2000}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                    <button type="submit" className="button button--primary" data-testid={`gateway-save-${g.name}`} disabled={busy}>
+                      {t('screens.settings.gateways.save')}
+                    </button>
+                    <button type="button" className="button" onClick={() => setEditing(null)}>
+                      {t('screens.settings.gateways.cancelEdit')}
+                    </button>
+                    <p className="hint">{t('screens.settings.gateways.editHint')}</p>
+                  </form>
+                ) : (
+                  <code>{g.url}</code>
+                )}
               </td>
               {isAdmin && (
                 <td className="gateways__actions">
@@ -86,16 +132,21 @@ export function GatewaysPanel() {
                     type="button"
                     className="button"
                     data-testid={`gateway-test-${g.name}`}
-                    onClick={async () => {
-                      setTested((x) => ({ ...x, [g.name]: t('screens.settings.gateways.testing') }));
-                      const r = await calls.test(g.name);
-                      setTested((x) => ({
-                        ...x,
-                        [g.name]: r.ok ? t('screens.settings.gateways.testOk', { ms: r.value.ms }) : t('screens.settings.gateways.testFailed', { reason: r.error.message }),
-                      }));
-                    }}
+                    onClick={() =>
+                      void (async () => {
+                        setTested((x) => ({ ...x, [g.name]: t('screens.settings.gateways.testing') }));
+                        const r = await calls.test(g.name);
+                        setTested((x) => ({
+                          ...x,
+                          [g.name]: r.ok ? t('screens.settings.gateways.testOk', { ms: r.value.ms }) : t('screens.settings.gateways.testFailed', { reason: r.error.message }),
+                        }));
+                      })()
+                    }
                   >
                     {t('screens.settings.gateways.test')}
+                  </button>
+                  <button type="button" className="button" data-testid={`gateway-edit-${g.name}`} onClick={() => setEditing({ name: g.name, url: g.url })}>
+                    {t('screens.settings.gateways.edit')}
                   </button>
                   {confirming === g.name ? (
                     <span className="gateways__confirm" role="group" aria-label={t('screens.settings.gateways.removeConfirm', { name: g.name })}>
@@ -129,18 +180,20 @@ export function GatewaysPanel() {
       {isAdmin ? (
         <form
           className="gateway-add"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setBusy(true);
-            setError(null);
-            const r = await calls.add({ name, url, primary });
-            setBusy(false);
-            if (!r.ok) return setError(r.error);
-            setName('');
-            setUrl('');
-            setPrimary(false);
-            void load();
-          }}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              setBusy(true);
+              setError(null);
+              const r = await calls.add({ name, url, primary });
+              setBusy(false);
+              if (!r.ok) return setError(r.error);
+              setName('');
+              setUrl('');
+              setPrimary(false);
+              void load();
+            })()
+          }
         >
           <label className="field">
             <span className="field__label">{t('screens.settings.gateways.name')}</span>

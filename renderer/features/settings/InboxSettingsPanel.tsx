@@ -88,18 +88,20 @@ export function InboxSettingsPanel() {
         <form
           className="inbox-settings"
           noValidate
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (!numbersOk || problem || !keywords || !numbers || !saved) return;
-            setBusy(true);
-            setError(null);
-            const r = await call({ windowHours: numbers.windowHours!, retentionDays: numbers.retentionDays!, floodPerMinute: numbers.floodPerMinute!, keywords });
-            setBusy(false);
-            if (!r.ok) return setError(r.error);
-            setSaved(r.value);
-            setForm(toForm(r.value));
-            setDone(true);
-          }}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              if (!numbersOk || problem || !keywords || !numbers || !saved) return;
+              setBusy(true);
+              setError(null);
+              const r = await call({ windowHours: numbers.windowHours!, retentionDays: numbers.retentionDays!, floodPerMinute: numbers.floodPerMinute!, keywords });
+              setBusy(false);
+              if (!r.ok) return setError(r.error);
+              setSaved(r.value);
+              setForm(toForm(r.value));
+              setDone(true);
+            })()
+          }
         >
           {numberKeys.map((k) => (
             <label key={k} className="field">

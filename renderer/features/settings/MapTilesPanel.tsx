@@ -65,25 +65,27 @@ export function MapTilesPanel() {
       </p>
       <form
         className="gateway-add"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          setProblem(null);
-          let address: string | undefined;
-          if (other.trim()) {
-            const ok = checked();
-            if (!ok) return;
-            address = ok;
-          }
-          setResult(t('screens.settings.tiles.testing'));
-          const r = await testTiles(address);
-          if (!r.ok) {
-            setResult(null);
-            return setError(r.error);
-          }
-          const bytes = r.value.bytes.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'da-DK');
-          setResult(r.value.ok ? t('screens.settings.tiles.ok', { ms: r.value.ms, bytes }) : t('screens.settings.tiles.failed', { problem: r.value.problem }));
-        }}
+        onSubmit={(e) =>
+          void (async () => {
+            e.preventDefault();
+            setError(null);
+            setProblem(null);
+            let address: string | undefined;
+            if (other.trim()) {
+              const ok = checked();
+              if (!ok) return;
+              address = ok;
+            }
+            setResult(t('screens.settings.tiles.testing'));
+            const r = await testTiles(address);
+            if (!r.ok) {
+              setResult(null);
+              return setError(r.error);
+            }
+            const bytes = r.value.bytes.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'da-DK');
+            setResult(r.value.ok ? t('screens.settings.tiles.ok', { ms: r.value.ms, bytes }) : t('screens.settings.tiles.failed', { problem: r.value.problem }));
+          })()
+        }
       >
         <label className="field">
           <span className="field__label">{t('screens.settings.tiles.other')}</span>

@@ -18,6 +18,7 @@ export interface SettingsSlice {
     add(request: RequestOf<'gateways.add'>): Promise<Result<ResponseOf<'gateways.add'>>>;
     test(name: string): Promise<Result<ResponseOf<'gateways.test'>>>;
     remove(name: string): Promise<Result<ResponseOf<'gateways.remove'>>>;
+    update(request: RequestOf<'gateways.update'>): Promise<Result<ResponseOf<'gateways.update'>>>;
   };
   /** Tries a tile server from the host (admin). */
   testTiles(url?: string): Promise<Result<ResponseOf<'map.testTiles'>>>;
@@ -46,6 +47,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, _get, { pr
     add: (request) => bridge.invoke('gateways.add', request),
     test: (name) => bridge.invoke('gateways.test', { name }),
     remove: (name) => bridge.invoke('gateways.remove', { name }),
+    update: (request) => bridge.invoke('gateways.update', request),
   },
   testTiles: (url) => bridge.invoke('map.testTiles', url ? { url } : {}),
   tipSettings: (change) => bridge.invoke('tips.settings', change ? { set: change } : {}),

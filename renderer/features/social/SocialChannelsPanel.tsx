@@ -58,11 +58,13 @@ export function SocialChannelsPanel() {
                       type="button"
                       className="button"
                       data-testid={`social-test-${c.name}`}
-                      onClick={async () => {
-                        const r = await calls.test(c.name);
-                        setNote((x) => ({ ...x, [c.name]: r.ok ? t('social.settings.tested', { name: c.name, account: r.value.account, ms: r.value.ms }) : r.error.message }));
-                        void load();
-                      }}
+                      onClick={() =>
+                        void (async () => {
+                          const r = await calls.test(c.name);
+                          setNote((x) => ({ ...x, [c.name]: r.ok ? t('social.settings.tested', { name: c.name, account: r.value.account, ms: r.value.ms }) : r.error.message }));
+                          void load();
+                        })()
+                      }
                     >
                       {t('social.settings.test')}
                     </button>
@@ -88,20 +90,22 @@ export function SocialChannelsPanel() {
       {isAdmin && (
         <form
           className="form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setBusy(true);
-            setError(null);
-            setSaved(null);
-            const r = await calls.add({ name, url, replace });
-            setBusy(false);
-            if (!r.ok) return setError(r.error);
-            setSaved(r.value.name);
-            setName('');
-            setUrl(''); // the token leaves the screen as soon as it is stored
-            setReplace(false);
-            void load();
-          }}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              setBusy(true);
+              setError(null);
+              setSaved(null);
+              const r = await calls.add({ name, url, replace });
+              setBusy(false);
+              if (!r.ok) return setError(r.error);
+              setSaved(r.value.name);
+              setName('');
+              setUrl(''); // the token leaves the screen as soon as it is stored
+              setReplace(false);
+              void load();
+            })()
+          }
         >
           <label className="field">
             <span className="field__label">{t('social.settings.name')}</span>

@@ -8,7 +8,7 @@ import type { ImportReport } from '../../../shared/bridge/contract';
 /** Enough rows to read and correct a file by; the rest are counted, not drawn. */
 export const REPORT_ROWS_SHOWN = 200;
 
-const reasonCodes = new Set([
+const reasonCodes = [
   'phone_missing',
   'phone_invalid',
   'duplicate_phone',
@@ -21,7 +21,9 @@ const reasonCodes = new Set([
   'bad_consent_time',
   'too_long',
   'bad_row',
-]);
+] as const;
+/** A refused row's code if it has a sentence of its own (subscribers.import.reasons/fixes), else 'unknown'. */
+const reasonOf = (code: string): (typeof reasonCodes)[number] | 'unknown' => (reasonCodes as readonly string[]).includes(code) ? (code as (typeof reasonCodes)[number]) : 'unknown';
 
 /** Import of a CSV or JSON file: checked all-or-nothing first; with bad rows the officer chooses. */
 export function ImportPanel() {
@@ -100,14 +102,14 @@ export function ImportPanel() {
                 <tr key={`${r.row}-${i}`} data-testid={`import-rejected-${r.row}`} data-code={r.code}>
                   <th scope="row">{r.row}</th>
                   <td>{r.field}</td>
-                  <td>{t(`subscribers.import.reasons.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}</td>
+                  <td>{t(`subscribers.import.reasons.${reasonOf(r.code)}`)}</td>
                   {/* The host's detail is English (it names values and columns exactly); a Danish
                       officer reads what to correct, with the detail in the tooltip. */}
                   {i18n.language === 'en' ? (
                     <td className="hint">{r.message}</td>
                   ) : (
                     <td className="hint" title={r.message} data-testid="import-fix">
-                      {t(`subscribers.import.fixes.${reasonCodes.has(r.code) ? r.code : 'unknown'}`)}
+                      {t(`subscribers.import.fixes.${reasonOf(r.code)}`)}
                     </td>
                   )}
                 </tr>
@@ -143,11 +145,11 @@ export function ImportPanel() {
           <p>{t('subscribers.import.done', { file })}</p>
           <dl className="facts">
             {[
-              { id: 'created', count: report.created },
-              { id: 'updated', count: report.updated },
-              { id: 'keptOptedOut', count: report.keptOptedOut },
-              ...(report.refused > 0 ? [{ id: 'skipped', count: report.refused }] : []),
-              ...(report.warned > 0 ? [{ id: 'warned', count: report.warned }] : []),
+              { id: 'created' as const, count: report.created },
+              { id: 'updated' as const, count: report.updated },
+              { id: 'keptOptedOut' as const, count: report.keptOptedOut },
+              ...(report.refused > 0 ? [{ id: 'skipped' as const, count: report.refused }] : []),
+              ...(report.warned > 0 ? [{ id: 'warned' as const, count: report.warned }] : []),
             ].map((row) => (
               <div key={row.id} className="facts__row">
                 <dt>{t(`subscribers.import.${row.id}`)}</dt>
@@ -167,7 +169,9 @@ export function ImportPanel() {
   );
 }
 
-const warningCodes = new Set(['outside_district']);
+const warningCodes = ['outside_district'] as const;
+const warningOf = (code: string): (typeof warningCodes)[number] | 'unknown' =>
+  (warningCodes as readonly string[]).includes(code) ? (code as (typeof warningCodes)[number]) : 'unknown';
 
 /** Rows imported with a warning (a place outside the police district), each with its line. */
 function ImportWarnings({ report }: { report: ImportReport }) {
@@ -192,7 +196,7 @@ function ImportWarnings({ report }: { report: ImportReport }) {
               <td>{w.field}</td>
               {/* The host's detail (English) names the district; Danish shows the translated reason with the detail as tooltip. */}
               <td className="hint" title={i18n.language === 'en' ? undefined : w.message}>
-                {i18n.language === 'en' ? w.message : t(`subscribers.import.warnings.${warningCodes.has(w.code) ? w.code : 'unknown'}`)}
+                {i18n.language === 'en' ? w.message : t(`subscribers.import.warnings.${warningOf(w.code)}`)}
               </td>
             </tr>
           ))}

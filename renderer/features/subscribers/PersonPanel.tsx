@@ -3,15 +3,33 @@ import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAppStore } from '../../store';
+import { isKnownKey } from '../../i18n';
+import type { TranslationKey } from '../../i18n';
 import type { PersonData } from './subscribersSlice';
 import { categoryName, clock, dateTime, groupName } from './labels';
 
 /** Codes that have a sentence of their own here; anything else is the bridge's general translation. */
-const personErrors: Record<string, string> = {
+const personErrors: Partial<Record<string, TranslationKey>> = {
   not_found: 'subscribers.person.notFound',
   bad_request: 'subscribers.person.badPhone',
   forbidden: 'subscribers.person.forbidden',
 };
+
+/** The facts shown of a person, each with its label under subscribers.person. */
+type PersonFact =
+  | 'phone'
+  | 'name'
+  | 'language'
+  | 'status'
+  | 'groups'
+  | 'categories'
+  | 'quietHours'
+  | 'consentAt'
+  | 'consentMethod'
+  | 'consentTextVersion'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'places';
 
 /** Offers the JSON as a file; where the browser refuses downloads the text box below still has it. */
 function download(json: string) {
@@ -29,9 +47,13 @@ function download(json: string) {
 function PersonFacts({ person }: { person: PersonData }) {
   const { t, i18n } = useTranslation();
   const exists = (key: string) => i18n.exists(key);
+  const placeKind = (kind: string) => {
+    const key = `subscribers.person.placeKinds.${kind}`;
+    return isKnownKey(exists, key) ? t(key) : kind;
+  };
   const none = t('subscribers.person.none');
   const list = (items: string[]) => (items.length ? items.join(', ') : none);
-  const rows: { id: string; value: ReactNode }[] = [
+  const rows: { id: PersonFact; value: ReactNode }[] = [
     { id: 'phone', value: person.phone },
     { id: 'name', value: person.name ?? none },
     { id: 'language', value: t(`subscribers.person.languages.${person.language}`) },
@@ -60,7 +82,7 @@ function PersonFacts({ person }: { person: PersonData }) {
             {person.places.map((p, i) => (
               <li key={i}>
                 {t('subscribers.person.place', {
-                  kind: exists(`subscribers.person.placeKinds.${p.kind}`) ? t(`subscribers.person.placeKinds.${p.kind}`) : p.kind,
+                  kind: placeKind(p.kind),
                   address: p.address ?? t('subscribers.person.noAddress'),
                   lat: p.lat,
                   lon: p.lon,

@@ -1,14 +1,15 @@
 import type { TFunction } from 'i18next';
+import { isKnownKey } from '../../i18n';
 
 /** A group's name in the officer's language; a code without a translation (a group an admin added) as itself. */
 export function groupName(t: TFunction, exists: (key: string) => boolean, code: string): string {
   const key = `target.groups.${code}`;
-  return exists(key) ? t(key) : code;
+  return isKnownKey(exists, key) ? t(key) : code;
 }
 
 export function categoryName(t: TFunction, exists: (key: string) => boolean, code: string): string {
   const key = `target.categories.${code}`;
-  return exists(key) ? t(key) : code;
+  return isKnownKey(exists, key) ? t(key) : code;
 }
 
 /** Minutes after midnight as HH:MM. */

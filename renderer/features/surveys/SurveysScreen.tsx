@@ -3,6 +3,7 @@ import './surveys.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { PANEL_GROUP, resultsCsvRows, surveySmsText } from '../../../shared/surveys/schema';
 import type { SurveyQuestion, SurveyResults, SurveySummary } from '../../../shared/surveys/schema';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -262,7 +263,7 @@ function Detail() {
   );
 }
 
-function audienceLabel(t: (k: string, o?: Record<string, unknown>) => string, s: SurveySummary | SurveyResults): string {
+function audienceLabel(t: TFunction, s: SurveySummary | SurveyResults): string {
   const [kind, value] = s.audience.split(':');
   return kind === 'panel' ? (value === PANEL_GROUP ? t('surveys.toPanel') : value!) : t('surveys.sampleOf', { count: Number(value) });
 }

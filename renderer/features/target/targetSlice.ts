@@ -131,7 +131,7 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, { bridge 
 
     addPart(part) {
       const id = `shape-${nextId++}`;
-      change([...get().targetParts, { ...part, id } as AreaPart]);
+      change([...get().targetParts, { ...part, id }]);
       return id;
     },
     editPart(id, shape) {
@@ -214,8 +214,6 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, { bridge 
   };
 };
 
-/** The area as the bridge takes it. A new object per call: use with getState() or useMemo, not as a store selector. */
-export const selectTargetArea = (s: AppState): TargetArea | null => toTargetArea(s.targetParts);
 export const selectCanUndo = (s: AppState) => s.targetUndo.length > 0;
 
 /** Why the host refused an area (`self_intersecting`, `unknown_boundary`, …), when it said. */

@@ -7,7 +7,7 @@ import { useAppStore } from '../../store';
 import { sinceLabel } from './format';
 import { TipMap, TipPlaceMap } from './TipMap';
 
-export const TRIAGE_STATES: readonly TipState[] = ['useful', 'not_useful', 'forwarded', 'closed'];
+export const TRIAGE_STATES = ['useful', 'not_useful', 'forwarded', 'closed'] as const satisfies readonly TipState[];
 const FILTER_STATES: readonly TipState[] = ['new', 'read', 'useful', 'not_useful', 'forwarded', 'closed'];
 
 /** Tips: the citizens' replies, newest first, each tied to the alert that prompted it. */

@@ -8,7 +8,8 @@ import type { Services } from '../../../electron/services';
 import type { Actor, AlertChange, AlertService } from '../../../electron/alerts/service';
 import { verifyAudit } from '../../../electron/audit/service';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
-import type { Caller, DispatchLog, SignedInOfficer } from '../../../electron/bridge/dispatcher';
+import type { Caller, SignedInOfficer } from '../../../electron/bridge/dispatcher';
+import { silentLog } from '../../../electron/log';
 import { officerService } from '../../../electron/officers/service';
 import { recordsFromText } from '../../../electron/registry/files';
 import { testStore } from '../../support/store';
@@ -41,7 +42,7 @@ const registryRows = csv([
   ['20123409', 'active', '', OUTSIDE],
 ]);
 
-const silent: DispatchLog = { refused: () => undefined, failed: (c, m) => console.error(c, m) };
+const silent = silentLog();
 
 describe('alerts against a real store', () => {
   let store: Awaited<ReturnType<typeof testStore>>;

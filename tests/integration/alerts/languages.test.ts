@@ -40,7 +40,7 @@ describe('an alert in Danish and English', () => {
     op = await officers.create({ username: 'jensen', displayName: 'J', roles: ['operator'], passphrase: 'a long passphrase' });
     boss = await officers.create({ username: 'holm', displayName: 'H', roles: ['approver'], passphrase: 'a long passphrase' });
     await gatewayConfigService(store.db).add('sim', 'simulator://?tps=0&fail=0', { primary: true });
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
     // Two Danish speakers, two English, one with the language left out (Danish by default).
     const rows = [
       'phone,home_lat,home_lon,language',
@@ -124,7 +124,7 @@ describe('an alert in Danish and English', () => {
     const session = newSession();
     session.officer = { id: 99, username: 'admin', displayName: 'A', roles: ['admin'] };
     session.lastActivity = Date.now();
-    const dispatch = createDispatcher(handlersFor(app.services), { refused: () => undefined, failed: () => undefined });
+    const dispatch = createDispatcher(handlersFor(app.services));
     const sendId = (await store.db.get<{ id: number }>('SELECT id FROM sends'))!.id;
     expect(await dispatch({ host: 'headless', session }, 'dispatch.titles', { sendIds: [sendId] })).toEqual({
       ok: true,

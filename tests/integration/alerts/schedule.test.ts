@@ -29,7 +29,7 @@ describe('a scheduled, expiring alert in the running console', () => {
     op = await officers.create({ username: 'jensen', displayName: 'J', roles: ['operator'], passphrase: 'a long passphrase' });
     boss = await officers.create({ username: 'holm', displayName: 'H', roles: ['approver'], passphrase: 'a long passphrase' });
     await gatewayConfigService(store.db).add('sim', 'simulator://?tps=200&fail=0', { primary: true });
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
     const rows = ['phone,home_lat,home_lon', '20123401,55.93,12.3', '20123402,55.94,12.31', '20123403,55.95,12.32'].join('\n');
     await app.services.registry.importRecords(recordsFromText(rows, 'csv', 'r.csv'), 'all_or_nothing', { officer: null, via: 'cli' });
   });

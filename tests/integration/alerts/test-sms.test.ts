@@ -32,7 +32,7 @@ describe('a test SMS to the officer\'s own phone', () => {
     await officers.setPhone('jensen', PHONE, { by: null, via: 'cli' });
     // The gateway is configured before the console starts, as in a real store.
     await gatewayConfigService(store.db).add('sim', 'simulator://?tps=100&fail=0', { primary: true });
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
   });
   afterEach(async () => {
     await app?.close().catch(() => undefined);

@@ -10,6 +10,7 @@ import { createDispatchEngine } from '../../../electron/dispatch/engine';
 import { SmppGateway } from '../../../electron/gateways/smpp/connector';
 import { parseSmppUrl } from '../../../electron/gateways/smpp/config';
 import { openStore } from '../../../electron/store/store';
+import { silentLog } from '../../../electron/log';
 
 const env = process.env;
 const say = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -21,7 +22,7 @@ const engine = createDispatchEngine({
   db: store.db,
   gateways: new Map([['smsc', gateway]]),
   tuning: { maintenanceIntervalMs: 50 },
-  log: { info: () => undefined, warn: () => undefined },
+  log: silentLog(),
 });
 await engine.start();
 let sendId: number;

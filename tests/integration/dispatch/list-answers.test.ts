@@ -25,7 +25,7 @@ describe('dispatch.list and answers to citizens', () => {
     // The engine's status of a send, as far as this test needs it: which send it is.
     const sender = () => ({ engine: { status: async (id: number) => ({ sendId: id }) } }) as unknown as Sender;
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services, sender), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services, sender));
     const session = newSession();
     session.officer = { id: 1, username: 'jensen', displayName: 'x', roles: ['operator'] };
     session.lastActivity = Date.now();
@@ -49,7 +49,7 @@ describe('dispatch.list and answers to citizens', () => {
     await reply('tip_reply', 17);
     await reply('stop_confirm', null);
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services));
     const session = newSession();
     session.officer = { id: 1, username: 'jensen', displayName: 'x', roles: ['operator'] };
     const r = await dispatch({ host: 'headless', session }, 'tips.answerSends', { replyIds: [2, 1, 99, 1] });

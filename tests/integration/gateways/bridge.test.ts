@@ -28,7 +28,7 @@ describe('gateways over the bridge', () => {
 
   it('adds (admin only, audited), lists without passwords, and tests a real SMPP bind', async () => {
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services));
     const url = smsc.url(); // smpp://tryk:secret@127.0.0.1:PORT
     expect(await dispatch(as(['operator']), 'gateways.add', { name: 'smsc', url })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await dispatch(as(['admin']), 'gateways.add', { name: 'bad', url: 'smpp://nohost' })).toMatchObject({ ok: false });
@@ -45,7 +45,7 @@ describe('gateways over the bridge', () => {
 
   it('lets only an approver resend a send to its failed recipients', async () => {
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: () => undefined });
+    const dispatch = createDispatcher(handlersFor(services));
     expect(await dispatch(as(['operator']), 'dispatch.resend', { sendId: 1, failed: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await dispatch(as(['approver']), 'dispatch.resend', { sendId: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     // Past the role and the schema: this host sends nothing, and says so.
@@ -54,7 +54,7 @@ describe('gateways over the bridge', () => {
 
   it('lets an admin set the tile server (checked, audited) and turn it off; others may not', async () => {
     const services = createServices({ store, host: 'headless', version: 'test' });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services));
     const url = 'http://tiles.intern:8080/{z}/{x}/{y}.png';
     expect(await dispatch(as(['operator', 'approver']), 'map.setTileUrl', { url })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     for (const bad of ['ftp://tiles/{z}/{x}/{y}.png', 'https://tiles.intern/{z}/{x}.png', 'javascript:alert(1)']) {

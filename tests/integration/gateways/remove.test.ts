@@ -109,7 +109,7 @@ describe('a gateway removed while the console runs', () => {
     try {
       await gatewayConfigService(store.db).add('sim', 'simulator://?tps=100', { primary: true });
       await gatewayConfigService(store.db).add('smsc', smsc.url());
-      const running = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+      const running = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
       try {
         await until(() => smsc.boundConnections === 1);
         expect(running.sender!.gatewayStates().get('smsc')).toBe('connected');

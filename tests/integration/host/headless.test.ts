@@ -15,6 +15,7 @@ import { channels, MAX_REQUEST_BYTES } from '../../../shared/bridge/contract';
 import { TrykError } from '../../../shared/bridge/result';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
 import type { Caller, Handlers } from '../../../electron/bridge/dispatcher';
+import { createLog, lineLog, silentLog } from '../../../electron/log';
 import { startHeadlessHost } from '../../../electron/host/headless';
 import type { BridgeApp, HeadlessHost } from '../../../electron/host/headless';
 
@@ -80,10 +81,16 @@ function fakeApp(): FakeApp {
       },
     },
   } as unknown as Handlers;
-  const dispatch = createDispatcher(handlers, {
-    refused: (channel, code) => logLines.push(`refused ${channel} ${code}`),
-    failed: (channel, message) => logLines.push(`failed ${channel} ${message}`),
+  const log = createLog({
+    level: 'debug',
+    destination: {
+      write(line: string) {
+        const entry = JSON.parse(line) as { channel: string; code?: string; msg: string };
+        logLines.push(entry.code ? `refused ${entry.channel} ${entry.code}` : `failed ${entry.msg}`);
+      },
+    },
   });
+  const dispatch = createDispatcher(handlers, log);
   return {
     calls,
     logLines,
@@ -131,7 +138,7 @@ async function start(app: BridgeApp = fakeApp(), port = 0, extra: { resumeWindow
     app,
     rendererDir,
     port,
-    log: { info: (l) => logs.push(l), warn: (l) => logs.push(l) },
+    log: lineLog((l) => logs.push(l), 'debug'),
     helloTimeoutMs: 500,
     ...extra,
   });
@@ -392,7 +399,7 @@ describe('bridge calls', () => {
     expect(await inbox.next()).toMatchObject({ id: 2, result: { ok: false, error: { code: 'bad_request' } } });
     expect(app.calls).toEqual([]);
     expect([...logs, ...app.logLines].join('\n')).not.toContain(PERSONAL);
-    expect(app.logLines).toEqual(['refused subscribers.dump unknown_channel', 'refused boundaries.list bad_request']);
+    expect(app.logLines).toEqual(['refused (unknown channel) unknown_channel', 'refused boundaries.list bad_request']);
   });
 
   it('answers non-JSON and malformed frames with bad_request and keeps the socket usable', async () => {
@@ -576,7 +583,7 @@ describe('events and lifecycle', () => {
 
   it('refuses an invalid tile host before binding anything', async () => {
     await expect(
-      startHeadlessHost({ app: fakeApp(), rendererDir, port: 0, tileHosts: ['https://*.evil.example'], log: { info() {}, warn() {} } }),
+      startHeadlessHost({ app: fakeApp(), rendererDir, port: 0, tileHosts: ['https://*.evil.example'], log: silentLog() }),
     ).rejects.toThrow(/tile host/);
   });
 });

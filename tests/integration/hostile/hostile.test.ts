@@ -51,7 +51,7 @@ describe('hostile inputs: bounded work, clear refusals', () => {
       return app.dispatch(caller, parsed.channel, parsed.payload);
     });
     expect(cost.rssMiB).toBeLessThan(1024); // the worker's own baseline is ~300 MiB; no class adds 512
-    return { value: value as Answer, cost, bytes };
+    return { value, cost, bytes };
   }
 
   async function bridge(name: string, caller: Caller, channel: string, payload: unknown): Promise<Answer> {
@@ -93,7 +93,7 @@ describe('hostile inputs: bounded work, clear refusals', () => {
     quiet.mockRestore();
     quietErr.mockRestore();
     const store = await openStore({ dataDir, key: { kind: 'passphrase', passphrase: TEST_PASSPHRASE } });
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, sending: false, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, sending: false });
   }, 300_000);
 
   afterAll(async () => {

@@ -232,7 +232,7 @@ describe('tryk boundaries fetch (a DAWA look-alike on loopback)', () => {
   it("the console's boundaries.fetch: admins only, from the setting's address, audited with the host; a failure gives the reason", async () => {
     const store = await testStore();
     const services = createServices({ store, host: 'headless', version: 'test' });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: () => undefined });
+    const dispatch = createDispatcher(handlersFor(services));
     const as = (roles: ('operator' | 'approver' | 'admin')[]): Caller => {
       const session = newSession();
       session.officer = { id: 1, username: roles.join('+'), displayName: 'X', roles };

@@ -12,6 +12,7 @@ import { officerService } from '../../../electron/officers/service';
 import { recordsFromText } from '../../../electron/registry/files';
 import { socialChannelService } from '../../../electron/social/channels';
 import { alertPosts, startSocialRunner } from '../../../electron/social/service';
+import { silentLog } from '../../../electron/log';
 import { startSocialSimulator } from '../../../electron/social/simulator';
 import type { SocialSimulator } from '../../../electron/social/simulator';
 import { testStore } from '../../support/store';
@@ -70,7 +71,7 @@ describe('an alert’s channels', () => {
     const approved = await alerts.approve(boss, a.id, submitted.revision);
     expect(approved.status).toBe('approved');
     await alerts.release(a.id);
-    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: { info: () => undefined, warn: () => undefined } });
+    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: silentLog() });
     try {
       for (let i = 0; i < 20 && (await alertPosts(store.db, a.id)).filter((p) => p.status === 'posted').length < 2; i++) await runner.tick();
       for (let i = 0; i < 3; i++) await runner.tick();

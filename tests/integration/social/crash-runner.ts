@@ -7,11 +7,12 @@
  */
 import { alertPosts, startSocialRunner } from '../../../electron/social/service';
 import { openStore } from '../../../electron/store/store';
+import { lineLog } from '../../../electron/log';
 
 const env = process.env;
 const say = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 const store = await openStore({ dataDir: env.DATA_DIR as string, key: { kind: 'passphrase', passphrase: env.TRYK_PASSPHRASE as string } });
-const runner = startSocialRunner({ db: store.db, tickMs: 50, timeoutMs: 20_000, log: { info: (m) => say({ log: m }), warn: (m) => say({ log: m }) } });
+const runner = startSocialRunner({ db: store.db, tickMs: 50, timeoutMs: 20_000, log: lineLog((m) => say({ log: m })) });
 say({ started: true });
 for (;;) {
   const ids = (await store.db.all<{ id: number }>('SELECT id FROM alerts')).map((r) => r.id);

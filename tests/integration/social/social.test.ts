@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { socialChannelService } from '../../../electron/social/channels';
 import { alertPosts, alertTimeline, listComments, startSocialRunner, testSocialChannel } from '../../../electron/social/service';
+import { lineLog, silentLog } from '../../../electron/log';
 import type { InboxComment, SocialRunner } from '../../../electron/social/service';
 import { settingsService } from '../../../electron/config/settings';
 import { createIntake } from '../../../electron/tips/intake';
@@ -44,7 +45,7 @@ async function rig(opts: { timeoutMs?: number; kinds?: Array<'facebook' | 'x'>; 
     db: store.db,
     tickMs: 3_600_000, // the test drives the ticks
     timeoutMs: opts.timeoutMs ?? 3000,
-    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    log: lineLog((m) => logs.push(m), 'debug'),
     ...(opts.image ? { imageFor: async () => opts.image! } : {}),
   });
   cleanups.push(() => runner.close());
@@ -261,7 +262,7 @@ describe('X OAuth 2.0 refresh', () => {
     cleanups.push(() => sim.close());
     const channels = socialChannelService(store.db, () => new Date(Date.now() - 60_000));
     await channels.add('x', `x://?token=old-access&refresh=old-refresh&client=app-id&secret=app-secret&api=${sim.url}`);
-    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: { info: () => undefined, warn: () => undefined } });
+    const runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: silentLog() });
     cleanups.push(() => runner.close());
     sim.faults.tokenExpired = true;
     const id = await releasedAlert(store.db, { text: TEXT, channels: ['x'] });
@@ -295,7 +296,7 @@ describe('comments into the tip inbox', () => {
     cleanups.push(() => intake.close());
     const toInbox = async (c: InboxComment) =>
       void (await intake.takeSocial({ channel: c.channel, externalId: c.externalId, sender: c.author, text: c.text, receivedAt: c.receivedAt, alertId: c.alertId }));
-    const quiet = { info: () => undefined, warn: () => undefined };
+    const quiet = silentLog();
     let runner = startSocialRunner({ db: store.db, tickMs: 3_600_000, log: quiet, toInbox });
     const id = await releasedAlert(store.db, { text: TEXT, channels: ['facebook', 'x'] });
     for (let i = 0; i < 30; i++) {

@@ -36,7 +36,7 @@ describe('a survey to the citizen panel over the simulator', () => {
       'simulator://?tps=0&latency=0&dlrDelay=10&replyDelay=20&fail=0&absent=0&expire=0&invalid=0&replies=0&surveyReplies=1',
       { primary: true },
     );
-    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null, log: { refused: () => undefined, failed: () => undefined } });
+    app = await startApp({ store, host: 'headless', version: 'test', tileUrl: null });
     const rows = ['phone,home_lat,home_lon,groups'];
     for (let i = 0; i < 40; i++) rows.push(`201234${String(i).padStart(2, '0')},55.93,12.3,${i < 25 ? 'citizen;borgerpanel' : 'citizen'}`);
     const r = await app.services.registry.importRecords(recordsFromText(rows.join('\n'), 'csv', 'r.csv'), 'all_or_nothing', { officer: null, via: 'cli' });

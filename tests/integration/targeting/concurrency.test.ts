@@ -4,14 +4,15 @@ import { handlersFor } from '../../../electron/app';
 import { createServices } from '../../../electron/services';
 import type { Services } from '../../../electron/services';
 import { createDispatcher } from '../../../electron/bridge/dispatcher';
-import type { Caller, DispatchLog } from '../../../electron/bridge/dispatcher';
+import type { Caller } from '../../../electron/bridge/dispatcher';
+import { silentLog } from '../../../electron/log';
 import { insertSubscribers, synthesizeSubscribers } from '../../../electron/demo/synthesize';
 import { loadDagiBoundaries } from '../../../electron/demo/dagi';
 import { officerService } from '../../../electron/officers/service';
 import type { Alert } from '../../../shared/alerts/schema';
 import { testStore } from '../../support/store';
 
-const silent: DispatchLog = { refused: () => undefined, failed: () => undefined };
+const silent = silentLog();
 const CIRCLE = { parts: [{ mode: 'include', shape: { type: 'circle', center: [12.311, 55.927], radiusM: 4000 } }] };
 
 describe('targeting off the bridge thread', () => {

@@ -84,7 +84,7 @@ describe('the tip map', () => {
 
   it('serves the layer on the bridge to signed-in officers only, with counts and never a number or an exact place', async () => {
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services));
     expect(await dispatch(as(null), 'tips.cells', { alertId: 7, zoom: 10 })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(await dispatch(as(['operator']), 'tips.cells', { alertId: 7, zoom: 40 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await dispatch(as(['operator']), 'tips.cells', { alertId: 99, zoom: 10 })).toMatchObject({ ok: false, error: { code: 'not_found' } });

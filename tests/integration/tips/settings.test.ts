@@ -24,7 +24,7 @@ describe('tips.settings on the bridge', () => {
 
   it('lets every officer read them, only an administrator change them, refuses bad lists whole, and audits a change', async () => {
     const services = createServices({ store, host: 'headless', version: 'test', tileUrl: null });
-    const dispatch = createDispatcher(handlersFor(services), { refused: () => undefined, failed: (c, m) => console.error(c, m) });
+    const dispatch = createDispatcher(handlersFor(services));
     expect(await dispatch(as(['operator']), 'tips.settings', {})).toMatchObject({ ok: true, value: { windowHours: 48, retentionDays: 90, floodPerMinute: 10 } });
     expect(await dispatch(as(['operator', 'approver']), 'tips.settings', { set: { windowHours: 24 } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await dispatch(as(['admin']), 'tips.settings', { set: { windowHours: 0 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createDispatcher, newSession } from '../../../electron/bridge/dispatcher';
-import type { Caller, DispatchLog, Handlers } from '../../../electron/bridge/dispatcher';
+import type { Caller, Handlers } from '../../../electron/bridge/dispatcher';
+import { createLog, silentLog } from '../../../electron/log';
+import { memoryLog } from '../../support/log';
 import { TrykError } from '../../../shared/bridge/result';
 
 const officer = (roles: ('operator' | 'approver' | 'admin')[]) => ({ id: 1, username: 'jensen', displayName: 'Jensen', roles });
@@ -9,7 +11,16 @@ function setup(overrides: Partial<Handlers> = {}, idleMs = 0) {
   const locks: string[] = [];
   const refused: [string, string][] = [];
   const failed: string[] = [];
-  const log: DispatchLog = { refused: (c, code) => refused.push([c, code]), failed: (c, m) => failed.push(`${c}: ${m}`) };
+  const log = createLog({
+    level: 'debug',
+    destination: {
+      write(line: string) {
+        const entry = JSON.parse(line) as { channel: string; code?: string };
+        if (entry.code) refused.push([entry.channel, entry.code]);
+        else failed.push(line);
+      },
+    },
+  });
   let clock = 1_000_000;
   const statusHandle = vi.fn(async () => ({ fake: true }));
   const handlers = {
@@ -48,6 +59,8 @@ describe('the dispatcher', () => {
     const r = await dispatch(caller, 'boundaries.outlines', { kind: 'postcode' });
     expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'boundaries.outlines failed unexpectedly' } });
     expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain('disk on fire');
+    expect(failed[0]).not.toContain('26123456');
   });
 
   it('passes a service error code through', async () => {
@@ -85,18 +98,19 @@ describe('the dispatcher', () => {
 describe('the console log', () => {
   // Before: a made-up channel name (the caller's text) was echoed into the log.
   it('names real channels only, never a made-up one', async () => {
-    const { consoleLog } = await import('../../../electron/bridge/dispatcher');
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    consoleLog.refused('<img src=x onerror=alert(1)> +4512345678', 'unknown_channel');
-    consoleLog.refused('alerts.approve', 'forbidden');
-    expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(['bridge: refused (unknown channel) (unknown_channel)', 'bridge: refused alerts.approve (forbidden)']);
-    warn.mockRestore();
+    const { log, lines, messages } = memoryLog();
+    const dispatch = createDispatcher({ 'boundaries.list': { roles: ['operator'], handle: async () => [] } } as unknown as Handlers, log);
+    const caller: Caller = { host: 'headless', session: newSession() };
+    await dispatch(caller, '<img src=x onerror=alert(1)> +4512345678', {});
+    await dispatch(caller, 'boundaries.list', { kind: 'postcode' });
+    expect(messages()).toEqual(['bridge: refused (unknown channel) (unknown_channel)', 'bridge: refused boundaries.list (unauthorized)']);
+    expect(lines.join('\n')).not.toMatch(/img|12345678/);
   });
 
   it('turns a store fault in a handler into one clear line, not "failed unexpectedly"', async () => {
     const dispatch = createDispatcher(
       { 'app.status': { handle: async () => { throw Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), { code: 'SQLITE_CORRUPT' }); } } } as unknown as Handlers,
-      { refused: () => undefined, failed: () => undefined },
+      silentLog(),
     );
     const r = await dispatch({ host: 'headless', session: newSession() }, 'app.status', {});
     expect(r).toMatchObject({ ok: false, error: { code: 'store_corrupt', message: expect.stringMatching(/damaged/) } });

@@ -546,3 +546,21 @@ describe('dispatch engine', () => {
     if (mid) expect(mid.throughput).toBeGreaterThan(0);
   });
 });
+
+describe('a gateway whose settings changed', () => {
+  it('goes on through the new connector: what the old link left unanswered is retried there, nothing is lost or sent twice', async () => {
+    const old = new FakeGateway({ window: 5, auto: null });
+    const { engine } = await setup({ gw: old });
+    const r = await engine.release(request({ recipients: recipients(20) }));
+    await until(() => old.held.length === 5, 5000, 'the old link full');
+    const fresh = new FakeGateway({ window: 5, autoReceipt: true, prefix: 'new' });
+    engine.replaceGateway('gw', fresh);
+    // The old connector is closed by the sender: its submits come back as a lost link's.
+    old.answerAll(() => rejected('GATEWAY_CLOSED', true, { maybeSubmitted: false }));
+    const done = await engine.whenFinished(r.sendId);
+    expect(done.counts.delivered).toBe(20);
+    expect(old.submitted).toHaveLength(5);
+    expect(new Set(fresh.submitted.map((m) => m.to)).size).toBe(20);
+    expect(fresh.submitted).toHaveLength(20);
+  });
+});

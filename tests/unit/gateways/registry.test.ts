@@ -13,6 +13,7 @@ import { createGateway, describeGateway } from '../../../electron/gateways/regis
 import { SimulatorGateway } from '../../../electron/gateways/simulator/connector';
 import { SmppGateway } from '../../../electron/gateways/smpp/connector';
 import { TestSmsc } from '../../support/smsc/server';
+import { memoryLog } from '../../support/log';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,12 +41,12 @@ describe('createGateway', () => {
   });
 
   it('gives a working simulator that logs its state without secrets', async () => {
-    const lines: string[] = [];
-    const gateway = createGateway('simulator://?tps=0&latency=0&fail=0&absent=0&expire=0&invalid=0', { log: (l) => lines.push(l) });
+    const { log, messages } = memoryLog();
+    const gateway = createGateway('simulator://?tps=0&latency=0&fail=0&absent=0&expire=0&invalid=0', { log });
     cleanups.push(() => gateway.close());
     await gateway.connect();
     expect(await gateway.submit({ ref: 'r', to: '+4512345678', text: 'Hej' })).toMatchObject({ kind: 'accepted' });
-    expect(lines).toEqual([expect.stringMatching(/^gateway simulator: connecting/), expect.stringMatching(/^gateway simulator: connected/)]);
+    expect(messages()).toEqual([expect.stringMatching(/^gateway simulator: connecting/), expect.stringMatching(/^gateway simulator: connected/)]);
   });
 
   it('gives an SMPP gateway that binds with the URL credentials and the injected clock', async () => {

@@ -27,7 +27,7 @@ describe('migration 0006 (alerts)', () => {
       ...over,
     };
     const cols = Object.keys(row);
-    return db.run(`INSERT INTO alerts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => row[c]!) as never);
+    return db.run(`INSERT INTO alerts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => row[c]!));
   };
 
   it('starts a draft at revision 1 needing approval, with empty texts and no area', async () => {

@@ -39,7 +39,7 @@ const partArb: fc.Arbitrary<TargetPart> = fc.record({
   mode: fc.constantFrom('include' as const, 'include' as const, 'exclude' as const),
   shape: fc.oneof(
     fc.tuple(coord(12.02, 12.18), coord(55.92, 55.98)).chain(([x, y]) => star(x, y)).map((ring) => ({ type: 'polygon' as const, coordinates: [ring] })),
-    fc.tuple(point, fc.integer({ min: 50, max: 8000 })).map(([c, r]) => ({ type: 'circle' as const, center: c as [number, number], radiusM: r })),
+    fc.tuple(point, fc.integer({ min: 50, max: 8000 })).map(([c, r]) => ({ type: 'circle' as const, center: c, radiusM: r })),
     fc.tuple(coord(12.02, 12.15), coord(55.92, 55.97), fc.integer({ min: 2, max: 40 })).map(([x, y, s]) => ({
       type: 'multipolygon' as const,
       coordinates: [

@@ -113,7 +113,7 @@ describe('Kannel gateway over HTTP', () => {
     [500, 'Internal error', true, 'KANNEL_SERVER_ERROR'],
   ])('classifies HTTP %i as temporary=%s? (%s)', async (status, body, temporary, code) => {
     const { smsbox, gateway } = await setup();
-    smsbox.answer = (q) => (q.has('to') ? { status: status as number, body: body as string } : { status: 400, body: '' });
+    smsbox.answer = (q) => (q.has('to') ? { status, body } : { status: 400, body: '' });
     const outcome = await gateway.submit(sms('r'));
     expect(outcome).toMatchObject({ kind: 'rejected', temporary, code, status, messageIds: [] });
     if (outcome.kind === 'rejected') expect(outcome.reason).not.toContain('s3cret');
@@ -128,7 +128,7 @@ describe('Kannel gateway over HTTP', () => {
     // Paced all the way, not in one burst at the end: the 6th leaves at least 5 intervals after
     // the 1st. (Single gaps are not checked: a timer that fires late on a busy machine is
     // legitimately followed by a shorter one while the bucket catches up.)
-    const at = smsbox.seen.map((s) => (s as Seen).at);
+    const at = smsbox.seen.map((s) => s.at);
     expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(200);
   });
 

@@ -1,3 +1,0 @@
-export * from './area';
-export * from './compile';
-export * from './geojson';
