@@ -4,7 +4,7 @@
  */
 import { ImportValidator } from '../../shared/registry/import';
 import type { ValidationSummary } from '../../shared/registry/import';
-import type { Category, PlaceInput, RawRecord, RowProblem, SubscriberInput, SubscriberStatus } from '../../shared/registry/subscriber';
+import type { Category, PlaceInput, RawRecord, SubscriberInput, SubscriberStatus } from '../../shared/registry/subscriber';
 import { TrykError } from '../../shared/bridge/result';
 import { appendAudit } from '../audit/service';
 import { insertMany } from '../store/db';
@@ -28,17 +28,10 @@ export interface ValidatedFile extends ValidationSummary {
   page(from: number, count: number): Promise<SubscriberInput[]>;
 }
 
-export interface ImportReport {
+/** What the validation found (rows, refused rows, warnings: shared/registry/import.ts) and what the import did. */
+export interface ImportReport extends ValidationSummary {
   /** Whether the store was changed. */
   imported: boolean;
-  rows: number;
-  accepted: number;
-  /** The first REPORT_PROBLEMS refused rows (shared/registry/import.ts); `refused` counts them all. */
-  rejected: RowProblem[];
-  refused: number;
-  /** Rows imported with a warning (a place outside the import's police district); `warned` counts them all. */
-  warnings: RowProblem[];
-  warned: number;
   created: number;
   updated: number;
   /** Rows whose subscriber had opted out: their data is updated but they stay opted out. */

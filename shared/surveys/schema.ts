@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { TargetAreaSchema } from '../targeting/area';
+import { foldWord } from '../tips/keywords';
 
 export const SurveyQuestion = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scale'), text: z.string().trim().min(1).max(160), max: z.number().int().min(2).max(10).default(5) }).strict(),
@@ -105,14 +106,8 @@ export function questionsInSms(text: string): SurveyQuestion[] | null {
   return found.length > 0 && found.length <= 3 ? found : null;
 }
 
-const fold = (w: string) =>
-  w
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
+// Answers are compared as keywords are: case- and accent-insensitive, æ/ø/å written out.
+const fold = foldWord;
 const YES = new Set(['ja', 'j', 'yes', 'y', 'jo']);
 const NO = new Set(['nej', 'n', 'no', 'nei']);
 
