@@ -7,11 +7,12 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export function buildTargetingWorker(root, extra = {}) {
+/** One worker bundle: self-contained CommonJS for Node 20, with its source map. */
+function bundleWorker(root, entry, outfile, extra) {
   return build({
     absWorkingDir: root,
-    entryPoints: ['electron/targeting/worker.ts'],
-    outfile: 'dist/worker/targeting.cjs',
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     sourcemap: true,
     logLevel: 'warning',
@@ -22,21 +23,14 @@ export function buildTargetingWorker(root, extra = {}) {
   });
 }
 
+export function buildTargetingWorker(root, extra = {}) {
+  return bundleWorker(root, 'electron/targeting/worker.ts', 'dist/worker/targeting.cjs', extra);
+}
+
 // The parse worker (electron/parse/worker.ts → dist/worker/parse.cjs): untrusted files (CAP,
 // subscriber imports) read and checked off the main thread. Self-contained the same way.
 export function buildParseWorker(root, extra = {}) {
-  return build({
-    absWorkingDir: root,
-    entryPoints: ['electron/parse/worker.ts'],
-    outfile: 'dist/worker/parse.cjs',
-    bundle: true,
-    sourcemap: true,
-    logLevel: 'warning',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    ...extra,
-  });
+  return bundleWorker(root, 'electron/parse/worker.ts', 'dist/worker/parse.cjs', extra);
 }
 
 // The PDF worker (electron/reports/pdfWorker.ts → dist/worker/pdf.cjs): the after-action and
@@ -49,16 +43,7 @@ export async function buildPdfWorker(root, extra = {}) {
   mkdirSync(fonts, { recursive: true });
   const ttf = dirname(createRequire(join(root, 'package.json')).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   for (const f of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) copyFileSync(join(ttf, f), join(fonts, f));
-  return build({
-    absWorkingDir: root,
-    entryPoints: ['electron/reports/pdfWorker.ts'],
-    outfile: 'dist/worker/pdf.cjs',
-    bundle: true,
-    sourcemap: true,
-    logLevel: 'warning',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+  return bundleWorker(root, 'electron/reports/pdfWorker.ts', 'dist/worker/pdf.cjs', {
     ...extra,
     define: { ...extra.define, 'import.meta.url': '__importMetaUrl' },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
