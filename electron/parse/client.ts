@@ -5,9 +5,7 @@
  * (it never keeps a CLI run alive), and a worker that dies is started afresh on the next
  * request; what it held (an open import) is gone and the request says so.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledWorkerPath } from '../worker-path';
 import { Worker } from 'node:worker_threads';
 import { TrykError } from '../../shared/bridge/result';
 import type { ErrorCode } from '../../shared/bridge/result';
@@ -17,16 +15,7 @@ import type { ImportFormat } from '../registry/reader';
 import type { BoundaryKind } from '../../shared/bridge/contract';
 import type { CapRead, DistrictText, Envelope, ParseRequest, ParseResults, Reply } from './protocol';
 
-/** Where the bundled worker is: beside the bundle that runs (dist/main, dist/cli), or the repository's dist/ from source (tests). */
-export function defaultParseWorkerPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', 'worker', 'parse.cjs'), join(here, '..', '..', 'dist', 'worker', 'parse.cjs')].map((p) =>
-    p.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
-  );
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the parse worker is not built (looked for ${candidates.join(' and ')}): run node build/build.mjs`);
-  return found;
-}
+export const defaultParseWorkerPath = (): string => bundledWorkerPath('parse', 'parse worker');
 
 /** An import the worker is reading: parts go in as they arrive, pages of good rows come out. */
 export interface ImportJob {

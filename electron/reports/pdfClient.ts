@@ -8,9 +8,8 @@
  * held with a clear message and the next request starts a fresh one. close() ends it (the
  * console's app.close, after each CLI command).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledWorkerPath } from '../worker-path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TrykError } from '../../shared/bridge/result';
 import type { ErrorCode } from '../../shared/bridge/result';
@@ -19,14 +18,7 @@ import type { AlertReport, EvaluationReport } from '../../shared/reports/schema'
 import { capAlertReport, capPeriodReport } from './pdfProtocol';
 import type { PdfEnvelope, PdfReply, PdfRequest, PdfWorkerData } from './pdfProtocol';
 
-/** Where the bundled worker is: beside the bundle that runs (dist/main, dist/cli), or the repository's dist/ from source (tests). */
-export function defaultPdfWorkerPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', 'worker', 'pdf.cjs'), join(here, '..', '..', 'dist', 'worker', 'pdf.cjs')].map((p) => p.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the PDF worker is not built (looked for ${candidates.join(' and ')}): run node build/build.mjs`);
-  return found;
-}
+export const defaultPdfWorkerPath = (): string => bundledWorkerPath('pdf', 'PDF worker');
 
 /**
  * A render that takes longer than this is stopped (the worker with it): far beyond a capped

@@ -12,9 +12,7 @@
  *   second loss is answered with a clear `unavailable`.
  * - The worker is ref'd only while a request is out, so it never keeps a CLI run alive.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundledWorkerPath } from '../worker-path';
 import { Worker } from 'node:worker_threads';
 import type { TransferListItem } from 'node:worker_threads';
 import { TrykError } from '../../shared/bridge/result';
@@ -26,17 +24,7 @@ import type { Log } from '../log';
 import type { CountResult, DensityResult, IndexArrays, IndexGrid, SubscriberRecord } from './placeIndex';
 import type { BoundaryRow, Envelope, IndexSource, LoadInfo, Reply, WorkerOptions, WorkerRequest, WorkerResults } from './protocol';
 
-/** Where the bundled worker is: beside the bundle that runs (dist/main, dist/cli), or the repository's dist/ from source (tests). */
-export function defaultWorkerPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', 'worker', 'targeting.cjs'), join(here, '..', '..', 'dist', 'worker', 'targeting.cjs')].map((p) =>
-    // A packaged app unpacks the worker beside the archive (electron-builder's asarUnpack).
-    p.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
-  );
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the targeting worker is not built (looked for ${candidates.join(' and ')}): run node build/build.mjs`);
-  return found;
-}
+export const defaultWorkerPath = (): string => bundledWorkerPath('targeting', 'targeting worker');
 
 /** A request lost because the worker stopped. */
 class WorkerDied extends Error {}
