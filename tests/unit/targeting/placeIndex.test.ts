@@ -133,12 +133,21 @@ describe('place index count', () => {
         fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 90 }), recordArb), { maxLength: 40 }),
         fc.array(partArb, { minLength: 1, maxLength: 2 }),
         fc.boolean(),
-        (recs, edits, parts, compactSmall) => {
+        fc.boolean(),
+        (recs, edits, parts, compactSmall, fromLayout) => {
           parts[0] = { ...parts[0]!, mode: 'include' };
           const compiled = compileArea({ parts });
           if (!compiled.ok) return true;
           const live = new Map<number, SubscriberRecord>(recs.map((r, i) => [i, { ...r, id: i }]));
-          const index = PlaceIndex.fromRecords(live.values(), { compactAt: compactSmall ? 5 : undefined, cellSizeDeg: 0.002 });
+          const opts = { compactAt: compactSmall ? 5 : undefined, cellSizeDeg: 0.002 };
+          let index = PlaceIndex.fromRecords(live.values(), opts);
+          if (fromLayout) {
+            // As a start from the snapshot does: the laid-out arrays handed over with their grid
+            // (the index then keeps them and changes its subscriber arrays in place).
+            const { placeSub, placeLon, placeLat, grid } = index.layout();
+            index = PlaceIndex.fromArrays({ ...index.currentArrays(), placeSub: placeSub.slice(), placeLon: placeLon.slice(), placeLat: placeLat.slice() }, opts, grid);
+            expect(index.loadedWithGrid).toBe(true);
+          }
           const filter = TargetFilterSchema.parse({ statuses: ['active', 'paused'] });
           // Counting first caches per-cell tallies, which the edits below must invalidate.
           index.count(compiled.value, filter);
