@@ -9,19 +9,23 @@
  */
 import { TargetAreaSchema, TargetFilterSchema } from '../../shared/targeting/area';
 import type { TargetArea, TargetFilterInput } from '../../shared/targeting/area';
-import { compileArea } from '../../shared/targeting/compile';
+import { areaVertices, compileArea } from '../../shared/targeting/compile';
 import type { AreaResult, BoundaryResolver, CompiledArea } from '../../shared/targeting/compile';
 import type { PreparedPolygon } from '../../shared/geo/pointInPolygon';
 import type { BBox } from '../../shared/geo/types';
 import type { CountResult, DensityResult, PlaceIndex, SubscriberRecord } from './placeIndex';
 
 /** A density cell about 32 screen pixels wide on a 256-pixel-tile web map at `zoom`. */
+/** Areas up to this many vertices are compared with the last one counted (see `compile`). */
+const SAME_AREA_VERTICES = 2_000;
+
 export function cellSizeForZoom(zoom: number): number {
   return 360 / 2 ** Math.max(0, Math.min(22, zoom)) / 8;
 }
 
 export class TargetingEngine {
   private readonly boundaryCache = new Map<string, PreparedPolygon[]>();
+  private last: { key: string; value: CompiledArea } | null = null;
 
   constructor(
     readonly index: PlaceIndex,
@@ -33,7 +37,14 @@ export class TargetingEngine {
     if (!parsed.success) {
       return { ok: false, error: { code: 'invalid_area', message: `not a target area: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
     }
-    return compileArea(parsed.data, { resolveBoundary: this.resolveBoundary, boundaryCache: this.boundaryCache });
+    // The same area as last time (a filter change, a recount after a registry change) gets the
+    // same CompiledArea, whose cell classes the index keeps. Only small areas are compared:
+    // writing out a 20,000-vertex polygon to compare it would cost more than it saves.
+    const key = areaVertices(parsed.data) <= SAME_AREA_VERTICES ? JSON.stringify(parsed.data) : null;
+    if (key !== null && this.last?.key === key) return { ok: true, value: this.last.value };
+    const compiled = compileArea(parsed.data, { resolveBoundary: this.resolveBoundary, boundaryCache: this.boundaryCache });
+    this.last = key !== null && compiled.ok ? { key, value: compiled.value } : null;
+    return compiled;
   }
 
   private filter(input: TargetFilterInput | undefined) {
@@ -71,5 +82,6 @@ export class TargetingEngine {
   /** After a boundary import: prepared shapes of the old boundaries must not be reused. */
   forgetBoundaries(): void {
     this.boundaryCache.clear();
+    this.last = null;
   }
 }

@@ -203,6 +203,14 @@ export class PlaceIndex {
   private readonly compactAt: number | undefined;
   private usedGrid = false;
   private readonly classifier = new CellClassifier();
+  /**
+   * The cell classes of the last area counted. The engine hands the same CompiledArea for the
+   * same area (TargetingEngine.compile), so a count repeated on a filter change or after a
+   * registry change skips the classification (~3 ms of a 12 ms count over a whole district
+   * at 6 M). Keyed by the grid's generation: a new layout makes them stale.
+   */
+  private lastClasses: { area: CompiledArea; key: string; classes: CellClasses & CellWindow } | null = null;
+  private gridGeneration = 0;
   private changed = false;
 
   private constructor(opts: IndexOptions) {
@@ -323,6 +331,8 @@ export class PlaceIndex {
   }
 
   private load(a: IndexArrays, grid?: IndexGrid): void {
+    this.gridGeneration++;
+    this.lastClasses = null;
     this.changed = false;
     if (a.groupCodes.length > MAX_BITS || a.categoryCodes.length > MAX_BITS) {
       throw new Error(`the index holds at most ${MAX_BITS} groups and ${MAX_BITS} categories`);
@@ -641,13 +651,20 @@ export class PlaceIndex {
 
   /** Classes of the window's cells (see cellClasses.ts); crossed cells with many places get a sub-grid. */
   private classify(area: CompiledArea, cx0: number, cy0: number, w: number, h: number, subMin = Infinity): CellClasses & CellWindow {
+    const key = `${this.gridGeneration}:${cx0}:${cy0}:${w}:${h}:${subMin}`;
+    const cached = this.lastClasses;
+    if (cached && cached.area === area && cached.key === key) return cached.classes;
     const win: CellWindow = { x0: this.minLon + cx0 * this.cellW, y0: this.minLat + cy0 * this.cellH, cw: this.cellW, ch: this.cellH, w, h };
     const { cellStart, nx } = this;
     const placesIn = (k: number) => {
       const c = (cy0 + Math.floor(k / w)) * nx + cx0 + (k % w);
       return cellStart[c + 1]! - cellStart[c]!;
     };
-    return { ...win, ...this.classifier.classify(area, win, placesIn, subMin) };
+    const c = this.classifier.classify(area, win, placesIn, subMin);
+    // Kept (copied out of the classifier's buffers) for the next count of the same area.
+    const classes = { ...win, cls: c.cls.slice(0, w * h), subAt: c.subAt.slice(0, w * h), subCls: c.subCls.slice() };
+    this.lastClasses = { area, key, classes };
+    return classes;
   }
 
   /**

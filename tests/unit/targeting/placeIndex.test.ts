@@ -221,4 +221,44 @@ describe('targeting engine', () => {
     const bowtie = engine.count({ parts: [{ mode: 'include', shape: { type: 'polygon', coordinates: [[[12, 55], [13, 56], [13, 55], [12, 56], [12, 55]]] } }] });
     expect(!bowtie.ok && bowtie.error.code).toBe('self_intersecting');
   });
+
+  it('counts the same area again with its kept cell classes, through changes and a new boundary set', () => {
+    const square = (x: number): Position[][] => [[[x, 55.9], [x + 0.05, 55.9], [x + 0.05, 55.95], [x, 55.95], [x, 55.9]]];
+    let geometry = square(12.0);
+    const index = PlaceIndex.fromRecords(
+      Array.from({ length: 400 }, (_, i) => ({ id: i + 1, status: 'active' as const, groups: ['citizen'], categories: [], places: [{ lon: 12 + (i % 20) * 0.005, lat: 55.9 + Math.floor(i / 20) * 0.0025 }] })),
+      { compactAt: 10 },
+    );
+    const engine = new TargetingEngine(index, (kind) => (kind === 'postcode' ? { type: 'Polygon', coordinates: geometry } : undefined));
+    const area = { parts: [{ mode: 'include' as const, shape: { type: 'boundary' as const, kind: 'postcode' as const, code: '3400' } }] };
+    const value = (r: ReturnType<TargetingEngine['compile']>) => (r.ok ? r.value : null);
+    const compiled = value(engine.compile(area));
+    expect(compiled).not.toBeNull();
+    // The same area, written anew, compiles to the very same object; another area does not.
+    expect(value(engine.compile(JSON.parse(JSON.stringify(area))))).toBe(compiled);
+    expect(value(engine.compile({ parts: [{ mode: 'include', shape: { type: 'circle', center: [12, 55.9], radiusM: 100 } }] }))).not.toBe(compiled);
+    const count = () => {
+      const c = engine.count(area);
+      if (!c.ok) throw new Error(c.error.message);
+      const ref = engine.compile(area);
+      if (!ref.ok) throw new Error(ref.error.message);
+      expect(c.value.total).toBe(index.naiveCount(ref.value, TargetFilterSchema.parse({})).total);
+      return c.value.total;
+    };
+    const first = count();
+    expect(count()).toBe(first);
+    // Changes since the classes were kept: in the delta, then folded in (a new layout over a
+    // wider extent, so the same window numbers name other cells).
+    for (let k = 0; k < 30; k++) {
+      const far = { lon: 11.0 + k * 0.05, lat: 54.8 };
+      index.upsertSubscriber({ id: 1000 + k, status: 'active', groups: ['citizen'], categories: [], places: [far, { lon: 12.01 + k * 0.001, lat: 55.91 }] });
+    }
+    expect(count()).toBe(first + 30);
+    index.removeSubscriber(1000);
+    expect(count()).toBe(first + 29);
+    // The boundary itself replaced (a boundary import): the kept area must not be reused.
+    geometry = square(12.5);
+    engine.forgetBoundaries();
+    expect(count()).toBe(0);
+  });
 });
