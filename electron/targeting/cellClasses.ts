@@ -133,57 +133,59 @@ function floodFill(
   }
 }
 
-/**
- * Buffers kept between counts: allocating ~10 window-sized arrays per count made the garbage
- * collector's external-memory pressure run a full mark-compact every few counts (a 5–20 ms
- * pause in the p95 at 6 M). What `classify` returns is valid until its next call.
- */
-export class CellClassifier {
+/** Scratch arrays by name, grown by doubling and kept for the next call. */
+class Buffers {
   private readonly u8s = new Map<string, Uint8Array>();
   private readonly i32s = new Map<string, Int32Array>();
 
-  /** A buffer of at least n entries (grown by doubling), its first n set to `fill`. */
-  private u8(name: string, n: number, fill = 0): Uint8Array {
+  /** A buffer of at least n entries, its first n set to `fill`. */
+  u8(name: string, n: number, fill = 0): Uint8Array {
     let b = this.u8s.get(name);
     if (!b || b.length < n) this.u8s.set(name, (b = new Uint8Array(Math.max(n, (b?.length ?? 0) * 2))));
     return b.fill(fill, 0, n);
   }
 
-  private i32(name: string, n: number, fill = 0): Int32Array {
+  i32(name: string, n: number, fill = 0): Int32Array {
     let b = this.i32s.get(name);
     if (!b || b.length < n) this.i32s.set(name, (b = new Int32Array(Math.max(n, (b?.length ?? 0) * 2))));
     return b.fill(fill, 0, n);
   }
 
   /** Keeps a buffer grown during a call for the next one. */
-  private keep(name: string, b: Uint8Array | Int32Array): void {
+  keep(name: string, b: Uint8Array | Int32Array): void {
     if (b instanceof Uint8Array) this.u8s.set(name, b);
     else this.i32s.set(name, b);
   }
+}
+
+/**
+ * Classifies areas' cells with scratch arrays kept between counts: allocating ~10
+ * window-sized arrays per count made the garbage collector's external-memory pressure run a
+ * full mark-compact every few counts (a 5–20 ms pause in the p95 at 6 M). Only the three
+ * arrays it returns are new on each call.
+ */
+export class CellClassifier {
+  private readonly buffers = new Buffers();
 
   /**
    * `placesIn(k)`: how many places window cell k holds. Only crossed cells holding at least
    * `subMin` places get a sub-grid.
    */
   classify(area: CompiledArea, win: CellWindow, placesIn: (k: number) => number, subMin: number): CellClasses {
-    const r = classifyCells(this, area, win, placesIn, subMin);
-    return r;
-  }
-
-  /** For classifyCells only. */
-  buffers() {
-    return { u8: this.u8.bind(this), i32: this.i32.bind(this), keep: this.keep.bind(this) };
+    return classifyCells(this.buffers, area, win, placesIn, subMin);
   }
 }
 
 function classifyCells(
-  pool: CellClassifier,
+  buffers: Buffers,
   area: CompiledArea,
   win: CellWindow,
   placesIn: (k: number) => number,
   subMin: number,
 ): CellClasses {
-  const { u8, i32, keep } = pool.buffers();
+  const u8 = buffers.u8.bind(buffers),
+    i32 = buffers.i32.bind(buffers),
+    keep = buffers.keep.bind(buffers);
   const { x0, y0, cw, ch, w, h } = win;
   const cells = w * h;
   const anyIn = u8('anyIn', cells);
@@ -194,7 +196,7 @@ function classifyCells(
   const circleEdge = u8('circleEdge', cells);
   const part = u8('part', cells);
   const stack = i32('stack', cells);
-  const subAt = i32('subAt', cells, -1);
+  const subAt = new Int32Array(cells).fill(-1);
   let subFlags = u8('subFlags', 0);
   let subCount = 0;
   /** The cells that have a sub-grid, in the order they got it. */
@@ -319,21 +321,21 @@ function classifyCells(
   for (const p of area.includes) classifyPart(p);
   for (const p of area.excludes) classifyPart(p);
 
-  const cls = u8('cls', cells);
+  const cls = new Uint8Array(cells);
   for (let k = 0; k < cells; k++) {
     if (excIn[k]) continue;
     if (anyIn[k]) cls[k] = excEdge[k] ? 2 : 1;
     else if (incEdge[k]) cls[k] = 2;
   }
-  // A sub-cell's answer: parts wholly inside or outside the cell count as they do for the
-  // cell; parts crossing it count by their sub-cell flags.
   keep('subFlags', subFlags);
   keep('subCells', subCells);
   keep('pairCell', pairCell);
   keep('pairPoly', pairPoly);
   keep('pairEdge', pairEdge);
   keep('pairNext', pairNext);
-  const subCls = u8('subCls', subCount * SUB * SUB);
+  // A sub-cell's answer: parts wholly inside or outside the cell count as they do for the
+  // cell; parts crossing it count by their sub-cell flags.
+  const subCls = new Uint8Array(subCount * SUB * SUB);
   for (let j = 0; j < subCount; j++) {
     const k = subCells[j]!;
     const at = subAt[k]!;

@@ -15,10 +15,10 @@ import type { PreparedPolygon } from '../../shared/geo/pointInPolygon';
 import type { BBox } from '../../shared/geo/types';
 import type { CountResult, DensityResult, PlaceIndex, SubscriberRecord } from './placeIndex';
 
-/** A density cell about 32 screen pixels wide on a 256-pixel-tile web map at `zoom`. */
 /** Areas up to this many vertices are compared with the last one counted (see `compile`). */
 const SAME_AREA_VERTICES = 2_000;
 
+/** A density cell about 32 screen pixels wide on a 256-pixel-tile web map at `zoom`. */
 export function cellSizeForZoom(zoom: number): number {
   return 360 / 2 ** Math.max(0, Math.min(22, zoom)) / 8;
 }

@@ -660,9 +660,8 @@ export class PlaceIndex {
       const c = (cy0 + Math.floor(k / w)) * nx + cx0 + (k % w);
       return cellStart[c + 1]! - cellStart[c]!;
     };
-    const c = this.classifier.classify(area, win, placesIn, subMin);
-    // Kept (copied out of the classifier's buffers) for the next count of the same area.
-    const classes = { ...win, cls: c.cls.slice(0, w * h), subAt: c.subAt.slice(0, w * h), subCls: c.subCls.slice() };
+    // Kept for the next count of the same area.
+    const classes = { ...win, ...this.classifier.classify(area, win, placesIn, subMin) };
     this.lastClasses = { area, key, classes };
     return classes;
   }
