@@ -1,5 +1,27 @@
-import { useEffect } from 'react';
+import * as L from 'leaflet';
+import { useEffect, useMemo } from 'react';
 import { useMap } from 'react-leaflet';
+
+/**
+ * A layer group in its own map pane (made once per map, at `zIndex`; `data-testid` for the
+ * end-to-end tests), on the map while the calling component is mounted. The caller fills it.
+ */
+export function usePaneGroup(name: string, opts: { zIndex: number; testId: string; passThrough?: boolean }): L.LayerGroup {
+  const map = useMap();
+  const group = useMemo(() => L.layerGroup([], { pane: name }), [name]);
+  const { zIndex, testId, passThrough = false } = opts;
+  useEffect(() => {
+    if (!map.getPane(name)) {
+      const pane = map.createPane(name);
+      pane.style.zIndex = String(zIndex);
+      if (passThrough) pane.style.pointerEvents = 'none';
+      pane.dataset.testid = testId;
+    }
+    group.addTo(map);
+    return () => void group.remove();
+  }, [map, group, name, zIndex, testId, passThrough]);
+  return group;
+}
 
 /**
  * For a child of a MapContainer that can unmount mid-zoom (the officer changes screens):

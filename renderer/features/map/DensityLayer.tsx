@@ -1,9 +1,10 @@
 import * as L from 'leaflet';
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMap } from 'react-leaflet';
 import { useAppStore } from '../../store';
 import { densityColor, labelFitsCell, MAX_LABELLED_CELLS } from './density';
+import { usePaneGroup } from '../../lib/leaflet';
 
 const DENSITY_PANE = 'density';
 
@@ -32,18 +33,8 @@ function Cells() {
   const visible = useAppStore((s) => s.densityVisible);
   const density = useAppStore((s) => s.density.value);
   const { i18n } = useTranslation();
-  const group = useMemo(() => L.layerGroup([], { pane: DENSITY_PANE }), []);
-
-  useEffect(() => {
-    if (!map.getPane(DENSITY_PANE)) {
-      const pane = map.createPane(DENSITY_PANE);
-      pane.style.zIndex = '407'; // over the offline land (405), under the outlines (410+)
-      pane.style.pointerEvents = 'none';
-      pane.dataset.testid = 'density-pane';
-    }
-    group.addTo(map);
-    return () => void group.remove();
-  }, [map, group]);
+  // Over the offline land (405), under the outlines (410+).
+  const group = usePaneGroup(DENSITY_PANE, { zIndex: 407, testId: 'density-pane', passThrough: true });
 
   useEffect(() => {
     group.clearLayers();

@@ -10,7 +10,7 @@ import { BaseTiles } from '../map/BaseTiles';
 import { cellColor, cellShares, cellsBounds, paletteColor, worstFirst } from './cells';
 import type { DeliveryCell } from './cells';
 import { formatNumber } from './format';
-import { StopAnimationsOnUnmount } from '../../lib/leaflet';
+import { StopAnimationsOnUnmount, usePaneGroup } from '../../lib/leaflet';
 import { TipCellsLayer, TipCellsNote } from '../tips/TipMap';
 
 const CELLS_PANE = 'delivery-cells';
@@ -36,18 +36,8 @@ function CellsLayer({ sendId }: { sendId: number }) {
   const map = useMap();
   const { t, i18n } = useTranslation();
   const cells = useAppStore((s) => (s.monitorCells.sendId === sendId ? s.monitorCells.value : null));
-  const group = useMemo(() => L.layerGroup([], { pane: CELLS_PANE }), []);
+  const group = usePaneGroup(CELLS_PANE, { zIndex: 420, testId: 'delivery-cells-pane' });
   const framed = useRef(false);
-
-  useEffect(() => {
-    if (!map.getPane(CELLS_PANE)) {
-      const pane = map.createPane(CELLS_PANE);
-      pane.style.zIndex = '420';
-      pane.dataset.testid = 'delivery-cells-pane';
-    }
-    group.addTo(map);
-    return () => void group.remove();
-  }, [map, group]);
 
   useEffect(() => {
     group.clearLayers();

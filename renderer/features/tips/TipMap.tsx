@@ -5,14 +5,14 @@
  */
 import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CircleMarker, MapContainer, useMap } from 'react-leaflet';
 import { useAppStore } from '../../store';
 import { BaseTiles } from '../map/BaseTiles';
 import { DistrictOutline } from '../map/DistrictOutline';
 import { DENMARK_CENTER, DENMARK_ZOOM } from '../map/outlines';
-import { StopAnimationsOnUnmount } from '../../lib/leaflet';
+import { StopAnimationsOnUnmount, usePaneGroup } from '../../lib/leaflet';
 
 const TIP_PANE = 'tip-cells';
 export const TIP_COLOR = '#6b2fa0';
@@ -34,7 +34,7 @@ export function TipCellsLayer({ alertId, frame = false, interactive = true }: { 
   const cells = useAppStore((s) => (s.tipCells.alertId === alertId ? s.tipCells.value : null));
   const tipCount = useAppStore((s) => s.tipsByAlert.find((b) => b.alertId === alertId)?.total ?? 0);
   const [zoom, setZoom] = useState(() => Math.round(map.getZoom()));
-  const group = useMemo(() => L.layerGroup([], { pane: TIP_PANE }), []);
+  const group = usePaneGroup(TIP_PANE, { zIndex: 430, testId: 'tip-cells-pane' });
   const framed = useRef(false);
 
   useEffect(() => {
@@ -43,16 +43,6 @@ export function TipCellsLayer({ alertId, frame = false, interactive = true }: { 
     return () => void map.off('zoomend', onZoom);
   }, [map]);
   useEffect(() => void load(alertId, Math.min(22, Math.max(0, zoom))), [load, alertId, zoom, tipCount]);
-
-  useEffect(() => {
-    if (!map.getPane(TIP_PANE)) {
-      const pane = map.createPane(TIP_PANE);
-      pane.style.zIndex = '430';
-      pane.dataset.testid = 'tip-cells-pane';
-    }
-    group.addTo(map);
-    return () => void group.remove();
-  }, [map, group]);
 
   useEffect(() => {
     group.clearLayers();
